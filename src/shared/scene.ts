@@ -1,0 +1,49 @@
+/**
+ * What the renderer needs to draw a simulated scene, and nothing more.
+ * Produced on the main side from the robot model (src/physics/robot), sent once per
+ * scene; afterwards only pose snapshots flow (see snapshot.ts).
+ * Conventions: right-handed, lengths in metres, quaternions [x, y, z, w].
+ */
+export type Vec3 = [number, number, number];
+export type Quat = [number, number, number, number];
+export type Rgba = [number, number, number, number];
+
+export interface Pose {
+  xyz: Vec3;
+  quat: Quat;
+}
+
+/** Cylinders and capsules are along local Z (URDF convention); box size is full extents. */
+export type GeometrySpec =
+  | { kind: 'box'; size: Vec3 }
+  | { kind: 'sphere'; radius: number }
+  | { kind: 'cylinder'; radius: number; length: number }
+  | { kind: 'capsule'; radius: number; length: number }
+  /** Triangle mesh, already scaled, in the visual's frame. */
+  | { kind: 'mesh'; positions: number[]; indices: number[]; normals?: number[]; label?: string };
+
+export interface VisualSpec {
+  geometry: GeometrySpec;
+  /** Pose of the geometry in its body's frame. */
+  origin: Pose;
+  color: Rgba;
+  /** Collision geometry is drawn only when the user asks for it. */
+  role?: 'visual' | 'collision';
+}
+
+export interface BodySpec {
+  name: string;
+  visuals: VisualSpec[];
+}
+
+export interface SceneSpec {
+  name: string;
+  /** Which world axis points up; the renderer rotates Z-up worlds into its Y-up view. */
+  upAxis: 'z' | 'y';
+  /** One entry per body; a snapshot holds 7 floats (xyz + quat xyzw) per body, same order. */
+  bodies: BodySpec[];
+  /** Half-size of the ground plane to draw, 0 for none. */
+  groundHalfSize: number;
+}
+
+export const POSE_STRIDE = 7;
