@@ -1,0 +1,136 @@
+/**
+ * A simulation session's worker thread: steps one scene at its fixed dt, paced against the
+ * wall clock times the time scale, and posts one pose snapshot per rendered frame with the
+ * pose buffer transferred, not copied.
+ */
+import { parentPort } from 'node:worker_threads';
+import { POSE_STRIDE } from '../../shared/scene';
+import { findScene, physicsBackendName, type SceneRunner } from './scene-runner';
+import type { FromSimWorker, ToSimWorker } from './sim-protocol';
+
+const port = parentPort!;
+const FRAME_MS = 1000 / 60;
+/** Cap on physics steps per rendered frame, so a slow machine slows down instead of spiralling. */
+const MAX_STEPS_PER_FRAME = 16;
+
+let runner: SceneRunner | null = null;
+let bodies = 0;
+let running = false;
+let timeScale = 1;
+let frame = 0;
+let simTime = 0;
+let seed = 0;
+let owed = 0; // simulated seconds owed to the wall clock
+let lastWall = 0;
+let timer: NodeJS.Timeout | null = null;
+const rtfWindow: { wall: number; sim: number }[] = [];
+
+function post(msg: FromSimWorker, transfer: ArrayBuffer[] = []): void {
+  port.postMessage(msg, transfer);
+}
+
+function realTimeFactor(): number {
+  const now = performance.now();
+  rtfWindow.push({ wall: now, sim: simTime });
+  while (rtfWindow.length > 2 && now - rtfWindow[0].wall > 1000) rtfWindow.shift();
+  const first = rtfWindow[0];
+  const dWall = (now - first.wall) / 1000;
+  return dWall > 0.05 ? Math.max(0, simTime - first.sim) / dWall : 0;
+}
+
+function snapshot(): void {
+  if (!runner) return;
+  const poses = new Float32Array(bodies * POSE_STRIDE);
+  runner.writePoses(poses);
+  post(
+    { type: 'snapshot', frame, time: simTime, poses, telemetry: runner.telemetry(), realTimeFactor: running ? realTimeFactor() : 0 },
+    [poses.buffer],
+  );
+}
+
+function stepOnce(): void {
+  runner!.step();
+  frame++;
+  simTime += runner!.dt;
+}
+
+function tick(): void {
+  timer = null;
+  if (!runner || !running) return;
+  const now = performance.now();
+  owed += ((now - lastWall) / 1000) * timeScale;
+  lastWall = now;
+  let steps = 0;
+  while (owed >= runner.dt && steps < MAX_STEPS_PER_FRAME) {
+    stepOnce();
+    owed -= runner.dt;
+    steps++;
+  }
+  if (steps === MAX_STEPS_PER_FRAME) owed = 0; // behind: drop the debt rather than spiral
+  snapshot();
+  const spent = performance.now() - now;
+  timer = setTimeout(tick, Math.max(0, FRAME_MS - spent));
+}
+
+function start(): void {
+  if (running) return;
+  running = true;
+  lastWall = performance.now();
+  owed = 0;
+  rtfWindow.length = 0;
+  timer = setTimeout(tick, 0);
+}
+
+function stop(): void {
+  running = false;
+  if (timer) clearTimeout(timer);
+  timer = null;
+}
+
+port.on('message', async (msg: ToSimWorker) => {
+  try {
+    switch (msg.type) {
+      case 'init': {
+        seed = msg.seed;
+        runner = await findScene(msg.sceneId).create(seed);
+        const scene = runner.spec();
+        bodies = scene.bodies.length;
+        post({ type: 'ready', scene, dt: runner.dt, physicsBackend: await physicsBackendName() });
+        snapshot();
+        if (!msg.paused) start();
+        break;
+      }
+      case 'pause':
+        stop();
+        snapshot();
+        break;
+      case 'resume':
+        start();
+        break;
+      case 'reset':
+        if (msg.seed !== undefined) seed = msg.seed;
+        runner?.reset(seed);
+        frame = 0;
+        simTime = 0;
+        owed = 0;
+        snapshot();
+        break;
+      case 'step':
+        for (let i = 0; i < msg.frames && runner; i++) stepOnce();
+        snapshot();
+        post({ type: 'stepped', requestId: msg.requestId });
+        break;
+      case 'timeScale':
+        timeScale = msg.value;
+        break;
+      case 'stop':
+        stop();
+        runner?.dispose();
+        runner = null;
+        port.close();
+        break;
+    }
+  } catch (err) {
+    post({ type: 'error', message: err instanceof Error ? err.message : String(err) });
+  }
+});

@@ -1,0 +1,115 @@
+/**
+ * The workbench service: plain Node, no Electron. Every shell (Electron IPC, browser
+ * WebSocket, CLI) calls `dispatch` with untrusted input and subscribes to events.
+ */
+import { EventEmitter } from 'node:events';
+import { randomUUID } from 'node:crypto';
+import {
+  parseRequest,
+  type AppInfo,
+  type EventName,
+  type Events,
+  type LogEntry,
+  type Method,
+  type Params,
+  type Results,
+} from '../../shared/contract';
+import { SCENES, physicsBackendName } from './scene-runner';
+import { SimSession } from './sim-session';
+
+export interface ShellInfo {
+  shell: AppInfo['shell'];
+  shellReason: string;
+}
+
+export const APP_VERSION = '0.1.0';
+
+export class WorkbenchService {
+  private readonly bus = new EventEmitter();
+  private readonly sessions = new Map<string, SimSession>();
+
+  constructor(private readonly shell: ShellInfo) {
+    this.bus.setMaxListeners(100);
+  }
+
+  on<E extends EventName>(event: E, handler: (payload: Events[E]) => void): () => void {
+    this.bus.on(event, handler);
+    return () => this.bus.off(event, handler);
+  }
+
+  private emit<E extends EventName>(event: E, payload: Events[E]): void {
+    this.bus.emit(event, payload);
+  }
+
+  log(level: LogEntry['level'], source: string, message: string): void {
+    this.emit('log', { level, source, message, time: Date.now() });
+  }
+
+  /** Validates and runs one request. Throws ContractError on malformed input. */
+  async dispatch(method: string, rawParams: unknown): Promise<unknown> {
+    const { method: m, params } = parseRequest(method, rawParams);
+    return this.handlers[m](params as never);
+  }
+
+  /** Typed direct call for in-process users (CLI, tests); still validated. */
+  call<M extends Method>(method: M, params: Params<M>): Promise<Results[M]> {
+    return this.dispatch(method, params) as Promise<Results[M]>;
+  }
+
+  private session(id: string): SimSession {
+    const s = this.sessions.get(id);
+    if (!s) throw new Error(`no simulation session "${id}" (it was closed, or never opened)`);
+    return s;
+  }
+
+  private readonly handlers: { [M in Method]: (p: Params<M>) => Promise<Results[M]> } = {
+    'app.info': async () => ({
+      name: 'AdaptLab',
+      version: APP_VERSION,
+      shell: this.shell.shell,
+      shellReason: this.shell.shellReason,
+      physicsBackend: await physicsBackendName(),
+      learningBackend: 'not loaded',
+      platform: `${process.platform}-${process.arch}`,
+    }),
+    'scene.list': async () => SCENES.map(({ id, title, description }) => ({ id, title, description })),
+    'sim.open': async (p) => {
+      const id = randomUUID().slice(0, 8);
+      const session = await SimSession.open(id, p.sceneId, p.seed ?? 0, p.paused ?? false, {
+        snapshot: (s) => this.emit('sim.snapshot', s),
+        state: (s) => this.emit('sim.state', s),
+        error: (message) => this.log('error', `sim:${id}`, message),
+      });
+      this.sessions.set(id, session);
+      this.log('info', 'sim', `opened ${p.sceneId} (session ${id}, seed ${p.seed ?? 0}) on ${session.physicsBackend}`);
+      return { state: { ...session.state }, scene: session.scene };
+    },
+    'sim.close': async (p) => {
+      const s = this.sessions.get(p.sessionId);
+      if (!s) return { closed: false };
+      this.sessions.delete(p.sessionId);
+      await s.close();
+      return { closed: true };
+    },
+    'sim.control': async (p) => {
+      const s = this.session(p.sessionId);
+      switch (p.command) {
+        case 'pause': s.pause(); break;
+        case 'resume': s.resume(); break;
+        case 'reset': s.reset(p.seed); break;
+        case 'step': await s.step(p.frames ?? 1); break;
+      }
+      return { ...s.state };
+    },
+    'sim.setTimeScale': async (p) => {
+      const s = this.session(p.sessionId);
+      s.setTimeScale(p.timeScale);
+      return { ...s.state };
+    },
+  };
+
+  async dispose(): Promise<void> {
+    await Promise.all([...this.sessions.values()].map((s) => s.close()));
+    this.sessions.clear();
+  }
+}

@@ -1,0 +1,134 @@
+/**
+ * The contract between the renderer and the workbench service, whatever carries it
+ * (Electron IPC through preload, or WebSocket in the browser shell).
+ *
+ * Requests: `invoke(method, params)`; every params object is validated with the zod schema
+ * below on the main side before the service sees it. Events: `on(event, handler)`.
+ */
+import { z } from 'zod';
+import type { SceneSpec } from './scene';
+import type { SessionState, SimSnapshot } from './snapshot';
+
+export const sessionId = z.string().min(1).max(64);
+
+/** zod schemas of every request's params, keyed by method name. */
+export const requestSchemas = {
+  'app.info': z.object({}).strict(),
+  'scene.list': z.object({}).strict(),
+  'sim.open': z
+    .object({
+      sceneId: z.string().min(1).max(200),
+      seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
+      /** Start paused (recording and tests step it frame by frame). */
+      paused: z.boolean().optional(),
+    })
+    .strict(),
+  'sim.close': z.object({ sessionId }).strict(),
+  'sim.control': z
+    .object({
+      sessionId,
+      command: z.enum(['pause', 'resume', 'reset', 'step']),
+      /** For 'step': how many physics frames. */
+      frames: z.number().int().min(1).max(100_000).optional(),
+      /** For 'reset': a new seed. */
+      seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
+    })
+    .strict(),
+  'sim.setTimeScale': z.object({ sessionId, timeScale: z.number().min(0.01).max(16) }).strict(),
+} as const;
+
+export type Method = keyof typeof requestSchemas;
+export type Params<M extends Method> = z.input<(typeof requestSchemas)[M]>;
+
+export interface AppInfo {
+  name: string;
+  version: string;
+  /** Which shell hosts the renderer and why. */
+  shell: 'electron' | 'browser';
+  shellReason: string;
+  physicsBackend: string;
+  learningBackend: string;
+  platform: string;
+}
+
+export interface SceneInfo {
+  id: string;
+  title: string;
+  description: string;
+}
+
+export interface OpenedSession {
+  state: SessionState;
+  scene: SceneSpec;
+}
+
+/** Result type of each method. */
+export interface Results {
+  'app.info': AppInfo;
+  'scene.list': SceneInfo[];
+  'sim.open': OpenedSession;
+  'sim.close': { closed: boolean };
+  'sim.control': SessionState;
+  'sim.setTimeScale': SessionState;
+}
+
+export interface LogEntry {
+  level: 'debug' | 'info' | 'warn' | 'error';
+  source: string;
+  message: string;
+  time: number;
+}
+
+export interface JobProgress {
+  jobId: string;
+  kind: string;
+  step: number;
+  totalSteps: number;
+  etaSeconds: number | null;
+  metrics: Record<string, number>;
+  status: 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
+}
+
+/** Events pushed from the service to subscribers. */
+export interface Events {
+  'sim.snapshot': SimSnapshot;
+  'sim.state': SessionState;
+  'job.progress': JobProgress;
+  log: LogEntry;
+}
+export type EventName = keyof Events;
+export const EVENT_NAMES: readonly EventName[] = ['sim.snapshot', 'sim.state', 'job.progress', 'log'];
+
+/** What the renderer holds. Implemented by preload (IPC) and by the WebSocket client. */
+export interface WorkbenchApi {
+  invoke<M extends Method>(method: M, params: Params<M>): Promise<Results[M]>;
+  on<E extends EventName>(event: E, handler: (payload: Events[E]) => void): () => void;
+}
+
+/** Validates a request; throws ContractError naming the method and the offending field. */
+export function parseRequest<M extends Method>(method: string, params: unknown): { method: M; params: Params<M> } {
+  if (!Object.prototype.hasOwnProperty.call(requestSchemas, method)) {
+    throw new ContractError(`unknown method "${String(method).slice(0, 80)}"`);
+  }
+  const schema = requestSchemas[method as M];
+  const result = schema.safeParse(params ?? {});
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const where = issue?.path.length ? issue.path.join('.') : '(params)';
+    throw new ContractError(`${method}: invalid ${where}: ${issue?.message ?? 'malformed'}`);
+  }
+  return { method: method as M, params: result.data as Params<M> };
+}
+
+export class ContractError extends Error {
+  override name = 'ContractError';
+}
+
+/** Envelope of a request over a message transport (WebSocket). */
+export const requestEnvelope = z
+  .object({ id: z.number().int().nonnegative(), method: z.string().max(100), params: z.unknown() })
+  .strict();
+
+export type ResponseEnvelope =
+  | { id: number; ok: true; result: unknown }
+  | { id: number; ok: false; error: { name: string; message: string } };

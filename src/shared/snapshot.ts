@@ -1,0 +1,24 @@
+/** One frame of a running simulation: every body's pose plus scalar telemetry. */
+export interface SimSnapshot {
+  sessionId: string;
+  frame: number;
+  /** Simulated seconds since the last reset. */
+  time: number;
+  /** 7 floats per body (xyz, quat xyzw), in SceneSpec.bodies order. */
+  poses: Float32Array;
+  /** Scalars to chart: reward parts, dr, prediction error, sampled DR parameters... */
+  telemetry: Record<string, number>;
+  /** Simulated seconds per wall second over the last second. */
+  realTimeFactor: number;
+}
+
+export type SessionStatus = 'running' | 'paused';
+
+export interface SessionState {
+  sessionId: string;
+  sceneId: string;
+  status: SessionStatus;
+  timeScale: number;
+  time: number;
+  frame: number;
+}
