@@ -1,0 +1,74 @@
+/** The `adaptlab` command line: one entry, subcommands on the same service and libraries. */
+import { APP_VERSION } from '../service/workbench';
+import { parseArgs, UsageError, type ParsedArgs } from './args';
+import { start } from './start';
+
+interface Command {
+  summary: string;
+  usage: string;
+  booleans?: string[];
+  run(args: ParsedArgs): Promise<number>;
+}
+
+const COMMANDS: Record<string, Command> = {
+  start: {
+    summary: 'Open the workbench (Electron if installed, else the browser shell)',
+    usage: 'adaptlab start [--shell electron|browser] [--port N] [--no-open]',
+    booleans: ['no-open'],
+    run: start,
+  },
+  version: {
+    summary: 'Print the version',
+    usage: 'adaptlab version',
+    run: async () => {
+      console.log(`adaptlab ${APP_VERSION} (node ${process.versions.node})`);
+      return 0;
+    },
+  },
+};
+
+function help(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((k) => k.length));
+  return [
+    'AdaptLab: sim-to-real transfer and meta-RL workbench',
+    '',
+    'Usage: adaptlab <command> [options]',
+    '',
+    'Commands:',
+    ...Object.entries(COMMANDS).map(([k, c]) => `  ${k.padEnd(width)}  ${c.summary}`),
+    '',
+    'Run "adaptlab <command> --help" for a command\'s options.',
+  ].join('\n');
+}
+
+export function registerCommand(name: string, command: Command): void {
+  COMMANDS[name] = command;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    console.log(help());
+    return 0;
+  }
+  if (name === '--version' || name === '-v') return COMMANDS.version.run(parseArgs([]));
+  const cmd = COMMANDS[name];
+  if (!cmd) {
+    console.error(`adaptlab: unknown command "${name}"\n\n${help()}`);
+    return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    console.log(`${cmd.summary}\n\nUsage: ${cmd.usage}`);
+    return 0;
+  }
+  try {
+    return await cmd.run(parseArgs(rest, cmd.booleans));
+  } catch (err) {
+    if (err instanceof UsageError) {
+      console.error(`adaptlab ${name}: ${err.message}\nUsage: ${cmd.usage}`);
+      return 2;
+    }
+    console.error(`adaptlab ${name}: ${err instanceof Error ? err.message : String(err)}`);
+    return 1;
+  }
+}
