@@ -46,7 +46,7 @@ export class FallingBodiesScene {
       bodies.push({ name: `ball${i}`, visuals: [{ geometry: { kind: 'sphere', radius: BALL_R }, origin: { xyz: [0, 0, 0], quat: [0, 0, 0, 1] }, color: [0.25, 0.6, 0.95, 1] }] });
     for (let i = 0; i < CHAIN; i++)
       bodies.push({ name: `chain${i}`, visuals: [{ geometry: { kind: 'capsule', radius: LINK_R, length: 2 * LINK_HALF }, origin: { xyz: [0, 0, 0], quat: [0, 0, 0, 1] }, color: [0.55, 0.85, 0.45, 1] }] });
-    return { name: 'Falling bodies and a chain', upAxis: 'z', bodies, groundHalfSize: 5 };
+    return { name: 'Falling bodies and a chain', upAxis: 'z', bodies, groundHalfSize: 10 };
   }
 
   reset(seed: number): void {
@@ -54,7 +54,7 @@ export class FallingBodiesScene {
     this.world?.free();
     const world = new R.World({ x: 0, y: 0, z: -9.81 });
     world.timestep = this.dt;
-    world.createCollider(R.ColliderDesc.cuboid(5, 5, 0.05).setTranslation(0, 0, -0.05));
+    world.createCollider(R.ColliderDesc.cuboid(10, 10, 0.05).setTranslation(0, 0, -0.05));
     const rand = mulberry32(seed);
     this.bodies = [];
     const drop = (i: number) => ({ x: (rand() - 0.5) * 2, y: (rand() - 0.5) * 2, z: 1 + i * 0.4 + rand() * 0.2 });

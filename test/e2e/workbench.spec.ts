@@ -1,0 +1,88 @@
+import { expect, test } from '@playwright/test';
+import { request } from 'node:http';
+import { WebSocket } from 'ws';
+import { chromiumAvailable, distinctViewportColors, launchChromium, startShell, watchConsole, type Shell } from './browser-shell';
+
+let shell: Shell;
+
+test.beforeAll(async () => {
+  shell = await startShell();
+});
+test.afterAll(async () => {
+  await shell?.stop();
+});
+
+test('start prints which shell runs and why', () => {
+  expect(shell.output.join('')).toMatch(/AdaptLab: browser shell, because .+/);
+});
+
+test('the workbench opens, bodies move, and the viewport is drawn', async () => {
+  test.skip(!chromiumAvailable(), 'no Chromium at /usr/bin/chromium (apt-get install chromium)');
+  const browser = await launchChromium();
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const errors = watchConsole(page);
+  await page.goto(shell.url);
+  await expect(page.locator('[data-test=ready-flag]')).toHaveText('ready', { timeout: 30_000 });
+  await expect(page.locator('[data-test=shell]')).toHaveText('browser shell');
+
+  // Two snapshots of the scene differ: read body positions from the inspector of a falling ball.
+  await page.locator('.tree li', { hasText: 'ball7' }).click();
+  const pos = page.locator('.props dd').first();
+  await expect(pos).not.toBeEmpty();
+  const a = await pos.textContent();
+  await page.waitForTimeout(300);
+  const b = await pos.textContent();
+  expect(b).not.toEqual(a);
+
+  // Pause holds the scene still; step advances it by one frame.
+  await page.locator('[data-test=pause]').click();
+  await page.waitForTimeout(200);
+  const frame = async () => Number((await page.locator('.overlay').textContent())!.match(/frame (\d+)/)![1]);
+  const f0 = await frame();
+  await page.waitForTimeout(300);
+  expect(await frame()).toBe(f0);
+  await page.locator('[data-test=step]').click();
+  await expect.poll(frame).toBe(f0 + 1);
+  await page.locator('[data-test=play]').click();
+
+  // The viewport is not blank: its pixels vary.
+  expect(await distinctViewportColors(page)).toBeGreaterThan(50);
+  await page.screenshot({ path: 'test-results/workbench-full.png' });
+  expect(errors).toEqual([]);
+  await browser.close();
+});
+
+test('requests without the token or from a foreign origin are refused', async () => {
+  const base = `http://127.0.0.1:${shell.port}`;
+  expect((await fetch(`${base}/`)).status).toBe(401);
+  expect((await fetch(`${base}/api/info`)).status).toBe(401);
+  expect((await fetch(`${base}/?token=wrong`)).status).toBe(401);
+  expect((await fetch(`${base}/?token=${shell.token}`)).status).toBe(200);
+  expect(await statusWithHost(shell.port, `/?token=${shell.token}`, `evil.example:${shell.port}`)).toBe(403);
+
+  const upgrade = (query: string, origin: string) =>
+    new Promise<number>((resolve) => {
+      const ws = new WebSocket(`ws://127.0.0.1:${shell.port}/ws${query}`, { headers: { Origin: origin } });
+      ws.on('open', () => {
+        ws.close();
+        resolve(101);
+      });
+      ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+      ws.on('error', () => resolve(-1));
+    });
+  expect(await upgrade('', base)).toBe(401);
+  expect(await upgrade(`?token=${shell.token}`, 'http://evil.example')).toBe(403);
+  expect(await upgrade(`?token=${shell.token}`, base)).toBe(101);
+});
+
+/** fetch() will not send a forged Host header; node:http will (DNS-rebinding check). */
+function statusWithHost(port: number, path: string, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, headers: { Host: host } }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
