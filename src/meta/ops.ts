@@ -15,12 +15,23 @@ type Save = (tensors: Tensor[]) => void;
 type GradFn = (dy: Tensor, saved: Tensor[]) => Tensor | Tensor[];
 type CGF = Parameters<typeof tf.customGrad>[0];
 
+const engineState = (tf.engine() as unknown as { state: { gradientDepth: number } }).state;
+
+/**
+ * True while a gradient tape records (inside tf.grads & co., including the backward pass of a
+ * nested gradient). Outside, the custom-gradient wrappers are skipped: plain ops are faster for
+ * inference and for the outermost backward pass, and nothing records them anyway.
+ */
+export function isTaping(): boolean {
+  return engineState.gradientDepth > 0;
+}
+
 function unary(forward: (x: Tensor) => Tensor, grad: (dy: Tensor, x: Tensor) => Tensor): (x: Tensor) => Tensor {
   const f = tf.customGrad(((x: Tensor, save: Save) => {
     save([x]);
     return { value: forward(x), gradFunc: ((dy: Tensor, saved: Tensor[]) => grad(dy, saved[0])) as GradFn };
   }) as unknown as CGF);
-  return (x: Tensor) => f(x) as Tensor;
+  return (x: Tensor) => (isTaping() ? (f(x) as Tensor) : forward(x));
 }
 
 /** tanh; d/dx = 1 - tanh(x)^2. */
@@ -106,10 +117,11 @@ const matmul2d = tf.customGrad(((a: Tensor, b: Tensor, save: Save) => {
  */
 export function matmul(a: Tensor, b: Tensor): Tensor {
   if (b.rank !== 2) throw new Error(`matmul: b must be 2-D, got shape [${b.shape}]`);
-  if (a.rank === 2) return matmul2d(a, b) as Tensor;
+  const mm = isTaping() ? (x: Tensor, y: Tensor) => matmul2d(x, y) as Tensor : (x: Tensor, y: Tensor) => tf.matMul(x as tf.Tensor2D, y as tf.Tensor2D);
+  if (a.rank === 2) return mm(a, b);
   const lead = a.shape.slice(0, -1) as number[];
   const k = a.shape[a.rank - 1];
-  const y = matmul2d(tf.reshape(a, [-1, k]), b) as Tensor;
+  const y = mm(tf.reshape(a, [-1, k]), b);
   return tf.reshape(y, [...lead, b.shape[1] as number]);
 }
 
