@@ -187,7 +187,6 @@ export class PPO {
     const c = this.config;
     const env = this.env;
     const N = env.numEnvs;
-    const O = env.observationSize;
     const buf = this.buffer;
     buf.reset();
     let epSum = 0;
