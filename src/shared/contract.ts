@@ -11,6 +11,35 @@ import type { SessionState, SimSnapshot } from './snapshot';
 
 export const sessionId = z.string().min(1).max(64);
 
+/** Commands a scene may support; which ones is listed in SceneInfo.controls. */
+export const sceneCommand = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('policy'), policy: z.enum(['random', 'zero', 'gait', 'mpc']) }).strict(),
+  z
+    .object({
+      type: z.literal('fault'),
+      fault: z.discriminatedUnion('kind', [
+        z.object({ kind: z.literal('cripple'), leg: z.number().int().min(0).max(15) }).strict(),
+        z.object({ kind: z.literal('weakenMotor'), joint: z.number().int().min(0).max(255), factor: z.number().min(0).max(1) }).strict(),
+        z.object({ kind: z.literal('lockJoint'), joint: z.number().int().min(0).max(255) }).strict(),
+      ]),
+      /** Sim time (s) at which it fires; now if absent or past. */
+      at: z.number().min(0).max(1e6).optional(),
+    })
+    .strict(),
+  z.object({ type: z.literal('clearFaults') }).strict(),
+  z.object({ type: z.literal('adaptation'), on: z.boolean() }).strict(),
+  z.object({ type: z.literal('method'), method: z.enum(['grbal', 'rebal', 'mb', 'mbde']) }).strict(),
+  z
+    .object({
+      type: z.literal('randomize'),
+      /** Parameter key -> [low, high] scale range around nominal; empty clears. */
+      ranges: z.record(z.string().max(100), z.tuple([z.number(), z.number()])),
+    })
+    .strict(),
+]);
+export type SceneCommand = z.infer<typeof sceneCommand>;
+export type SceneControl = SceneCommand['type'];
+
 /** zod schemas of every request's params, keyed by method name. */
 export const requestSchemas = {
   'app.info': z.object({}).strict(),
@@ -35,6 +64,7 @@ export const requestSchemas = {
     })
     .strict(),
   'sim.setTimeScale': z.object({ sessionId, timeScale: z.number().min(0.01).max(16) }).strict(),
+  'sim.command': z.object({ sessionId, command: sceneCommand }).strict(),
 } as const;
 
 export type Method = keyof typeof requestSchemas;
@@ -55,6 +85,12 @@ export interface SceneInfo {
   id: string;
   title: string;
   description: string;
+  /** Scene commands it accepts (sim.command), so the UI shows only what works. */
+  controls: SceneControl[];
+  /** Number of legs that can be broken, where 'fault' is supported. */
+  legs?: number;
+  /** Nominal physical parameters that 'randomize' may scale, with their nominal values. */
+  parameters?: Record<string, number>;
 }
 
 export interface OpenedSession {
@@ -70,6 +106,7 @@ export interface Results {
   'sim.close': { closed: boolean };
   'sim.control': SessionState;
   'sim.setTimeScale': SessionState;
+  'sim.command': { message: string };
 }
 
 export interface LogEntry {

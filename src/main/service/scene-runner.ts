@@ -2,17 +2,25 @@
  * What a simulation session drives: anything that steps at a fixed dt, draws as a SceneSpec
  * and writes body poses. The demo scene and (later) every registered environment fit it.
  */
-import type { SceneInfo } from '../../shared/contract';
+import type { SceneCommand, SceneInfo } from '../../shared/contract';
 import type { SceneSpec } from '../../shared/scene';
+import type { SimEvent } from '../../shared/snapshot';
 
 export interface SceneRunner {
   readonly dt: number;
   spec(): SceneSpec;
   reset(seed: number): void;
-  step(): void;
+  /** One fixed-dt step; may be async (a controller planning with tfjs). */
+  step(): void | Promise<void>;
   writePoses(out: Float32Array): void;
   telemetry(): Record<string, number>;
   dispose(): void;
+  /** Applies a scene command; returns a line for the log. Throws when unsupported. */
+  command?(cmd: SceneCommand, simTime: number): string;
+  /** Events since the last call. */
+  drainEvents?(): SimEvent[];
+  /** Planned path to draw (xyz triples), if the scene plans. */
+  ghost?(): number[] | null;
 }
 
 export interface SceneEntry extends SceneInfo {
@@ -30,6 +38,7 @@ export const SCENES: SceneEntry[] = [
     id: 'demo-falling',
     title: 'Falling bodies',
     description: 'Boxes and balls falling onto a ground, and a swinging chain of capsules on revolute joints.',
+    controls: [],
     async create(seed) {
       const { FallingBodiesScene } = await import('../../physics/demo/falling-bodies');
       return new FallingBodiesScene(await rapier(), seed);

@@ -72,7 +72,7 @@ export class WorkbenchService {
       learningBackend: 'not loaded',
       platform: `${process.platform}-${process.arch}`,
     }),
-    'scene.list': async () => SCENES.map(({ id, title, description }) => ({ id, title, description })),
+    'scene.list': async () => SCENES.map(({ create: _create, ...info }) => info),
     'sim.open': async (p) => {
       const id = randomUUID().slice(0, 8);
       const session = await SimSession.open(id, p.sceneId, p.seed ?? 0, p.paused ?? false, {
@@ -100,6 +100,11 @@ export class WorkbenchService {
         case 'step': await s.step(p.frames ?? 1); break;
       }
       return { ...s.state };
+    },
+    'sim.command': async (p) => {
+      const message = await this.session(p.sessionId).command(p.command);
+      this.log('info', `sim:${p.sessionId}`, message);
+      return { message };
     },
     'sim.setTimeScale': async (p) => {
       const s = this.session(p.sessionId);
