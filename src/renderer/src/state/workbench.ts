@@ -3,9 +3,9 @@
  * stay outside reactivity (they change 60 times a second and only the viewport reads them).
  */
 import { markRaw, reactive } from 'vue';
-import type { AppInfo, LogEntry, SceneInfo, WorkbenchApi } from '../../../shared/contract';
+import type { AppInfo, LogEntry, SceneCommand, SceneInfo, WorkbenchApi } from '../../../shared/contract';
 import type { SceneSpec } from '../../../shared/scene';
-import type { SessionState, SimSnapshot } from '../../../shared/snapshot';
+import type { SessionState, SimEvent, SimSnapshot } from '../../../shared/snapshot';
 
 const HISTORY = 600;
 const MAX_LOG = 500;
@@ -27,6 +27,8 @@ export function createWorkbench(api: WorkbenchApi) {
     scene: null as SceneSpec | null,
     logs: [] as LogEntry[],
     telemetry: { time: [], series: {}, version: 0 } as Telemetry,
+    /** Events of the current episode (chart markers, log). */
+    events: [] as SimEvent[],
     lastTelemetry: {} as Record<string, number>,
     selectedBody: -1,
     simTime: 0,
@@ -36,7 +38,7 @@ export function createWorkbench(api: WorkbenchApi) {
     error: '',
   });
   /** Latest poses, read by the viewport each animation frame. */
-  const live = { poses: null as Float32Array | null, version: 0 };
+  const live = { poses: null as Float32Array | null, ghost: null as number[] | null, version: 0 };
 
   function log(level: LogEntry['level'], source: string, message: string): void {
     state.logs.push({ level, source, message, time: Date.now() });
@@ -46,7 +48,12 @@ export function createWorkbench(api: WorkbenchApi) {
   function onSnapshot(s: SimSnapshot): void {
     if (!state.session || s.sessionId !== state.session.sessionId) return;
     live.poses = s.poses;
+    live.ghost = s.ghost ?? null;
     live.version++;
+    for (const e of s.events ?? []) {
+      state.events.push(e);
+      log('info', 'sim', `t = ${e.time.toFixed(2)} s: ${e.label}`);
+    }
     state.simTime = s.time;
     state.frame = s.frame;
     state.realTimeFactor = s.realTimeFactor;
@@ -63,6 +70,7 @@ export function createWorkbench(api: WorkbenchApi) {
   }
 
   function clearTelemetry(): void {
+    state.events = [];
     state.telemetry.time = [];
     state.telemetry.series = {};
     state.telemetry.version++;
@@ -125,12 +133,22 @@ export function createWorkbench(api: WorkbenchApi) {
         state.session = await api.invoke('sim.setTimeScale', { sessionId: s.sessionId, timeScale });
       });
     },
+    async command(command: SceneCommand) {
+      const s = state.session;
+      if (!s) return;
+      await guard(command.type, async () => {
+        const r = await api.invoke('sim.command', { sessionId: s.sessionId, command });
+        log('info', 'sim', r.message);
+      });
+    },
     select(body: number) {
       state.selectedBody = body;
     },
   };
 
-  return { state, live, actions, log };
+  const sceneInfo = () => state.scenes.find((x) => x.id === state.session?.sceneId) ?? null;
+
+  return { state, live, actions, log, sceneInfo };
 }
 
 export type Workbench = ReturnType<typeof createWorkbench>;
