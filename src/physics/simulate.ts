@@ -1,0 +1,123 @@
+/**
+ * Run an env under a simple policy and summarise its physical sanity (the CLI's `simulate`).
+ */
+import { makeEnv } from './envs/registry.js';
+import type { Env, EnvConfig, EnvId } from './envs/types.js';
+import { Rng } from './rng.js';
+
+export type SimPolicy = 'random' | 'zero' | 'gait';
+
+export interface SimulateOptions {
+  env: EnvId | Env;
+  steps: number;
+  seed?: number;
+  policy?: SimPolicy;
+  config?: EnvConfig;
+  /** reset when an episode ends (default true) */
+  resetOnDone?: boolean;
+}
+
+export interface SimulateSummary {
+  env: string;
+  steps: number;
+  seed: number;
+  policy: SimPolicy;
+  episodes: number;
+  finalX: number;
+  meanForwardVelocity: number;
+  minTorsoHeight: number;
+  maxTorsoHeight: number;
+  hasNaN: boolean;
+  /** rad (or m for prismatic joints) */
+  maxJointLimitViolation: number;
+  /** m */
+  maxJointSeparation: number;
+  meanReward: number;
+  wallSeconds: number;
+  stepsPerSecond: number;
+}
+
+/**
+ * Open-loop gaits. Ant: a trot — diagonal legs (1, 3) and (2, 4) swing their hips in antiphase
+ * while the ankles lift the swinging pair. Hopper: a rhythmic thigh/leg/foot pattern. Quad: hover.
+ */
+export function gaitAction(env: Env, t: number, out: Float32Array): Float32Array {
+  const time = t * env.dt;
+  if (env.id === 'Ant-v0') {
+    const w = 2 * Math.PI * 2.0; // 2 Hz
+    const s = Math.sin(w * time), c = Math.cos(w * time);
+    // actuator order: hip_4, ankle_4, hip_1, ankle_1, hip_2, ankle_2, hip_3, ankle_3
+    out[2] = s; // hip_1
+    out[6] = s; // hip_3
+    out[4] = -s; // hip_2
+    out[0] = -s; // hip_4
+    out[3] = c; // ankle_1
+    out[7] = -c; // ankle_3
+    out[5] = c; // ankle_2
+    out[1] = -c; // ankle_4
+  } else if (env.id === 'Hopper-v0') {
+    const w = 2 * Math.PI * 1.5;
+    out[0] = 0.5 * Math.sin(w * time);
+    out[1] = 0.5 * Math.sin(w * time + 1);
+    out[2] = 0.5 * Math.sin(w * time + 2);
+  } else {
+    out.fill((env as unknown as { hoverAction?: () => number }).hoverAction?.() ?? 0);
+  }
+  return out;
+}
+
+export async function simulate(opts: SimulateOptions): Promise<SimulateSummary> {
+  const env = typeof opts.env === 'string' ? await makeEnv(opts.env, opts.config) : opts.env;
+  const seed = opts.seed ?? 0;
+  const policy = opts.policy ?? 'random';
+  const rng = new Rng(seed, 0x51a7e);
+  const act = new Float32Array(env.actionSize);
+  const t0 = performance.now();
+  env.reset({ seed });
+  let d = env.diagnostics();
+  let minH = d.torsoHeight, maxH = d.torsoHeight, maxLim = d.maxLimitViolation, maxSep = d.maxJointSeparation;
+  let hasNaN = !d.finite;
+  let sumV = 0, sumR = 0, episodes = 1, t = 0;
+  let x = d.x;
+  for (let i = 0; i < opts.steps; i++) {
+    if (policy === 'random') rng.fillUniform(act, -1, 1);
+    else if (policy === 'zero') act.fill(0);
+    else gaitAction(env, t, act);
+    const r = env.step(act);
+    t++;
+    sumV += r.info.x_velocity;
+    sumR += r.reward;
+    for (let k = 0; k < r.obs.length; k++) if (!Number.isFinite(r.obs[k])) hasNaN = true;
+    d = env.diagnostics();
+    if (!d.finite) hasNaN = true;
+    minH = Math.min(minH, d.torsoHeight);
+    maxH = Math.max(maxH, d.torsoHeight);
+    maxLim = Math.max(maxLim, d.maxLimitViolation);
+    maxSep = Math.max(maxSep, d.maxJointSeparation);
+    x = d.x;
+    if ((r.terminated || r.truncated) && opts.resetOnDone !== false && i < opts.steps - 1) {
+      env.reset();
+      episodes++;
+      t = 0;
+    }
+  }
+  const wall = (performance.now() - t0) / 1000;
+  if (typeof opts.env === 'string') env.dispose();
+  return {
+    env: env.id,
+    steps: opts.steps,
+    seed,
+    policy,
+    episodes,
+    finalX: x,
+    meanForwardVelocity: sumV / Math.max(1, opts.steps),
+    minTorsoHeight: minH,
+    maxTorsoHeight: maxH,
+    hasNaN,
+    maxJointLimitViolation: maxLim,
+    maxJointSeparation: maxSep,
+    meanReward: sumR / Math.max(1, opts.steps),
+    wallSeconds: wall,
+    stepsPerSecond: opts.steps / wall,
+  };
+}
