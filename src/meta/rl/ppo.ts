@@ -360,6 +360,11 @@ export class PPO {
    * reset with a seed derived from the checkpoint (the curve continues, not bit-identically).
    */
   setState(s: PpoState): void {
+    const c = this.config;
+    if (s.config.hidden.join() !== c.hidden.join() || s.config.activation !== c.activation)
+      throw new Error(`checkpoint network (${s.config.hidden} ${s.config.activation}) != this one (${c.hidden} ${c.activation})`);
+    if (s.config.numSteps !== c.numSteps) this.buffer = new RolloutBuffer(s.config.numSteps, this.env.numEnvs, this.env.observationSize, this.env.actionSize);
+    Object.assign(this.config, s.config);
     disposeParams(this.params);
     this.params = paramsFromArrays(s.params);
     this.optimizer.setState(s.optimizer);
