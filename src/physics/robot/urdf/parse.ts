@@ -179,7 +179,7 @@ function checkXacro(ctx: Ctx, root: XmlElement): void {
   while (stack.length) {
     const el = stack.pop()!;
     if (el.name.startsWith('xacro:')) {
-      ctx.error('not-urdf', `<${el.name}>: this is a xacro file; expand it first (xacro file.urdf.xacro > file.urdf)`, el);
+      ctx.error('not-urdf', `this is a xacro file; expand it first (xacro file.urdf.xacro > file.urdf)`, el);
     }
     for (const c of el.children) stack.push(c);
   }

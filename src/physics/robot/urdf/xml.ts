@@ -93,5 +93,7 @@ export function firstChild(el: XmlElement, name: string): XmlElement | undefined
 /** `<joint name="knee">` — how an element is named in messages. */
 export function describe(el: XmlElement): string {
   const n = el.attrs.name;
-  return n !== undefined ? `<${el.name} name="${n}">` : `<${el.name}>`;
+  if (n !== undefined) return `<${el.name} name="${n}">`;
+  const f = el.attrs.filename;
+  return f !== undefined ? `<${el.name} filename="${f}">` : `<${el.name}>`;
 }
