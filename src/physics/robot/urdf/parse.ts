@@ -52,6 +52,8 @@ class Ctx {
   readonly warnings: UrdfWarning[] = [];
   readonly meshes: UrdfMeshRef[] = [];
   readonly materials = new Map<string, Material>();
+  /** Inline materials already parsed in the prepass (so textures resolve and warn once). */
+  readonly inline = new Map<XmlElement, Material>();
   constructor(readonly opts: ParseUrdfOptions) {}
 
   get file(): string | undefined {
@@ -130,7 +132,10 @@ export function parseUrdf(xml: string, opts: ParseUrdfOptions = {}): ParseUrdfRe
       for (const m of childrenNamed(v, 'material')) {
         if (m.attrs.name && !ctx.materials.has(m.attrs.name) && (firstChild(m, 'color') || firstChild(m, 'texture'))) {
           const mat = parseMaterial(ctx, m, false);
-          if (mat) ctx.materials.set(m.attrs.name, mat);
+          if (mat) {
+            ctx.materials.set(m.attrs.name, mat);
+            ctx.inline.set(m, mat);
+          }
         }
       }
 
@@ -241,7 +246,9 @@ function parseMaterial(ctx: Ctx, el: XmlElement, topLevel: boolean): Material | 
 function parseVisualMaterial(ctx: Ctx, el: XmlElement): Material | undefined {
   const name = el.attrs.name;
   if (firstChild(el, 'color') || firstChild(el, 'texture')) {
-    // Inline. A named inline material equal to an earlier definition was registered in the prepass.
+    // Inline (possibly parsed already in the prepass).
+    const pre = ctx.inline.get(el);
+    if (pre) return { ...pre, color: [...pre.color] as Rgba };
     return parseMaterial(ctx, el, false);
   }
   if (name === undefined) {
