@@ -1,0 +1,154 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { memoryFs } from '../fs.js';
+import { nodeFs } from '../node.js';
+import { FIXTURES } from '../test-util.js';
+import { hullPoints, MeshCache, meshBounds, meshToGeometrySpec, parseDae, parseMesh, parseObj, parseStl } from './index.js';
+
+const enc = new TextEncoder();
+
+function expectBounds(b: [number[], number[]], min: number[], max: number[]) {
+  for (let k = 0; k < 3; k++) {
+    expect(b[0][k]).toBeCloseTo(min[k], 5);
+    expect(b[1][k]).toBeCloseTo(max[k], 5);
+  }
+}
+
+describe('STL', () => {
+  it('reads binary and ASCII files (any case of extension) to the same box', () => {
+    const bin = parseMesh(readFileSync(FIXTURES + 'quadruped/meshes/foot.stl'), 'foot.stl');
+    const asc = parseMesh(readFileSync(FIXTURES + 'quadruped/meshes/FOOT_ASCII.STL'), 'FOOT_ASCII.STL');
+    for (const m of [bin, asc]) {
+      expect(m.format).toBe('stl');
+      expect(m.indices.length).toBe(36);
+      expectBounds(meshBounds(m), [-0.025, -0.025, -0.025], [0.025, 0.025, 0.025]);
+    }
+  });
+
+  it('treats a binary file whose header starts with "solid" as binary', () => {
+    const b = new Uint8Array(84 + 50);
+    b.set(enc.encode('solid but actually binary'));
+    new DataView(b.buffer).setUint32(80, 1, true);
+    new DataView(b.buffer).setFloat32(84 + 12 + 4 * 3, 1, true); // second vertex x
+    const m = parseStl(b);
+    expect(m.indices.length).toBe(3);
+    expect(m.positions[3]).toBe(1);
+  });
+
+  it('rejects garbage', () => {
+    expect(() => parseStl(enc.encode('hello'))).toThrow(/not an STL/);
+  });
+});
+
+describe('OBJ', () => {
+  it('reads faces (quads, negative indices, v/vt/vn) and MTL colours and textures', () => {
+    const path = FIXTURES + 'quadruped/meshes/body.obj';
+    const m = parseMesh(readFileSync(path), path, nodeFs);
+    expect(m.format).toBe('obj');
+    expect(m.positions.length).toBe(24);
+    expect(m.indices.length).toBe(36);
+    expect(m.parts.map((p) => [p.name, p.color, p.count])).toEqual([
+      ['red', [1, 0, 0, 1], 18],
+      ['blue', [0, 0, 1, 1], 18],
+    ]);
+    expect(m.parts[1].texture).toBe(FIXTURES.replace(/\/$/, '') + '/quadruped/meshes/textures/fur.png');
+    const leg = parseMesh(readFileSync(FIXTURES + 'quadruped/meshes/leg.obj'), FIXTURES + 'quadruped/meshes/leg.obj', nodeFs);
+    expectBounds(meshBounds(leg), [-0.02, -0.02, -0.25], [0.02, 0.02, 0]);
+    expect(leg.indices.length).toBe(36);
+  });
+
+  it('warns about a missing MTL and keeps the geometry', () => {
+    const m = parseObj('mtllib gone.mtl\nv 0 0 0\nv 1 0 0\nv 0 1 0\nv 1 1 0\nusemtl x\nf 1 2 4 3\n', { readText: () => undefined });
+    expect(m.indices.length).toBe(6);
+    expect(m.warnings.some((w) => /gone\.mtl/.test(w))).toBe(true);
+  });
+
+  it('rejects out-of-range indices', () => {
+    expect(() => parseObj('v 0 0 0\nf 1 2 3\n')).toThrow(/out of range/);
+  });
+});
+
+describe('Collada', () => {
+  const ws = FIXTURES + 'ros_ws/src/';
+  it('reads triangles, a node translation and the material colour (Z up, metres)', () => {
+    const m = parseMesh(readFileSync(ws + 'demo_description/meshes/base.dae'), 'base.dae');
+    expect(m.format).toBe('dae');
+    expect(m.indices.length).toBe(36);
+    expectBounds(meshBounds(m), [-0.2, -0.15, 0], [0.2, 0.15, 0.1]);
+    expect(m.parts[0].color).toEqual([0.2, 0.4, 0.8, 1]);
+  });
+
+  it('honours <unit meter>, <up_axis>Y_UP and node matrices, and reads polylists', () => {
+    // A 2 x 4 x 6 cm box, shifted 0.5 cm along x, Y up: in Z-up metres it is 2 x 6 x 4 cm.
+    const m = parseMesh(readFileSync(ws + 'demo_description/meshes/upper_arm.DAE'), 'upper_arm.DAE');
+    expect(m.indices.length).toBe(36);
+    expectBounds(meshBounds(m), [-0.005, -0.03, -0.02], [0.015, 0.03, 0.02]);
+  });
+
+  it('maps X_UP to Z up', () => {
+    const text = readFileSync(ws + 'demo_description/meshes/upper_arm.DAE', 'utf8').replace('Y_UP', 'X_UP').replace(/<matrix>[^<]*<\/matrix>/, '');
+    // (x, y, z) -> (-y, -z, x): extents 2, 4, 6 cm become 4, 6, 2 cm
+    expectBounds(meshBounds(parseDae(text)), [-0.02, -0.03, -0.01], [0.02, 0.03, 0.01]);
+  });
+
+  it('resolves the texture image through sampler and surface', () => {
+    const path = ws + 'shared/demo_meshes_repo/meshes/forearm.dae';
+    const m = parseMesh(readFileSync(path), path, nodeFs);
+    expect(m.parts[0].texture).toMatch(/demo_meshes_repo\/textures\/skin\.png$/);
+  });
+
+  it('instances a geometry once per node, with rotate and scale, and flips mirrored winding', () => {
+    const text = readFileSync(ws + 'demo_description/meshes/base.dae', 'utf8').replace(
+      /<node id="n0" name="n0">[\s\S]*<\/node>/,
+      `<node id="a"><rotate>0 0 1 90</rotate><instance_geometry url="#g"/></node>
+       <node id="b"><translate>1 0 0</translate><scale>-1 1 1</scale><instance_geometry url="#g"/></node>`,
+    );
+    const m = parseDae(text);
+    expect(m.indices.length).toBe(72);
+    expect(m.positions.length).toBe(48);
+    const first = { positions: m.positions.slice(0, 24), indices: m.indices.slice(0, 36), parts: [], format: 'dae' as const, warnings: [] };
+    expectBounds(meshBounds(first), [-0.15, -0.2, -0.05], [0.15, 0.2, 0.05]);
+    // Mirrored copy: triangle (a, b, c) of the first becomes (a, c, b) in the second.
+    expect([m.indices[37] - 8, m.indices[38] - 8]).toEqual([m.indices[2], m.indices[1]]);
+  });
+
+  it('rejects non-Collada XML and malformed XML', () => {
+    expect(() => parseDae('<foo/>')).toThrow(/not a Collada/);
+    expect(() => parseDae('<COLLADA><asset>')).toThrow(/malformed/);
+  });
+});
+
+describe('mesh outputs and cache', () => {
+  const box = parseMesh(readFileSync(FIXTURES + 'quadruped/meshes/foot.stl'), 'foot.stl');
+
+  it('gives deduplicated, scaled hull points', () => {
+    const pts = hullPoints(box, [2, 1, 1]);
+    expect(pts.length).toBe(8 * 3); // 36 STL corners -> 8 distinct
+    expect(Math.max(...pts.filter((_, i) => i % 3 === 0))).toBeCloseTo(0.05, 6);
+  });
+
+  it('gives SceneSpec mesh geometry, scaled, winding flipped for mirrored scales', () => {
+    const g = meshToGeometrySpec(box, [1, 1, 1], 'foot');
+    expect(g.kind).toBe('mesh');
+    expect(g.positions.length).toBe(box.positions.length);
+    expect(g.label).toBe('foot');
+    const mirrored = meshToGeometrySpec(box, [-1, 1, 1]);
+    expect(mirrored.positions[0]).toBeCloseTo(-box.positions[0], 7);
+    expect(mirrored.indices.slice(0, 3)).toEqual([g.indices[0], g.indices[2], g.indices[1]]);
+  });
+
+  it('caches per path and modification stamp', () => {
+    const files = new Map<string, Uint8Array>([['/m/a.stl', readFileSync(FIXTURES + 'quadruped/meshes/foot.stl')]]);
+    let mtime = 1;
+    let reads = 0;
+    const base = memoryFs(files);
+    const fs = { ...base, readFile: (p: string) => (reads++, base.readFile(p)), mtimeMs: () => mtime };
+    const cache = new MeshCache();
+    const a = cache.load('/m/a.stl', fs);
+    expect(cache.load('/m/a.stl', fs)).toBe(a);
+    expect(reads).toBe(1);
+    mtime = 2;
+    expect(cache.load('/m/a.stl', fs)).not.toBe(a);
+    expect(reads).toBe(2);
+  });
+});
