@@ -6,14 +6,15 @@ export { UrdfError, formatWarning, type UrdfErrorCode, type UrdfWarning, type Ur
 export { parseUrdf, type ParseUrdfOptions, type ParseUrdfResult, type UrdfMeshRef, type UrdfResolveKind, type UrdfResolver } from './parse.js';
 export { createUrdfResolver, type UrdfPathResolver, type UrdfResolverOptions } from './resolve.js';
 export { memoryFs, type UrdfFileSystem } from './fs.js';
-export { loadUrdf, type LoadedUrdf, type LoadUrdfOptions } from './load.js';
+export { geometryToSpec, loadUrdf, type LoadedUrdf, type LoadUrdfOptions } from './load.js';
 export { summarizeUrdf, type UrdfSummary } from './inspect.js';
 export {
   combineInertials, listMimicJoints, prepareForPhysics, totalMass,
   type MimicJoint, type PhysicsModel, type PhysicsPrepOptions,
 } from './semantics.js';
 export {
-  MeshCache, MeshParseError, hullPoints, meshBounds, meshCache, meshFormatOf, meshToGeometrySpec, parseDae, parseMesh, parseMtl, parseObj, parseStl,
+  MeshCache, MeshParseError, hullPoints, meshBounds, meshCache, meshFormatOf, meshPartsToGeometrySpecs, meshToGeometrySpec, parseDae, parseMesh, parseMtl, parseObj, parseStl,
   type MeshFormat, type MeshPart, type TriMesh,
 } from './meshes/index.js';
 export { quatFromRpy, composePose, invertPose, rotate } from './math.js';
+export { basename, dirname, extname, joinPath, normalizePath } from './pathutil.js';

@@ -2,10 +2,12 @@
  * Parse a URDF and load its meshes through a UrdfFileSystem (Node's, or an in-memory one for
  * files dropped into the browser shell). No node:* imports here; see node.ts for the Node side.
  */
-import type { RobotModel } from '../model.js';
+import type { GeometrySpec } from '../../../shared/scene.js';
+import type { Geometry, RobotModel } from '../model.js';
 import { UrdfError, type UrdfWarning } from './errors.js';
 import type { UrdfFileSystem } from './fs.js';
-import { MeshCache, meshCache as defaultCache, meshFormatOf, type TriMesh } from './meshes/index.js';
+import { MeshCache, meshCache as defaultCache, meshFormatOf, meshToGeometrySpec, type TriMesh } from './meshes/index.js';
+import { basename } from './pathutil.js';
 import { parseUrdf, type UrdfMeshRef } from './parse.js';
 import { createUrdfResolver } from './resolve.js';
 
@@ -61,4 +63,14 @@ export function loadUrdf(xml: string, urdfPath: string, fs: UrdfFileSystem, opts
     }
   }
   return { model, warnings, meshRefs, meshes };
+}
+
+/**
+ * A model geometry ready to draw: mesh references become scaled SceneSpec meshes (from
+ * `meshes`), other shapes pass through. Undefined for a mesh that was not loaded.
+ */
+export function geometryToSpec(g: Geometry, meshes: Map<string, TriMesh>): GeometrySpec | undefined {
+  if (g.kind !== 'meshref') return g;
+  const mesh = meshes.get(g.path);
+  return mesh ? meshToGeometrySpec(mesh, g.scale, basename(g.path)) : undefined;
 }

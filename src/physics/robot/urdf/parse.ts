@@ -461,6 +461,9 @@ function parseJoint(ctx: Ctx, el: XmlElement): Joint {
     }
     let lower = ctx.num(limitEl, 'lower', 0);
     let upper = ctx.num(limitEl, 'upper', 0);
+    if ((type === 'revolute' || type === 'prismatic') && limitEl.attrs.lower === undefined && limitEl.attrs.upper === undefined) {
+      ctx.warn('default-value', 'limit without lower and upper: the range is [0, 0] (the joint is locked), as urdfdom reads it', limitEl);
+    }
     if (type === 'continuous') {
       lower = -Infinity;
       upper = Infinity;
@@ -531,17 +534,21 @@ function checkTree(ctx: Ctx, links: Link[], joints: Joint[], linkEls: Map<string
     ctx.error('cycle', `the joints form a cycle (${describeCycle(j.child, parentOf)}); no link is a root`, jointEls.get(j.name));
   }
   // Every link must be reachable from a root by walking up the parents; otherwise it sits on a cycle.
+  const grounded = new Set<string>(roots);
   for (const l of links) {
+    const path: string[] = [];
     const seen = new Set<string>();
     let cur = l.name;
-    while (parentOf.has(cur)) {
+    while (!grounded.has(cur)) {
       if (seen.has(cur)) {
         const j = parentOf.get(cur)!;
         ctx.error('cycle', `the joints form a cycle (${describeCycle(cur, parentOf)})`, jointEls.get(j.name));
       }
       seen.add(cur);
+      path.push(cur);
       cur = parentOf.get(cur)!.parent;
     }
+    for (const p of path) grounded.add(p);
   }
   if (roots.length > 1) {
     ctx.error(

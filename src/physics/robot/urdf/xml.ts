@@ -71,6 +71,7 @@ export function parseXml(source: string, opts: ParseXmlOptions = {}): XmlElement
     if (el && parts && parts.length) el.text = parts.length === 1 ? parts[0] : parts.join('');
   });
 
+  if (source.charCodeAt(0) === 0xfeff) source = source.slice(1);
   try {
     parser.write(source).close();
   } catch (e) {

@@ -109,7 +109,8 @@ export function parseDae(text: string, opts: DaeOptions = {}): TriMesh {
     const fa = child(src, 'float_array');
     if (!fa) return undefined;
     const acc = child(child(src, 'technique_common'), 'accessor');
-    const stride = Number(acc?.attrs.stride ?? '3') || 3;
+    const st = Math.floor(Number(acc?.attrs.stride ?? '3'));
+    const stride = st >= 3 ? st : 3;
     return { data: nums(fa.text), stride };
   };
   const geometry = (g: XmlElement): GeometryData => {
@@ -144,7 +145,8 @@ export function parseDae(text: string, opts: DaeOptions = {}): TriMesh {
       let stride = 1;
       let vOff = -1;
       for (const inp of inputs) {
-        const off = Number(inp.attrs.offset ?? '0');
+        const off = Math.floor(Number(inp.attrs.offset ?? '0'));
+        if (!(off >= 0 && off < 64)) throw new MeshParseError(`<${kind}>: bad input offset "${inp.attrs.offset}"`);
         stride = Math.max(stride, off + 1);
         if (inp.attrs.semantic === 'VERTEX') vOff = off;
         else if (inp.attrs.semantic === 'POSITION' && vOff < 0) {
@@ -313,8 +315,10 @@ export function parseDae(text: string, opts: DaeOptions = {}): TriMesh {
   };
 
   let instances = 0;
+  let visits = 0;
   const visitNode = (node: XmlElement, parentM: Mat4, depth: number) => {
     if (depth > 64) throw new MeshParseError('Collada node tree too deep (cyclic instance_node?)');
+    if (++visits > 100_000) throw new MeshParseError('Collada scene has too many node instances');
     const m = mul(parentM, localTransform(node));
     for (const c of node.children) {
       if (c.name === 'instance_geometry') {

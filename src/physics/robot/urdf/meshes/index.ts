@@ -6,7 +6,7 @@ import { basename, dirname, extname, joinPath } from '../pathutil.js';
 import { parseDae } from './dae.js';
 import { parseObj } from './obj.js';
 import { parseStl } from './stl.js';
-import { MeshParseError, type TriMesh } from './types.js';
+import { MeshParseError, type MeshPart, type TriMesh } from './types.js';
 
 export { parseDae } from './dae.js';
 export { parseObj, parseMtl } from './obj.js';
@@ -140,9 +140,24 @@ export function meshToGeometrySpec(mesh: TriMesh, scale: Vec3 = [1, 1, 1], label
 
 /**
  * The scaled points of the mesh, deduplicated (to `epsilon` metres), for a physics convex hull
- * (Rapier's ColliderDesc.convexHull). Only vertices used by triangles count.
+ * (Rapier's ColliderDesc.convexHull). Only vertices used by triangles count. Memoized per mesh
+ * and scale; treat the result as read-only.
  */
 export function hullPoints(mesh: TriMesh, scale: Vec3 = [1, 1, 1], epsilon = 1e-6): Float32Array {
+  // Computed once per mesh and scale: meshes come from the per-file cache, so this is per file too.
+  const key = `${scale[0]},${scale[1]},${scale[2]},${epsilon}`;
+  let perMesh = hullCache.get(mesh);
+  if (!perMesh) hullCache.set(mesh, (perMesh = new Map()));
+  const hit = perMesh.get(key);
+  if (hit) return hit;
+  const pts = computeHullPoints(mesh, scale, epsilon);
+  perMesh.set(key, pts);
+  return pts;
+}
+
+const hullCache = new WeakMap<TriMesh, Map<string, Float32Array>>();
+
+function computeHullPoints(mesh: TriMesh, scale: Vec3, epsilon: number): Float32Array {
   const seen = new Set<string>();
   const out: number[] = [];
   const used = new Uint8Array(mesh.positions.length / 3);
@@ -172,4 +187,44 @@ export function meshBounds(mesh: TriMesh): [Vec3, Vec3] {
       if (v > max[k]) max[k] = v;
     }
   return [min, max];
+}
+
+/**
+ * One SceneSpec mesh per material part (multi-colour Collada/OBJ files), scaled. Parts without a
+ * colour of their own have no `color`: use the URDF visual's material, or a default.
+ */
+export function meshPartsToGeometrySpecs(
+  mesh: TriMesh,
+  scale: Vec3 = [1, 1, 1],
+): { geometry: Extract<GeometrySpec, { kind: 'mesh' }>; color?: MeshPart['color']; texture?: string; name?: string }[] {
+  if (mesh.parts.length <= 1) {
+    const p = mesh.parts[0];
+    return [{ geometry: meshToGeometrySpec(mesh, scale), ...(p?.color ? { color: p.color } : {}), ...(p?.texture ? { texture: p.texture } : {}) }];
+  }
+  return mesh.parts
+    .filter((p) => p.count > 0)
+    .map((p) => {
+      // Compact the vertices this part uses.
+      const remap = new Map<number, number>();
+      const positions: number[] = [];
+      const indices: number[] = [];
+      for (let i = p.start; i < p.start + p.count; i++) {
+        const v = mesh.indices[i];
+        let n = remap.get(v);
+        if (n === undefined) {
+          n = positions.length / 3;
+          remap.set(v, n);
+          positions.push(mesh.positions[v * 3], mesh.positions[v * 3 + 1], mesh.positions[v * 3 + 2]);
+        }
+        indices.push(n);
+      }
+      const sub: TriMesh = { format: mesh.format, positions: Float32Array.from(positions), indices: Uint32Array.from(indices), parts: [], warnings: [] };
+      const out: { geometry: Extract<GeometrySpec, { kind: 'mesh' }>; color?: MeshPart['color']; texture?: string; name?: string } = {
+        geometry: meshToGeometrySpec(sub, scale, p.name),
+      };
+      if (p.color) out.color = p.color;
+      if (p.texture) out.texture = p.texture;
+      if (p.name) out.name = p.name;
+      return out;
+    });
 }

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { memoryFs } from '../fs.js';
 import { nodeFs } from '../node.js';
 import { FIXTURES } from '../test-util.js';
-import { hullPoints, MeshCache, meshBounds, meshToGeometrySpec, parseDae, parseMesh, parseObj, parseStl } from './index.js';
+import { UrdfError } from '../errors.js';
+import { hullPoints, MeshCache, meshBounds, MeshParseError, meshPartsToGeometrySpecs, meshToGeometrySpec, parseDae, parseMesh, parseObj, parseStl } from './index.js';
 
 const enc = new TextEncoder();
 
@@ -150,5 +151,61 @@ describe('mesh outputs and cache', () => {
     mtime = 2;
     expect(cache.load('/m/a.stl', fs)).not.toBe(a);
     expect(reads).toBe(2);
+  });
+});
+
+describe('mesh helpers', () => {
+  it('splits multi-material meshes into one drawable per part', () => {
+    const path = FIXTURES + 'quadruped/meshes/body.obj';
+    const m = parseMesh(readFileSync(path), path, nodeFs);
+    const parts = meshPartsToGeometrySpecs(m, [2, 2, 2]);
+    expect(parts.map((p) => p.color)).toEqual([[1, 0, 0, 1], [0, 0, 1, 1]]);
+    expect(parts.map((p) => p.geometry.indices.length)).toEqual([18, 18]);
+    for (const p of parts) expect(Math.max(...p.geometry.indices)).toBeLessThan(p.geometry.positions.length / 3);
+    expect(Math.max(...parts[0].geometry.positions.filter((_, i) => i % 3 === 0))).toBeCloseTo(0.6, 6);
+  });
+
+  it('memoizes hull points per mesh and scale', () => {
+    const m = parseMesh(readFileSync(FIXTURES + 'quadruped/meshes/foot.stl'), 'foot.stl');
+    expect(hullPoints(m, [1, 1, 1])).toBe(hullPoints(m, [1, 1, 1]));
+    expect(hullPoints(m, [1, 1, 2])).not.toBe(hullPoints(m, [1, 1, 1]));
+  });
+});
+
+describe('mesh readers on mutated files', () => {
+  const sources: [string, Uint8Array][] = [
+    ['a.stl', readFileSync(FIXTURES + 'quadruped/meshes/FOOT_ASCII.STL')],
+    ['b.stl', readFileSync(FIXTURES + 'quadruped/meshes/foot.stl')],
+    ['c.obj', readFileSync(FIXTURES + 'quadruped/meshes/leg.obj')],
+    ['d.dae', readFileSync(FIXTURES + 'ros_ws/src/demo_description/meshes/upper_arm.DAE')],
+  ];
+  it('return a finite mesh or throw a mesh/XML error, never hang or crash', () => {
+    let seed = 99;
+    const rnd = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    const junk = ['-', '1e40', 'nan', '<', '"', ' ', '0', '/', '\n', 'f 1 2', 'vertex', '9999999'].map((s) => new TextEncoder().encode(s));
+    let ok = 0;
+    for (let n = 0; n < 400; n++) {
+      const [name, src] = sources[n % sources.length];
+      let b = src;
+      for (let k = 0; k < 1 + Math.floor(rnd() * 3); k++) {
+        const at = Math.floor(rnd() * b.length);
+        const j = junk[Math.floor(rnd() * junk.length)];
+        const cut = Math.floor(rnd() * 6);
+        const nb = new Uint8Array(b.length - Math.min(cut, b.length - at) + j.length);
+        nb.set(b.subarray(0, at));
+        nb.set(j, at);
+        nb.set(b.subarray(Math.min(b.length, at + cut)), at + j.length);
+        b = nb;
+      }
+      try {
+        const m = parseMesh(b, name);
+        for (const v of m.positions) expect(Number.isFinite(v)).toBe(true);
+        for (const i of m.indices) expect(i).toBeLessThan(m.positions.length / 3);
+        ok++;
+      } catch (e) {
+        if (!(e instanceof MeshParseError || e instanceof UrdfError)) throw e;
+      }
+    }
+    expect(ok).toBeGreaterThan(0);
   });
 });
