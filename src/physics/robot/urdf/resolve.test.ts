@@ -69,6 +69,7 @@ describe('createUrdfResolver on an in-memory file system (dropped folder)', () =
     const r = createUrdfResolver({ fs, urdfPath });
     expect(r('package://my_robot/meshes/arm.dae', 'mesh')).toBe('/drop/my_robot-main/meshes/arm.dae');
     expect(r.warnings.some((w) => w.code === 'package-fallback')).toBe(true);
+    expect(r('model://my_robot-main/meshes/arm.dae', 'mesh')).toBe('/drop/my_robot-main/meshes/arm.dae');
   });
 
   it('accepts a file whose name differs only in case, with a warning', () => {

@@ -1,7 +1,7 @@
 /**
  * Mesh and texture URI resolution: package://, file://, absolute and relative paths.
  *
- * package://PKG/rest is looked up, in order, in
+ * package://PKG/rest (and Gazebo's model://PKG/rest) is looked up, in order, in
  *  1. the package search path (ROS_PACKAGE_PATH semantics: each entry is a package or a folder
  *     whose sub-folders, a few levels deep, are packages; a package is a folder with a
  *     package.xml — its <name> counts, and so does the folder name);
@@ -114,7 +114,8 @@ export function createUrdfResolver(opts: UrdfResolverOptions): UrdfPathResolver 
 
   const resolve = ((uri: string, _kind: UrdfResolveKind): string | null => {
     const u = uri.trim();
-    const pm = /^package:\/\/([^/]+)\/?(.*)$/.exec(u);
+    // model:// (Gazebo) has the same shape and is looked up the same way.
+    const pm = /^(?:package|model):\/\/([^/]+)\/?(.*)$/.exec(u);
     if (pm) {
       const pkg = pm[1];
       const rest = safeDecode(pm[2]);

@@ -130,6 +130,10 @@ describe('mass defaults and inertia checks', () => {
       links: [{ name: 'a', visuals: [], collisions: [], inertial: { mass: 1, origin: { xyz: [0, 0, 0], quat: [0, 0, 0, 1] }, inertia: { ixx: 1, iyy: 1, izz: 3, ixy: 0, ixz: 0, iyz: 0 } } }],
     };
     expect(prepareForPhysics(bad).warnings.map((w) => w.code)).toEqual(['bad-inertia']);
+    bad.links[0].inertial!.inertia = { ixx: -1, iyy: 1, izz: 1, ixy: 0, ixz: 0, iyz: 0 };
+    const fixed = prepareForPhysics(bad);
+    expect(fixed.warnings.map((w) => w.code)).toEqual(['zero-inertia']);
+    expect(fixed.model.links[0].inertial!.inertia).toEqual({ ixx: 1, iyy: 1, izz: 1, ixy: 0, ixz: 0, iyz: 0 });
   });
 
   it('combineInertials keeps a single inertial untouched and handles rotated frames', () => {

@@ -243,9 +243,10 @@ function fixMass(link: Link, members: string[], minMass: number, minInertia: num
     const s = Math.max(minInertia, 0.4 * i.mass * 0.02 * 0.02);
     warnings.push({
       code: 'zero-inertia',
-      message: `${what} moves but its inertia is ${pm[0] === 0 && pm[2] === 0 ? 'zero' : 'not positive definite'}; ${s.toExponential(2)} kg m^2 added on the diagonal`,
+      message: `${what} moves but its inertia is ${pm[0] === 0 && pm[2] === 0 ? 'zero' : 'not positive definite'}; replaced by a diagonal of at least ${s.toExponential(2)} kg m^2`,
     });
-    i.inertia = { ...i.inertia, ixx: i.inertia.ixx + s, iyy: i.inertia.iyy + s, izz: i.inertia.izz + s };
+    const t = i.inertia;
+    i.inertia = { ixx: Math.max(Math.abs(t.ixx), s), iyy: Math.max(Math.abs(t.iyy), s), izz: Math.max(Math.abs(t.izz), s), ixy: 0, ixz: 0, iyz: 0 };
     return;
   }
   if (pm[0] + pm[1] < pm[2] * (1 - 1e-6)) {

@@ -158,22 +158,46 @@ export function hullPoints(mesh: TriMesh, scale: Vec3 = [1, 1, 1], epsilon = 1e-
 const hullCache = new WeakMap<TriMesh, Map<string, Float32Array>>();
 
 function computeHullPoints(mesh: TriMesh, scale: Vec3, epsilon: number): Float32Array {
-  const seen = new Set<string>();
-  const out: number[] = [];
-  const used = new Uint8Array(mesh.positions.length / 3);
+  const nv = mesh.positions.length / 3;
+  const used = new Uint8Array(nv);
   for (let i = 0; i < mesh.indices.length; i++) used[mesh.indices[i]] = 1;
   const inv = 1 / epsilon;
-  for (let v = 0; v < used.length; v++) {
+  // Open-addressing hash set on the quantized coordinates (a Map of strings is 10x slower).
+  let size = 16;
+  while (size < nv * 2) size *= 2;
+  const mask = size - 1;
+  const slots = new Int32Array(size).fill(-1);
+  const qx = new Float64Array(nv), qy = new Float64Array(nv), qz = new Float64Array(nv);
+  const out = new Float32Array(nv * 3);
+  let n = 0;
+  for (let v = 0; v < nv; v++) {
     if (!used[v]) continue;
     const x = mesh.positions[v * 3] * scale[0];
     const y = mesh.positions[v * 3 + 1] * scale[1];
     const z = mesh.positions[v * 3 + 2] * scale[2];
-    const key = `${Math.round(x * inv)},${Math.round(y * inv)},${Math.round(z * inv)}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    out.push(x, y, z);
+    const a = Math.round(x * inv), b = Math.round(y * inv), c = Math.round(z * inv);
+    let h = (Math.imul(a | 0, 73856093) ^ Math.imul(b | 0, 19349663) ^ Math.imul(c | 0, 83492791)) & mask;
+    let dup = false;
+    for (;;) {
+      const s = slots[h];
+      if (s < 0) break;
+      if (qx[s] === a && qy[s] === b && qz[s] === c) {
+        dup = true;
+        break;
+      }
+      h = (h + 1) & mask;
+    }
+    if (dup) continue;
+    slots[h] = n;
+    qx[n] = a;
+    qy[n] = b;
+    qz[n] = c;
+    out[n * 3] = x;
+    out[n * 3 + 1] = y;
+    out[n * 3 + 2] = z;
+    n++;
   }
-  return Float32Array.from(out);
+  return out.slice(0, n * 3);
 }
 
 /** Axis-aligned bounds of the (unscaled) mesh: [min, max]. */
