@@ -221,29 +221,52 @@ describe('parseUrdf: typed errors', () => {
 });
 
 describe('parseUrdf: robustness', () => {
+  it('names unexpanded xacro expressions', () => {
+    const e = catchUrdf(() => parseUrdf(wrap('<link name="a"><visual><geometry><sphere radius="${r}"/></geometry></visual></link>')));
+    expect(e.code).toBe('not-urdf');
+    expect(e.message).toMatch(/xacro/);
+  });
+
   it('gives a model or a UrdfError on mutated input, never anything else', () => {
-    const base = readFileSync(fixture('quirks/quirks.urdf'), 'utf8');
+    const bases = ['quirks/quirks.urdf', 'humanoid/humanoid.urdf', 'arm/arm.urdf'].map((f) => readFileSync(fixture(f), 'utf8'));
     let seed = 12345;
     const rnd = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
     const junk = ['<', '>', '"', '/', ' ', 'nan', '-1e9', '<link name="x"/>', '</joint>', 'inf', '&amp;', '0'];
     let models = 0;
     let errors = 0;
-    for (let n = 0; n < 300; n++) {
-      let s = base;
-      for (let k = 0; k < 1 + Math.floor(rnd() * 3); k++) {
-        const at = Math.floor(rnd() * s.length);
-        const len = Math.floor(rnd() * 8);
-        s = s.slice(0, at) + junk[Math.floor(rnd() * junk.length)] + s.slice(at + len);
+    const N = 1000;
+    const values = ['', 'nan', '-1', '1e999', '0 0', 'a b c', '1 2 3', '0 0 0 0', 'base', 'link1', 'torso', 'world', 'fixed', 'planar', '-0', '1e-320'];
+    for (let n = 0; n < N; n++) {
+      let s = bases[n % bases.length];
+      if (n % 2 === 0) {
+        // Byte-level damage: mostly malformed XML.
+        for (let k = 0; k < 1 + Math.floor(rnd() * 3); k++) {
+          const at = Math.floor(rnd() * s.length);
+          const len = Math.floor(rnd() * 8);
+          s = s.slice(0, at) + junk[Math.floor(rnd() * junk.length)] + s.slice(at + len);
+        }
+      } else {
+        // Attribute-level damage: well-formed XML with wrong values, names and references.
+        const spots = [...s.matchAll(/="([^"]*)"/g)];
+        for (let k = 0; k < 1 + Math.floor(rnd() * 2); k++) {
+          const m = spots[Math.floor(rnd() * spots.length)];
+          const v = values[Math.floor(rnd() * values.length)];
+          s = s.slice(0, m.index! + 2) + v + s.slice(m.index! + 2 + m[1].length);
+          break; // indices move after an edit: one edit per case
+        }
       }
       try {
         const r: { model: RobotModel } = parseUrdf(s);
         expect(r.model.links.length).toBeGreaterThan(0);
+        for (const j of r.model.joints) for (const x of [...j.origin.xyz, ...j.origin.quat, ...j.axis]) expect(Number.isFinite(x)).toBe(true);
         models++;
       } catch (e) {
         if (!(e instanceof UrdfError)) throw e;
         errors++;
       }
     }
-    expect(models + errors).toBe(300);
+    expect(models + errors).toBe(N);
+    expect(models).toBeGreaterThan(N / 10);
+    expect(errors).toBeGreaterThan(N / 10);
   });
 });

@@ -79,7 +79,10 @@ class Ctx {
   }
 
   parseFloatStrict(s: string, el: XmlElement, attr: string): number {
-    if (!FLOAT_RE.test(s)) this.error('invalid-value', `attribute "${attr}": "${s}" is not a number`, el);
+    if (!FLOAT_RE.test(s)) {
+      if (/\$[{(]/.test(s)) this.error('not-urdf', `attribute "${attr}": "${s}" is an unexpanded xacro expression; run xacro first`, el);
+      this.error('invalid-value', `attribute "${attr}": "${s}" is not a number`, el);
+    }
     const lower = s.toLowerCase();
     if (lower.endsWith('inf') || lower.endsWith('infinity')) return s.startsWith('-') ? -Infinity : Infinity;
     return Number(s);
