@@ -14,7 +14,7 @@ export {
 } from './semantics.js';
 export {
   MeshCache, MeshParseError, hullPoints, meshBounds, meshCache, meshFormatOf, meshPartsToGeometrySpecs, meshToGeometrySpec, parseDae, parseMesh, parseMtl, parseObj, parseStl,
-  type MeshFormat, type MeshPart, type TriMesh,
+  type DaeOptions, type MeshFormat, type MeshOptions, type MeshPart, type TriMesh,
 } from './meshes/index.js';
 export { quatFromRpy, composePose, invertPose, rotate } from './math.js';
 export { basename, dirname, extname, joinPath, normalizePath } from './pathutil.js';

@@ -10,6 +10,13 @@ import { fixture, FIXTURES } from './test-util.js';
 
 const WS = FIXTURES + 'ros_ws';
 
+/** Max |coordinate| per axis. */
+function boundsOf(p: Float32Array): number[] {
+  const m = [0, 0, 0];
+  for (let i = 0; i < p.length; i++) m[i % 3] = Math.max(m[i % 3], Math.abs(p[i]));
+  return m;
+}
+
 async function rejectsUrdf(p: Promise<unknown>): Promise<UrdfError> {
   try {
     await p;
@@ -33,6 +40,17 @@ describe('loadUrdfFile', () => {
     const col = r.model.links.find((l) => l.name === 'base_link')!.collisions[0].geometry;
     if (col.kind !== 'meshref') throw new Error('expected a mesh');
     expect(hullPoints(r.meshes.get(col.path)!, col.scale).length).toBe(24);
+  });
+
+  it("can ignore Collada's up axis as RViz does", async () => {
+    const path = fixture('ros_ws/src/demo_description/urdf/demo.urdf');
+    const a = await loadUrdfFile(path, { packagePath: [WS], useRosPackagePath: false });
+    const b = await loadUrdfFile(path, { packagePath: [WS], useRosPackagePath: false, colladaUpAxis: 'ignore' });
+    const key = [...a.meshes.keys()].find((k) => k.endsWith('upper_arm.DAE'))!;
+    expect(a.meshes.get(key)).not.toBe(b.meshes.get(key));
+    expect(boundsOf(b.meshes.get(key)!.positions)[1]).toBeCloseTo(0.02, 6); // y extent kept: 4 cm box, half 2 cm
+    expect(boundsOf(a.meshes.get(key)!.positions)[1]).toBeCloseTo(0.03, 6); // rotated: z (6 cm) became y
+    expect(b.warnings.some((w) => /up_axis/.test(w.message))).toBe(false);
   });
 
   it('fails with missing-mesh when a package is not on the search path', async () => {
@@ -96,8 +114,9 @@ describe('inspectUrdf', () => {
     const s = await inspectUrdf(fixture('ros_ws/src/demo_description/urdf/demo.urdf'), { packagePath: [WS], useRosPackagePath: false });
     expect(s.meshes).toEqual({ stl: 1, obj: 0, dae: 3 });
     expect(s.totalMass).toBe(6.5);
-    expect(s.warnings).toHaveLength(2);
+    expect(s.warnings).toHaveLength(3);
     expect(s.warnings[0]).toMatch(/demo\.urdf:\d+: <transmission name="shoulder_trans">: /);
+    expect(s.warnings[2]).toMatch(/upper_arm\.DAE: Collada <up_axis> Y_UP rotated to Z up/);
     const q = await inspectUrdf(fixture('quadruped/quadruped.urdf'));
     expect(q).toMatchObject({ links: 13, joints: 12, totalMass: 13.2, meshes: { stl: 2, obj: 2, dae: 0 } });
     const h = await inspectUrdf(fixture('humanoid/humanoid.urdf'));

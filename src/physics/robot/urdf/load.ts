@@ -19,6 +19,8 @@ export interface LoadUrdfOptions {
   /** 'error' (default) throws UrdfError('missing-mesh'); 'warn' keeps going. */
   missingMeshes?: 'error' | 'warn';
   cache?: MeshCache;
+  /** Collada <up_axis>: 'honour' (default, the spec) or 'ignore' (as RViz does). */
+  colladaUpAxis?: 'honour' | 'ignore';
 }
 
 export interface LoadedUrdf {
@@ -51,7 +53,7 @@ export function loadUrdf(xml: string, urdfPath: string, fs: UrdfFileSystem, opts
       }
       let mesh: TriMesh;
       try {
-        mesh = cache.load(ref.path, fs);
+        mesh = cache.load(ref.path, fs, { colladaUpAxis: opts.colladaUpAxis });
       } catch (e) {
         throw new UrdfError('bad-mesh', `cannot read mesh "${ref.path}": ${e instanceof Error ? e.message : String(e)}`, {
           file: urdfPath, element, line: ref.line, cause: e,

@@ -73,6 +73,7 @@ export interface InspectOptions {
   useRosPackagePath?: boolean;
   /** Parse the meshes too, so broken mesh files show up (default true). */
   loadMeshes?: boolean;
+  colladaUpAxis?: 'honour' | 'ignore';
 }
 
 /** The `adaptlab inspect` summary: counts and mass as written in the file, before merging. */

@@ -10,6 +10,11 @@ import { parseXml, type XmlElement } from '../xml.js';
 import { FloatBuf, IndexBuf, MeshParseError, type MeshPart, type TriMesh } from './types.js';
 
 export interface DaeOptions {
+  /**
+   * 'honour' (default): rotate Y_UP / X_UP files to Z up, as the Collada spec says.
+   * 'ignore': leave the axes as stored, as RViz does (ROS meshes tuned against RViz may need it).
+   */
+  upAxis?: 'honour' | 'ignore';
   /** Resolves an image path relative to the DAE; undefined when missing. */
   resolveTexture?: (relPath: string) => string | undefined;
 }
@@ -98,9 +103,11 @@ export function parseDae(text: string, opts: DaeOptions = {}): TriMesh {
   const up = (child(asset, 'up_axis')?.text ?? 'Y_UP').trim().toUpperCase();
   // Collada's default up axis is Y. Map it to Z-up (URDF).
   let upM: Mat4;
-  if (up === 'Z_UP') upM = IDENTITY;
+  if (up === 'Z_UP' || opts.upAxis === 'ignore') upM = IDENTITY;
   else if (up === 'X_UP') upM = [0, -1, 0, 0, 0, 0, -1, 0, 1, 0, 0, 0, 0, 0, 0, 1]; // (x,y,z) -> (-y,-z,x)
   else upM = [1, 0, 0, 0, 0, 0, -1, 0, 0, 1, 0, 0, 0, 0, 0, 1]; // Y_UP: (x,y,z) -> (x,-z,y)
+  if (upM !== IDENTITY)
+    warnings.push(`Collada <up_axis> ${up} rotated to Z up (RViz ignores <up_axis>: if the mesh looks turned by 90 degrees, load with colladaUpAxis 'ignore')`);
   const rootM = mul(upM, [unit, 0, 0, 0, 0, unit, 0, 0, 0, 0, unit, 0, 0, 0, 0, 1]);
 
   const geomCache = new Map<XmlElement, GeometryData>();

@@ -12,6 +12,7 @@ export { parseDae } from './dae.js';
 export { parseObj, parseMtl } from './obj.js';
 export { parseStl } from './stl.js';
 export { MeshParseError, type MeshPart, type TriMesh } from './types.js';
+export type { DaeOptions } from './dae.js';
 
 export type MeshFormat = TriMesh['format'];
 
@@ -25,7 +26,12 @@ export function meshFormatOf(path: string): MeshFormat | undefined {
  * Parse mesh bytes. `path` picks the format (by extension, then by content) and anchors
  * MTL and texture files, read through `fs` when given.
  */
-export function parseMesh(bytes: Uint8Array, path: string, fs?: UrdfFileSystem): TriMesh {
+export interface MeshOptions {
+  /** Collada <up_axis>: 'honour' (default, the spec) or 'ignore' (RViz's behaviour). */
+  colladaUpAxis?: 'honour' | 'ignore';
+}
+
+export function parseMesh(bytes: Uint8Array, path: string, fs?: UrdfFileSystem, opts: MeshOptions = {}): TriMesh {
   let fmt = meshFormatOf(path) ?? sniff(bytes);
   if (!fmt) throw new MeshParseError(`unsupported mesh format ".${extname(path)}" (STL, OBJ and DAE are supported)`);
   const dir = dirname(path);
@@ -53,7 +59,7 @@ export function parseMesh(bytes: Uint8Array, path: string, fs?: UrdfFileSystem):
         resolveTexture: findRel,
       });
     case 'dae':
-      return parseDae(new TextDecoder().decode(bytes), { resolveTexture: findRel });
+      return parseDae(new TextDecoder().decode(bytes), { resolveTexture: findRel, upAxis: opts.colladaUpAxis });
   }
 }
 
@@ -83,15 +89,16 @@ export class MeshCache {
 
   constructor(private readonly maxEntries = 512) {}
 
-  load(path: string, fs: UrdfFileSystem): TriMesh {
+  load(path: string, fs: UrdfFileSystem, opts: MeshOptions = {}): TriMesh {
     const mtime = fs.mtimeMs?.(path);
     const bytes = mtime === undefined ? fs.readFile(path) : undefined;
     const stamp = mtime !== undefined ? `m${mtime}` : `s${bytes!.length}:${quickHash(bytes!)}`;
-    const hit = this.entries.get(path);
+    const key = `${opts.colladaUpAxis ?? 'honour'}|${path}`;
+    const hit = this.entries.get(key);
     if (hit && hit.stamp === stamp) return hit.mesh;
-    const mesh = parseMesh(bytes ?? fs.readFile(path), path, fs);
-    this.entries.delete(path);
-    this.entries.set(path, { stamp, mesh });
+    const mesh = parseMesh(bytes ?? fs.readFile(path), path, fs, opts);
+    this.entries.delete(key);
+    this.entries.set(key, { stamp, mesh });
     if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
     return mesh;
   }

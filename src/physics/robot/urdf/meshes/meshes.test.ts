@@ -113,6 +113,42 @@ describe('Collada', () => {
     expect([m.indices[37] - 8, m.indices[38] - 8]).toEqual([m.indices[2], m.indices[1]]);
   });
 
+  const doc = (body: string, asset = '<asset><unit meter="0.0254" name="inch"/><up_axis>Z_UP</up_axis></asset>') => `<?xml version="1.0"?>
+<COLLADA version="1.4.1">${asset}
+  <library_geometries><geometry id="q"><mesh>
+    <source id="q-p"><float_array id="q-a" count="12">0 0 0 1 0 0 1 1 0 0 1 0</float_array>
+      <technique_common><accessor source="#q-a" count="4" stride="3"/></technique_common></source>
+    <vertices id="q-v"><input semantic="POSITION" source="#q-p"/></vertices>
+    ${body}
+  </mesh></geometry></library_geometries>
+  <library_nodes><node id="lib"><translate>10 0 0</translate><instance_geometry url="#q"/></node></library_nodes>
+  <library_visual_scenes><visual_scene id="s">
+    <node><instance_node url="#lib"/><node><translate>0 0 5</translate><instance_geometry url="#q"/></node></node>
+  </visual_scene></library_visual_scenes>
+  <scene><instance_visual_scene url="#s"/></scene>
+</COLLADA>`;
+
+  it('reads <polygons> (with holes ignored), <tristrips> and <trifans>, inches, instance_node', () => {
+    const poly = parseDae(doc('<polygons count="1"><input semantic="VERTEX" source="#q-v" offset="0"/><p>0 1 2 3</p></polygons>'));
+    expect(poly.indices.length).toBe(12); // two instances of a quad
+    const b = meshBounds(poly);
+    expectBounds(b, [0, 0, 0], [11 * 0.0254, 0.0254, 5 * 0.0254]);
+    const strip = parseDae(doc('<tristrips count="1"><input semantic="VERTEX" source="#q-v" offset="0"/><p>0 1 3 2</p></tristrips>'));
+    expect(Array.from(strip.indices.slice(0, 6))).toEqual([0, 1, 3, 3, 1, 2]); // odd triangles swap to keep the winding
+    const fan = parseDae(doc('<trifans count="1"><input semantic="VERTEX" source="#q-v" offset="0"/><p>0 1 2 3</p></trifans>'));
+    expect(Array.from(fan.indices.slice(0, 6))).toEqual([0, 1, 2, 0, 2, 3]);
+  });
+
+  it('uses every geometry when there is no visual scene, and Y up by default', () => {
+    const text = doc('<triangles count="1"><input semantic="VERTEX" source="#q-v" offset="0"/><p>0 1 2</p></triangles>', '<asset/>')
+      .replace(/<library_visual_scenes>[\s\S]*<\/scene>/, '');
+    const m = parseDae(text);
+    expect(m.indices.length).toBe(3);
+    expect(m.warnings.some((w) => /without a visual scene/.test(w))).toBe(true);
+    // Y up by default: the quad in the XY plane stands up in XZ
+    expectBounds(meshBounds(m), [0, 0, 0], [1, 0, 1]);
+  });
+
   it('rejects non-Collada XML and malformed XML', () => {
     expect(() => parseDae('<foo/>')).toThrow(/not a Collada/);
     expect(() => parseDae('<COLLADA><asset>')).toThrow(/malformed/);
