@@ -9,12 +9,12 @@ export { memoryFs, type UrdfFileSystem } from './fs.js';
 export { geometryToSpec, loadUrdf, type LoadedUrdf, type LoadUrdfOptions } from './load.js';
 export { summarizeUrdf, type UrdfSummary } from './inspect.js';
 export {
-  combineInertials, listMimicJoints, prepareForPhysics, totalMass,
+  combineInertials, listMimicJoints, prepareForPhysics, principalInertial, totalMass,
   type MimicJoint, type PhysicsModel, type PhysicsPrepOptions,
 } from './semantics.js';
 export {
   MeshCache, MeshParseError, hullPoints, meshBounds, meshCache, meshFormatOf, meshPartsToGeometrySpecs, meshToGeometrySpec, parseDae, parseMesh, parseMtl, parseObj, parseStl,
   type DaeOptions, type MeshFormat, type MeshOptions, type MeshPart, type TriMesh,
 } from './meshes/index.js';
-export { quatFromRpy, composePose, invertPose, rotate } from './math.js';
+export { quatFromRpy, composePose, invertPose, principalAxes, rotate, rotateInertia } from './math.js';
 export { basename, dirname, extname, joinPath, normalizePath } from './pathutil.js';

@@ -135,3 +135,65 @@ export function principalMoments(i: InertiaTensor): [number, number, number] {
   const e2 = 3 * q - e1 - e3;
   return [e3, e2, e1];
 }
+
+/**
+ * Principal moments and axes of a symmetric inertia tensor (cyclic Jacobi). Returns moments and
+ * the rotation `quat` whose columns are the principal axes: I = R diag(moments) R^T.
+ */
+export function principalAxes(i: InertiaTensor): { moments: [number, number, number]; quat: Quat } {
+  const a = inertiaToMat3(i);
+  const v = [1, 0, 0, 0, 1, 0, 0, 0, 1];
+  for (let sweep = 0; sweep < 50; sweep++) {
+    const off = Math.abs(a[1]) + Math.abs(a[2]) + Math.abs(a[5]);
+    const scale = Math.abs(a[0]) + Math.abs(a[4]) + Math.abs(a[8]);
+    if (off <= 1e-15 * scale || off === 0) break;
+    for (const [p, q] of [[0, 1], [0, 2], [1, 2]] as const) {
+      const apq = a[p * 3 + q];
+      if (apq === 0) continue;
+      const theta = (a[q * 3 + q] - a[p * 3 + p]) / (2 * apq);
+      const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
+      const c = 1 / Math.sqrt(t * t + 1);
+      const s = t * c;
+      // A' = J^T A J with the Givens rotation J in the (p, q) plane.
+      for (let k = 0; k < 3; k++) {
+        const akp = a[k * 3 + p], akq = a[k * 3 + q];
+        a[k * 3 + p] = c * akp - s * akq;
+        a[k * 3 + q] = s * akp + c * akq;
+      }
+      for (let k = 0; k < 3; k++) {
+        const apk = a[p * 3 + k], aqk = a[q * 3 + k];
+        a[p * 3 + k] = c * apk - s * aqk;
+        a[q * 3 + k] = s * apk + c * aqk;
+      }
+      for (let k = 0; k < 3; k++) {
+        const vkp = v[k * 3 + p], vkq = v[k * 3 + q];
+        v[k * 3 + p] = c * vkp - s * vkq;
+        v[k * 3 + q] = s * vkp + c * vkq;
+      }
+    }
+  }
+  // Make it a proper rotation (det +1).
+  const det = v[0] * (v[4] * v[8] - v[5] * v[7]) - v[1] * (v[3] * v[8] - v[5] * v[6]) + v[2] * (v[3] * v[7] - v[4] * v[6]);
+  if (det < 0) for (let k = 0; k < 3; k++) v[k * 3 + 2] = -v[k * 3 + 2];
+  return { moments: [a[0], a[4], a[8]], quat: quatFromMat3(v) };
+}
+
+/** Unit quaternion of a row-major rotation matrix. */
+export function quatFromMat3(m: number[]): Quat {
+  const tr = m[0] + m[4] + m[8];
+  let q: Quat;
+  if (tr > 0) {
+    const s = Math.sqrt(tr + 1) * 2;
+    q = [(m[7] - m[5]) / s, (m[2] - m[6]) / s, (m[3] - m[1]) / s, s / 4];
+  } else if (m[0] > m[4] && m[0] > m[8]) {
+    const s = Math.sqrt(1 + m[0] - m[4] - m[8]) * 2;
+    q = [s / 4, (m[1] + m[3]) / s, (m[2] + m[6]) / s, (m[7] - m[5]) / s];
+  } else if (m[4] > m[8]) {
+    const s = Math.sqrt(1 + m[4] - m[0] - m[8]) * 2;
+    q = [(m[1] + m[3]) / s, s / 4, (m[5] + m[7]) / s, (m[2] - m[6]) / s];
+  } else {
+    const s = Math.sqrt(1 + m[8] - m[0] - m[4]) * 2;
+    q = [(m[2] + m[6]) / s, (m[5] + m[7]) / s, s / 4, (m[3] - m[1]) / s];
+  }
+  return quatNormalize(q);
+}

@@ -176,3 +176,22 @@ describe('mimic joints', () => {
     expect(w.some((x) => /cycle/.test(x.message))).toBe(true);
   });
 });
+
+describe('principal inertia for the physics engine', () => {
+  it('diagonalizes a full tensor: R diag(m) R^T gives it back', async () => {
+    const { principalAxes, rotateInertia } = await import('./math.js');
+    const { principalInertial } = await import('./semantics.js');
+    const I = { ixx: 0.5, iyy: 0.6, izz: 0.7, ixy: -0.01, ixz: 0.02, iyz: 0.001 };
+    const { moments, quat } = principalAxes(I);
+    const back = rotateInertia({ ixx: moments[0], iyy: moments[1], izz: moments[2], ixy: 0, ixz: 0, iyz: 0 }, quat);
+    for (const k of Object.keys(I) as (keyof typeof I)[]) expect(back[k]).toBeCloseTo(I[k], 12);
+    expect(moments.reduce((a, b) => a + b, 0)).toBeCloseTo(1.8, 12);
+    // diagonal input: identity frame
+    expect(principalAxes({ ixx: 1, iyy: 2, izz: 3, ixy: 0, ixz: 0, iyz: 0 })).toEqual({ moments: [1, 2, 3], quat: [0, 0, 0, 1] });
+    // the merged arm body: frame composes with origin.quat
+    const body = prepareForPhysics(load('arm/arm.urdf')).model.links.find((l) => l.name === 'link2')!;
+    const p = principalInertial(body.inertial!);
+    const again = rotateInertia({ ixx: p.principal[0], iyy: p.principal[1], izz: p.principal[2], ixy: 0, ixz: 0, iyz: 0 }, p.frame);
+    for (const k of Object.keys(I) as (keyof typeof I)[]) expect(again[k]).toBeCloseTo(body.inertial!.inertia[k], 12);
+  });
+});

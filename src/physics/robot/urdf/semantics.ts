@@ -9,7 +9,7 @@
  */
 import type { Collision, Inertial, Joint, Link, Pose, RobotModel, Visual } from '../model.js';
 import type { UrdfWarning } from './errors.js';
-import { addInertia, composePose, principalMoments, rotate, rotateInertia, shiftInertia, type InertiaTensor } from './math.js';
+import { addInertia, composePose, principalAxes, principalMoments, quatMul, quatNormalize, rotate, rotateInertia, shiftInertia, type InertiaTensor } from './math.js';
 
 export interface PhysicsPrepOptions {
   /** Merge fixed-joint chains into single bodies (default true). */
@@ -252,4 +252,19 @@ function fixMass(link: Link, members: string[], minMass: number, minInertia: num
   if (pm[0] + pm[1] < pm[2] * (1 - 1e-6)) {
     warnings.push({ code: 'bad-inertia', message: `${what}: principal moments ${pm.map((x) => x.toPrecision(3)).join(', ')} violate the triangle inequality` });
   }
+}
+
+/**
+ * An inertial as a physics engine wants it (Rapier's setAdditionalMassProperties /
+ * RigidBodyDesc.setAdditionalMassProperties): mass, COM in the link frame, principal moments, and
+ * the rotation of the principal axes relative to the link frame.
+ */
+export function principalInertial(i: Inertial): { mass: number; com: [number, number, number]; principal: [number, number, number]; frame: [number, number, number, number] } {
+  const { moments, quat } = principalAxes(i.inertia);
+  return {
+    mass: i.mass,
+    com: [...i.origin.xyz],
+    principal: [Math.max(0, moments[0]), Math.max(0, moments[1]), Math.max(0, moments[2])],
+    frame: quatNormalize(quatMul(i.origin.quat, quat)),
+  };
 }
