@@ -86,6 +86,9 @@ describe('loadUrdfFile', () => {
     expect(bad.code).toBe('bad-mesh');
     expect(bad.line).toBe(5);
     expect((await rejectsUrdf(loadUrdfFile(fixture('broken/missing_mesh.urdf')))).code).toBe('missing-mesh');
+    const s = await inspectUrdf(fixture('broken/missing_mesh.urdf'), { missingMeshes: 'warn' });
+    expect(s.meshes).toEqual({ stl: 1, obj: 0, dae: 0 });
+    expect(s.warnings.some((w) => /not found/.test(w))).toBe(true);
     expect((await rejectsUrdf(loadUrdfFile(fixture('broken/nope.urdf')))).code).toBe('io');
     expect((await rejectsUrdf(loadUrdfFile(fixture('broken/cycle.urdf')))).code).toBe('cycle');
   });

@@ -74,6 +74,8 @@ export interface InspectOptions {
   /** Parse the meshes too, so broken mesh files show up (default true). */
   loadMeshes?: boolean;
   colladaUpAxis?: 'honour' | 'ignore';
+  /** 'error' (default) or 'warn': summarize a robot whose meshes are not all there. */
+  missingMeshes?: 'error' | 'warn';
 }
 
 /** The `adaptlab inspect` summary: counts and mass as written in the file, before merging. */

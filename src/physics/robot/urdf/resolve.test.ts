@@ -72,6 +72,13 @@ describe('createUrdfResolver on an in-memory file system (dropped folder)', () =
     expect(r('model://my_robot-main/meshes/arm.dae', 'mesh')).toBe('/drop/my_robot-main/meshes/arm.dae');
   });
 
+  it('resolves relative paths written against the package root, with a warning', () => {
+    const r = createUrdfResolver({ fs, urdfPath });
+    expect(r('meshes/arm.dae', 'mesh')).toBe('/drop/my_robot-main/meshes/arm.dae');
+    expect(r.warnings.some((w) => /parent folder/.test(w.message))).toBe(true);
+    expect(r('meshes/none.dae', 'mesh')).toBeNull();
+  });
+
   it('accepts a file whose name differs only in case, with a warning', () => {
     const r = createUrdfResolver({ fs, urdfPath });
     expect(r('../meshes/base_link.stl', 'mesh')).toBe('/drop/my_robot-main/meshes/Base_Link.STL');

@@ -9,7 +9,8 @@
  *     PKG, or a sub-folder PKG of one of them);
  *  3. as a fallback with a warning, `rest` relative to the URDF's folder and its parents (a
  *     description repo downloaded under another name).
- * The first candidate where the file exists wins. A file whose name differs only in case is
+ * The first candidate where the file exists wins. Relative paths are resolved against the URDF's
+ * folder, then (with a warning) against its parents. A file whose name differs only in case is
  * accepted with a warning (CAD exports made on Windows).
  */
 import type { UrdfWarning } from './errors.js';
@@ -143,8 +144,19 @@ export function createUrdfResolver(opts: UrdfResolverOptions): UrdfPathResolver 
       warn(`URI scheme not supported: "${uri}"`, 'mesh');
       return null;
     }
-    const p = isAbsolutePath(u) ? normalizePath(u) : joinPath(urdfDir ?? '.', u);
-    return existing(p) ?? null;
+    if (isAbsolutePath(u)) return existing(normalizePath(u)) ?? null;
+    const direct = existing(joinPath(urdfDir ?? '.', u));
+    if (direct) return direct;
+    // Files written for a tool that resolved against its working directory (often the package
+    // root, one level above urdf/): try the URDF folder's parents, with a warning.
+    for (const a of urdfAncestors.slice(1)) {
+      const hit = existing(joinPath(a, u));
+      if (hit) {
+        warn(`"${uri}" is not next to the URDF; resolved to "${hit}" in a parent folder`);
+        return hit;
+      }
+    }
+    return null;
   }) as UrdfPathResolver;
   Object.defineProperty(resolve, 'warnings', { value: warnings });
   Object.defineProperty(resolve, 'findPackage', { value: findPackage });
