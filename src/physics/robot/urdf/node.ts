@@ -9,6 +9,9 @@ import type { UrdfFileSystem } from './fs.js';
 import { summarizeUrdf, type UrdfSummary } from './inspect.js';
 import { loadUrdf, type LoadedUrdf, type LoadUrdfOptions } from './load.js';
 
+/** Everything browser-safe too, so Node code needs one import. */
+export * from './index.js';
+
 export const nodeFs: UrdfFileSystem = {
   readFile: (p) => nfs.readFileSync(p),
   exists: (p) => nfs.existsSync(p),
