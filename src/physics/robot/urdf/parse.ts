@@ -485,13 +485,19 @@ function parseJoint(ctx: Ctx, el: XmlElement): Joint {
   }
 
   const dynEl = firstChild(el, 'dynamics');
-  if (dynEl) joint.dynamics = { damping: ctx.num(dynEl, 'damping', 0), friction: ctx.num(dynEl, 'friction', 0) };
+  if (dynEl) {
+    joint.dynamics = { damping: ctx.num(dynEl, 'damping', 0), friction: ctx.num(dynEl, 'friction', 0) };
+    ctx.finite([joint.dynamics.damping, joint.dynamics.friction], dynEl, 'damping/friction');
+  }
 
   const mimicEl = firstChild(el, 'mimic');
   if (mimicEl) {
     const leader = mimicEl.attrs.joint;
     if (!leader) ctx.warn('mimic', '<mimic> without a joint ignored', mimicEl);
-    else joint.mimic = { joint: leader, multiplier: ctx.num(mimicEl, 'multiplier', 1), offset: ctx.num(mimicEl, 'offset', 0) };
+    else {
+      joint.mimic = { joint: leader, multiplier: ctx.num(mimicEl, 'multiplier', 1), offset: ctx.num(mimicEl, 'offset', 0) };
+      ctx.finite([joint.mimic.multiplier, joint.mimic.offset], mimicEl, 'multiplier/offset');
+    }
   }
 
   const scEl = firstChild(el, 'safety_controller');
