@@ -16,5 +16,6 @@ export {
   MeshCache, MeshParseError, hullPoints, meshBounds, meshCache, meshFormatOf, meshPartsToGeometrySpecs, meshToGeometrySpec, parseDae, parseMesh, parseMtl, parseObj, parseStl,
   type DaeOptions, type MeshFormat, type MeshOptions, type MeshPart, type TriMesh,
 } from './meshes/index.js';
+export { jointMotion, linkPoses, movableJoints } from './kinematics.js';
 export { quatFromRpy, composePose, invertPose, principalAxes, rotate, rotateInertia } from './math.js';
 export { basename, dirname, extname, joinPath, normalizePath } from './pathutil.js';
