@@ -149,6 +149,25 @@ describe('Collada', () => {
     expectBounds(meshBounds(m), [0, 0, 0], [1, 0, 1]);
   });
 
+  it('matches pycollada on a scene with polylists, triangles and nested node transforms', () => {
+    // scene.dae and reference.json are written by pycollada (collada_ref/make_reference.py).
+    const dir = FIXTURES + 'collada_ref/';
+    const ref = JSON.parse(readFileSync(dir + 'reference.json', 'utf8')) as { triangles: number[][][] };
+    const m = parseMesh(readFileSync(dir + 'scene.dae'), dir + 'scene.dae', nodeFs);
+    // A triangle as text, rotated so that its smallest vertex comes first (winding kept).
+    const key = (t: number[][]) => {
+      const s = t.map((v) => v.map((x) => (Math.round(x * 1e4) / 1e4 + 0).toFixed(4)).join(' '));
+      const k = s.indexOf([...s].sort()[0]);
+      return [...s.slice(k), ...s.slice(0, k)].join(' | ');
+    };
+    const ours: string[] = [];
+    for (let i = 0; i < m.indices.length; i += 3) {
+      ours.push(key([0, 1, 2].map((c) => Array.from(m.positions.slice(m.indices[i + c] * 3, m.indices[i + c] * 3 + 3)))));
+    }
+    expect(ours.sort()).toEqual(ref.triangles.map(key).sort());
+    expect(m.parts.map((p) => p.color)).toEqual([[1, 0, 0, 1], [0, 1, 0, 1], [1, 0, 0, 1], [0, 1, 0, 1]]);
+  });
+
   it('rejects non-Collada XML and malformed XML', () => {
     expect(() => parseDae('<foo/>')).toThrow(/not a Collada/);
     expect(() => parseDae('<COLLADA><asset>')).toThrow(/malformed/);
