@@ -25,8 +25,8 @@ test('the workbench opens, bodies move, and the viewport is drawn', async () => 
   await expect(page.locator('[data-test=ready-flag]')).toHaveText('ready', { timeout: 30_000 });
   await expect(page.locator('[data-test=shell]')).toHaveText('browser shell');
 
-  // Two snapshots of the scene differ: read body positions from the inspector of a falling ball.
-  await page.locator('.tree li', { hasText: 'ball7' }).click();
+  // The default scene is the ant walking a scripted gait: its torso's position changes.
+  await page.locator('.tree li', { hasText: 'torso' }).click();
   const pos = page.locator('.props dd').first();
   await expect(pos).not.toBeEmpty();
   const a = await pos.textContent();

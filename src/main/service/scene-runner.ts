@@ -5,6 +5,8 @@
 import type { SceneCommand, SceneInfo } from '../../shared/contract';
 import type { SceneSpec } from '../../shared/scene';
 import type { SimEvent } from '../../shared/snapshot';
+import { ENV_SPECS } from '../../physics/envs/registry';
+import type { EnvId } from '../../physics/envs/types';
 
 export interface SceneRunner {
   readonly dt: number;
@@ -16,7 +18,7 @@ export interface SceneRunner {
   telemetry(): Record<string, number>;
   dispose(): void;
   /** Applies a scene command; returns a line for the log. Throws when unsupported. */
-  command?(cmd: SceneCommand, simTime: number): string;
+  command?(cmd: SceneCommand, simTime: number): string | Promise<string>;
   /** Events since the last call. */
   drainEvents?(): SimEvent[];
   /** Planned path to draw (xyz triples), if the scene plans. */
@@ -28,12 +30,30 @@ export interface SceneEntry extends SceneInfo {
 }
 
 async function rapier() {
-  const R = (await import('@dimforge/rapier3d-compat')).default;
-  await R.init();
-  return R;
+  const { loadRapier } = await import('../../physics/rapier');
+  return loadRapier();
 }
 
+const ENV_SCENES: { id: EnvId; title: string; controls: SceneInfo['controls']; legs?: number }[] = [
+  { id: 'Ant-v0', title: 'Ant', controls: ['policy', 'fault', 'clearFaults', 'randomize'], legs: 4 },
+  { id: 'Hopper-v0', title: 'Hopper', controls: ['policy', 'randomize'] },
+  { id: 'QuadPayload-v0', title: 'Quadrotor + payload', controls: ['policy', 'randomize'] },
+];
+
 export const SCENES: SceneEntry[] = [
+  ...ENV_SCENES.map(
+    ({ id, title, controls, legs }): SceneEntry => ({
+      id,
+      title,
+      description: ENV_SPECS[id].description,
+      controls,
+      ...(legs ? { legs } : {}),
+      async create(seed) {
+        const { EnvScene } = await import('./env-scene');
+        return EnvScene.create(id, seed);
+      },
+    }),
+  ),
   {
     id: 'demo-falling',
     title: 'Falling bodies',
@@ -46,6 +66,20 @@ export const SCENES: SceneEntry[] = [
   },
 ];
 
+/** Scene list with each env's nominal parameters (for the DR panel), computed once. */
+let listing: Promise<SceneInfo[]> | null = null;
+export function listScenes(): Promise<SceneInfo[]> {
+  listing ??= (async () => {
+    const { EnvScene } = await import('./env-scene');
+    return Promise.all(
+      SCENES.map(async ({ create: _c, ...info }) =>
+        info.controls.includes('randomize') ? { ...info, parameters: await EnvScene.parameters(info.id as EnvId) } : info,
+      ),
+    );
+  })();
+  return listing;
+}
+
 export function findScene(id: string): SceneEntry {
   const entry = SCENES.find((s) => s.id === id);
   if (!entry) throw new Error(`unknown scene "${id}"; known: ${SCENES.map((s) => s.id).join(', ')}`);
@@ -54,5 +88,6 @@ export function findScene(id: string): SceneEntry {
 
 export async function physicsBackendName(): Promise<string> {
   const R = await rapier();
-  return `rapier3d-compat ${R.version()}`;
+  const { rapierFlavor } = await import('../../physics/rapier');
+  return `rapier3d ${R.version()} (${rapierFlavor() === 'simd' ? 'SIMD' : 'compat'})`;
 }

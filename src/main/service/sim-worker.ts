@@ -148,7 +148,7 @@ async function handle(msg: ToSimWorker): Promise<void> {
       case 'command':
         try {
           if (!runner?.command) throw new Error('this scene takes no commands');
-          post({ type: 'commanded', requestId: msg.requestId, ok: true, message: runner.command(msg.command, simTime) });
+          post({ type: 'commanded', requestId: msg.requestId, ok: true, message: await runner.command(msg.command, simTime) });
         } catch (err) {
           post({ type: 'commanded', requestId: msg.requestId, ok: false, message: err instanceof Error ? err.message : String(err) });
         }

@@ -14,7 +14,7 @@ import {
   type Params,
   type Results,
 } from '../../shared/contract';
-import { SCENES, physicsBackendName } from './scene-runner';
+import { listScenes, physicsBackendName } from './scene-runner';
 import { SimSession } from './sim-session';
 
 export interface ShellInfo {
@@ -72,7 +72,7 @@ export class WorkbenchService {
       learningBackend: 'not loaded',
       platform: `${process.platform}-${process.arch}`,
     }),
-    'scene.list': async () => SCENES.map(({ create: _create, ...info }) => info),
+    'scene.list': async () => listScenes(),
     'sim.open': async (p) => {
       const id = randomUUID().slice(0, 8);
       const session = await SimSession.open(id, p.sceneId, p.seed ?? 0, p.paused ?? false, {

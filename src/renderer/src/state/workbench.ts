@@ -59,9 +59,14 @@ export function createWorkbench(api: WorkbenchApi) {
     state.realTimeFactor = s.realTimeFactor;
     state.lastTelemetry = s.telemetry;
     const t = state.telemetry;
-    if (t.time.length && s.time < t.time[t.time.length - 1]) clearTelemetry();
+    const last = t.time.length ? t.time[t.time.length - 1] : -Infinity;
+    if (s.time < last) clearTelemetry();
+    // A snapshot at the same sim time (pause, a command) adds no point: charts need increasing x.
+    if (s.time <= last) return;
     t.time.push(s.time);
-    for (const [k, v] of Object.entries(s.telemetry)) (t.series[k] ??= new Array(t.time.length - 1).fill(null)).push(v);
+    for (const [k, v] of Object.entries(s.telemetry)) {
+      (t.series[k] ??= new Array(t.time.length - 1).fill(null)).push(Number.isFinite(v) ? v : (null as unknown as number));
+    }
     if (t.time.length > HISTORY) {
       t.time.splice(0, t.time.length - HISTORY);
       for (const k in t.series) t.series[k].splice(0, t.series[k].length - HISTORY);
