@@ -388,6 +388,13 @@ export class PPO {
     }
   }
 
+  /** Loads only what acting needs (weights and observation normalizer), e.g. for evaluation. */
+  loadPolicy(s: Pick<PpoState, 'params' | 'obsNorm'>): void {
+    disposeParams(this.params);
+    this.params = paramsFromArrays(s.params);
+    this.obsNorm.setState(s.obsNorm);
+  }
+
   dispose(): void {
     disposeParams(this.params);
     this.optimizer.dispose();
