@@ -166,4 +166,27 @@ describe('memory', () => {
     adam.dispose();
     tf.dispose([x, seq, h0]);
   });
+
+  it('tensor count is flat over second-order MAML meta-training steps', async () => {
+    const { metaGradient } = await import('./maml.js');
+    const rng = new Rng(10);
+    const spec = { sizes: [3, 16, 16, 2], activation: 'relu' as const };
+    let p = initMlp(rng, spec);
+    const xs = tf.randomNormal([8, 3], 0, 1, 'float32', 4);
+    const ys = tf.randomNormal([8, 2], 0, 1, 'float32', 5);
+    const loss = (q: Params) => tf.mean(tf.square(tf.sub(mlp(q, xs, spec), ys))) as Scalar;
+    const adam = new Adam({ lr: 1e-3 });
+    const step = () => {
+      const { value, grads } = metaGradient(p, [{ support: loss, query: loss }, { support: loss, query: loss }], { innerLr: 0.01 });
+      p = adam.apply(p, grads);
+      tf.dispose([value, ...Object.values(grads)]);
+    };
+    for (let i = 0; i < 5; i++) step();
+    const before = tf.memory().numTensors;
+    for (let i = 0; i < 200; i++) step();
+    expect(tf.memory().numTensors).toBe(before);
+    disposeParams(p);
+    adam.dispose();
+    tf.dispose([xs, ys]);
+  });
 });
