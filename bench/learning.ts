@@ -1,5 +1,8 @@
 /**
- * Learning-core benchmark: `npx tsx bench/learning.ts [--backends wasm,cpu] [--quick]`.
+ * Learning-core benchmark:
+ *   npx tsx bench/learning.ts [--backends wasm,cpu] [--quick] [--env ID --env-module SPEC]
+ * (--env Hopper-v0 --env-module <module exporting createVecEnv(id, numEnvs, config)> switches the
+ * PPO measurement to a physics env; default is the built-in PointReach-v0.)
  * Prints and writes bench/results/learning.json: one object per backend that loads,
  *   {backend, forwardGflops, trainGflops, ppoEnvStepsPerSec, details}
  *  - forwardGflops: MLP 45->512->512->27 (ReLU) forward at batch 1000
@@ -23,11 +26,14 @@ import { valueAndGrads, disposeParams, type Params } from '../src/meta/params.js
 import { Adam } from '../src/meta/adam.js';
 import { Rng } from '../src/meta/rng.js';
 import { PPO } from '../src/meta/rl/ppo.js';
-import { PointReach } from '../src/meta/rl/tasks.js';
+import { createEnv } from '../src/meta/jobs/train.js';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const backendsArg = args.find((a) => a.startsWith('--backends='))?.slice('--backends='.length) ?? (args.includes('--backends') ? args[args.indexOf('--backends') + 1] : undefined);
+const argValue = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? (args.includes(`--${name}`) ? args[args.indexOf(`--${name}`) + 1] : undefined);
+const ppoEnvId = argValue('env') ?? 'PointReach-v0';
+const ppoEnvModule = argValue('env-module');
 const candidates = backendsArg ? backendsArg.split(',') : ['node-gpu', 'node', 'wasm', 'cpu'];
 
 let useCpuTime = false;
@@ -52,7 +58,7 @@ function bestMs(f: () => void, reps: number): number {
 
 const SIZES = [45, 512, 512, 27];
 
-function benchBackend(name: string) {
+async function benchBackend(name: string) {
   useCpuTime = name !== 'tfjs-node' && name !== 'tfjs-node-gpu';
   const rng = new Rng(0);
   const spec = { sizes: SIZES, activation: 'relu' as const };
@@ -104,7 +110,8 @@ function benchBackend(name: string) {
   adam.dispose();
 
   // PPO: collection + update on the small task, default config.
-  const ppo = new PPO(new PointReach(16), { seed: 0, numSteps: quick || slow ? 64 : 256 });
+  const env = await createEnv({ algo: 'ppo', env: ppoEnvId, envModule: ppoEnvModule, totalSteps: 0, seed: 0 }, 16, {});
+  const ppo = new PPO(env, { seed: 0, numSteps: quick || slow ? 64 : 256 });
   ppo.iterate(); // warm-up
   const iters = quick || slow ? 1 : 3;
   let best = Infinity;
@@ -115,6 +122,7 @@ function benchBackend(name: string) {
   }
   const ppoEnvStepsPerSec = ppo.stepsPerIteration / (best / 1000);
   ppo.dispose();
+  env.close?.();
 
   const mmFlops = 2 * 1000 * 512 * 512;
   return {
@@ -123,7 +131,7 @@ function benchBackend(name: string) {
     ppoEnvStepsPerSec: Math.round(ppoEnvStepsPerSec),
     details: {
       timing: useCpuTime ? 'process-cpu-time' : 'wall',
-      ppoTask: 'PointReach-v0',
+      ppoTask: ppoEnvId,
       ppoConfig: { numEnvs: 16, numSteps: quick || slow ? 64 : 256, epochs: 10, minibatches: 8, hidden: [64, 64] },
       forwardMs: round(fwdMs),
       trainStepMs: round(trainMs),
@@ -154,7 +162,7 @@ for (const c of candidates) {
   if (seen.has(info.name)) continue;
   seen.add(info.name);
   console.log(`[bench] ${info.name} ...`);
-  const r = { backend: info.name, ...benchBackend(info.name) };
+  const r = { backend: info.name, ...(await benchBackend(info.name)) };
   console.log(JSON.stringify(r));
   results.push(r);
 }
