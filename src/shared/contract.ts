@@ -65,6 +65,21 @@ export const requestSchemas = {
     .strict(),
   'sim.setTimeScale': z.object({ sessionId, timeScale: z.number().min(0.01).max(16) }).strict(),
   'sim.command': z.object({ sessionId, command: sceneCommand }).strict(),
+  'job.start': z
+    .object({
+      algo: z.literal('ppo'),
+      env: z.string().min(1).max(100),
+      steps: z.number().int().min(1).max(1e9),
+      seed: z.number().int().min(0).max(2 ** 31 - 1),
+      numEnvs: z.number().int().min(1).max(64).optional(),
+    })
+    .strict(),
+  'job.cancel': z.object({ jobId: z.string().min(1).max(64) }).strict(),
+  'job.resume': z.object({ runId: z.string().min(1).max(200) }).strict(),
+  'job.list': z.object({}).strict(),
+  'runs.list': z.object({}).strict(),
+  'runs.metrics': z.object({ runId: z.string().min(1).max(200), maxPoints: z.number().int().min(10).max(100_000).optional() }).strict(),
+  'runs.reveal': z.object({ runId: z.string().min(1).max(200) }).strict(),
 } as const;
 
 export type Method = keyof typeof requestSchemas;
@@ -107,6 +122,49 @@ export interface Results {
   'sim.control': SessionState;
   'sim.setTimeScale': SessionState;
   'sim.command': { message: string };
+  'job.start': JobInfo;
+  'job.cancel': JobInfo;
+  'job.resume': JobInfo;
+  'job.list': JobInfo[];
+  'runs.list': RunSummary[];
+  'runs.metrics': MetricSeries;
+  'runs.reveal': { path: string; opened: boolean };
+}
+
+export interface JobInfo {
+  jobId: string;
+  algo: string;
+  env: string;
+  status: JobProgress['status'];
+  runId: string | null;
+  step: number;
+  totalSteps: number;
+  etaSeconds: number | null;
+  error?: string;
+}
+
+export interface RunSummary {
+  id: string;
+  dir: string;
+  algo: string;
+  env: string;
+  seed: number | null;
+  status: string;
+  step: number;
+  totalSteps: number | null;
+  createdAt: string | null;
+  backend: string | null;
+  /** Last logged values of the run's metrics. */
+  last: Record<string, number>;
+  /** Video files in the run folder. */
+  videos: string[];
+}
+
+export interface MetricSeries {
+  runId: string;
+  steps: number[];
+  /** metric name -> values aligned with steps (null where not logged). */
+  values: Record<string, (number | null)[]>;
 }
 
 export interface LogEntry {
@@ -119,6 +177,7 @@ export interface LogEntry {
 export interface JobProgress {
   jobId: string;
   kind: string;
+  runId?: string | null;
   step: number;
   totalSteps: number;
   etaSeconds: number | null;
