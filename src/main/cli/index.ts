@@ -13,7 +13,7 @@ interface Command {
 const COMMANDS: Record<string, Command> = {
   start: {
     summary: 'Open the workbench (Electron if installed, else the browser shell)',
-    usage: 'adaptlab start [--shell electron|browser] [--port N] [--no-open]',
+    usage: 'adaptlab start [--shell electron|browser] [--port N] [--no-open] [--runs DIR]',
     booleans: ['no-open'],
     run: start,
   },
