@@ -19,6 +19,19 @@ export interface JobRequest {
   numEnvs?: number;
 }
 
+/** A training job spec; physics env ids reach the worker through their vec-env module. */
+export function trainingSpec(req: JobRequest, runsRoot: string): TrainingJobSpec {
+  return {
+    algo: req.algo,
+    env: req.env,
+    ...(isPhysicsEnv(req.env) ? { envModule: PHYSICS_ENV_MODULE } : {}),
+    totalSteps: req.steps,
+    seed: req.seed,
+    runsRoot,
+    ...(req.numEnvs ? { numEnvs: req.numEnvs } : {}),
+  };
+}
+
 interface Job {
   info: JobInfo;
   handle: QueuedJob<JobResult>;
@@ -38,16 +51,7 @@ export class JobManager {
   }
 
   start(req: JobRequest): JobInfo {
-    const spec: TrainingJobSpec = {
-      algo: req.algo,
-      env: req.env,
-      ...(isPhysicsEnv(req.env) ? { envModule: PHYSICS_ENV_MODULE } : {}),
-      totalSteps: req.steps,
-      seed: req.seed,
-      runsRoot: this.runsRoot,
-      ...(req.numEnvs ? { numEnvs: req.numEnvs } : {}),
-    };
-    return this.enqueue(spec, { algo: req.algo, env: req.env, runId: null, totalSteps: req.steps });
+    return this.enqueue(trainingSpec(req, this.runsRoot), { algo: req.algo, env: req.env, runId: null, totalSteps: req.steps });
   }
 
   resume(runId: string, extraSteps?: number): JobInfo {
