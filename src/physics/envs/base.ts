@@ -24,6 +24,8 @@ export interface PhysicsSettings {
   pgsIterations?: number;
   /** deceleration bound (rad/s^2) for approaching joint limits, 0 = none (see ACTUATION.md) */
   limitBrake?: number;
+  /** joint-limit projection backstop tolerance (rad), 0 = off (see ACTUATION.md) */
+  limitProjection?: number;
   /** Rapier contact stiffness (Hz), default Rapier's 30 */
   contactNaturalFrequency?: number;
   gravity: number;
@@ -78,6 +80,7 @@ export abstract class ArticulatedEnv implements Env {
       substeps: config.substeps ?? physics.substeps,
       solverIterations: config.solverIterations ?? physics.solverIterations,
       pgsIterations: config.pgsIterations ?? physics.pgsIterations,
+      limitProjection: (config.limitProjection as number | undefined) ?? physics.limitProjection,
     };
     this.dt = physics.timestep * physics.frameSkip;
     this.maxEpisodeSteps = config.maxEpisodeSteps ?? maxEpisodeSteps;
@@ -244,13 +247,20 @@ export abstract class ArticulatedEnv implements Env {
   /** Advance n world steps with the implicit actuators. */
   protected simulate(n: number): void {
     const h = this.world.timestep;
+    const tol = this.physics.limitProjection ?? 0;
+    // this.art.state is current on entry (read at the end of the previous step / reset)
     for (let s = 0; s < n; s++) {
-      if (s > 0) this.art.readState();
       this.beforeWorldStep();
       this.art.actuate(this.torque, h);
       this.world.step();
+      this.art.readState();
+      if (tol > 0) this.art.projectLimits(tol);
     }
-    this.art.readState();
+  }
+
+  /** How often the joint-limit projection backstop engaged since the env was built/reset. */
+  get limitProjections(): number {
+    return this.art.projections;
   }
 
   /** Hook for per-substep external forces (quadrotor thrust). */
