@@ -34,6 +34,11 @@ export class Articulation {
   private readonly R: Rapier;
   /** max deceleration (rad/s^2) used to approach limits; 0 = stop within one substep */
   brake = 0;
+  // scratch targets for Rapier getters (no allocation per read)
+  private readonly tv = { x: 0, y: 0, z: 0 };
+  private readonly tq = { x: 0, y: 0, z: 0, w: 1 };
+  private readonly tl = { x: 0, y: 0, z: 0 };
+  private readonly ta = { x: 0, y: 0, z: 0 };
   /** how many times projectLimits() engaged */
   projections = 0;
   /** bodies in the subtree rooted at each body (itself included) */
@@ -70,9 +75,13 @@ export class Articulation {
   readState(): void {
     const s = this.state;
     const bodies = this.robot.bodies;
+    const t = this.tv, r = this.tq, v = this.tl, w = this.ta;
     for (let b = 0; b < this.nb; b++) {
       const rb = bodies[b];
-      const t = rb.translation(), r = rb.rotation(), v = rb.linvel(), w = rb.angvel();
+      rb.translation(t);
+      rb.rotation(r);
+      rb.linvel(v);
+      rb.angvel(w);
       const o = b * 13;
       s[o] = t.x; s[o + 1] = t.y; s[o + 2] = t.z;
       s[o + 3] = r.x; s[o + 4] = r.y; s[o + 5] = r.z; s[o + 6] = r.w;

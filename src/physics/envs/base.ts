@@ -70,6 +70,8 @@ export abstract class ArticulatedEnv implements Env {
   private schedule: ScheduledFault[];
   private disposed = false;
   bodyCount = 0;
+  /** Rapier world steps per env step = frameSkip * substeps (substeps may be fractional, e.g. 0.5) */
+  protected readonly worldSteps: number;
 
   constructor(R: Rapier, model: RobotModel, physics: PhysicsSettings, config: EnvConfig, maxEpisodeSteps: number) {
     this.R = R;
@@ -83,6 +85,7 @@ export abstract class ArticulatedEnv implements Env {
       limitProjection: (config.limitProjection as number | undefined) ?? physics.limitProjection,
     };
     this.dt = physics.timestep * physics.frameSkip;
+    this.worldSteps = Math.max(1, Math.round(physics.frameSkip * this.physics.substeps));
     this.maxEpisodeSteps = config.maxEpisodeSteps ?? maxEpisodeSteps;
     this.terms = config.randomize ?? [];
     this.schedule = [...(config.faults ?? [])].sort((a, b) => a.atStep - b.atStep);
@@ -124,7 +127,7 @@ export abstract class ArticulatedEnv implements Env {
     if (this.world) this.world.free();
     const R = this.R;
     const world = new R.World({ x: 0, y: 0, z: this.current.gravity ?? this.physics.gravity });
-    world.timestep = this.physics.timestep / this.physics.substeps;
+    world.timestep = this.dt / Math.max(1, Math.round(this.physics.frameSkip * this.physics.substeps));
     world.numSolverIterations = this.physics.solverIterations;
     world.numInternalPgsIterations = this.physics.pgsIterations ?? 1;
     const hz = (this.config.contactNaturalFrequency as number | undefined) ?? this.physics.contactNaturalFrequency;
@@ -225,7 +228,7 @@ export abstract class ArticulatedEnv implements Env {
     }
     this.computeTorques(a);
     const xBefore = this.art.bodyPos(this.torsoBody())[0];
-    this.simulate(this.physics.frameSkip * this.physics.substeps);
+    this.simulate(this.worldSteps);
     const { reward, parts, terminated } = this.evaluate(a, xBefore);
     this.stepCount++;
     const obs = new Float32Array(this.observationSize);
