@@ -23,6 +23,7 @@ import { collect } from './collect.js';
 import { createAdaptiveController } from './controller.js';
 import { TransitionData } from './data.js';
 import { resolveTask } from './envs.js';
+import { batchedSupported, disposeLayers, firstOrderGradsBatched, grbalObjectiveBatched } from './maml.js';
 import { DynamicsModel, computeStats, disposeBatch, type DynamicsSpec } from './model.js';
 import type { PlannerConfig } from './planner.js';
 import type { MbTaskSpec } from './types.js';
@@ -132,13 +133,15 @@ export class MbLearner {
   readonly adam: Adam;
   readonly hyper: MetaHyper;
   gradSteps = 0;
+  /** GrBAL: use the batched meta-objective (./maml.ts) when the architecture allows. */
+  batched: boolean;
 
   constructor(
     readonly method: MbMethod,
     spec: DynamicsSpec,
     data: TransitionData,
     hyper: MetaHyper,
-    readonly opts: { outerLr: number; metaBatch: number; batchSize: number; contextDropout: number },
+    readonly opts: { outerLr: number; metaBatch: number; batchSize: number; contextDropout: number; batchedInner?: boolean },
     readonly rng: Rng,
   ) {
     this.model = new DynamicsModel(spec, computeStats(data, spec.inputDims));
@@ -146,6 +149,7 @@ export class MbLearner {
     if (method === 'grbal' && hyper.learnInnerLr) this.params[LOG_LR] = tf.scalar(Math.log(hyper.innerLr));
     this.hyper = hyper;
     this.adam = new Adam({ lr: opts.outerLr, maxGradNorm: 10 });
+    this.batched = opts.batchedInner !== false && batchedSupported(this.model);
   }
 
   /** The run-time adaptation step size (learned value when learnInnerLr). */
@@ -178,6 +182,25 @@ export class MbLearner {
       this.params = this.adam.apply(this.params, grads);
       tf.dispose([value, ...Object.values(grads)]);
       disposeBatch(b);
+    } else if (this.method === 'grbal' && this.batched) {
+      const { M, K } = this.hyper;
+      const B = this.opts.metaBatch;
+      const pastRows = new Int32Array(B * M);
+      const futRows = new Int32Array(B * K);
+      for (let b = 0; b < B; b++) {
+        const s = starts[this.rng.int(starts.length)];
+        for (let t = 0; t < M; t++) pastRows[b * M + t] = s + t;
+        for (let t = 0; t < K; t++) futRows[b * K + t] = s + M + t;
+      }
+      const segs = { past: this.model.batch(data.gather(pastRows), [B, M]), future: this.model.batch(data.gather(futRows), [B, K]) };
+      const fo = this.hyper.firstOrder ? firstOrderGradsBatched(this.model, this.params, segs, this.hyper) : undefined;
+      const { value, grads } = tf.tidy(() => valueAndGrads((p) => grbalObjectiveBatched(this.model, p, segs, this.hyper, fo), this.params));
+      loss = value.dataSync()[0];
+      this.params = this.adam.apply(this.params, grads);
+      tf.dispose([value, ...Object.values(grads)]);
+      disposeBatch(segs.past);
+      disposeBatch(segs.future);
+      if (fo) disposeLayers(fo);
     } else if (this.method === 'grbal') {
       const segs = this.segments(data, starts, this.opts.metaBatch);
       const fo = this.hyper.firstOrder ? firstOrderDirections(this.model, this.params, segs, this.hyper) : undefined;
