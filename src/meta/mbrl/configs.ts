@@ -32,7 +32,7 @@ export const DEMO_CONFIG: Preset = {
   recurrent: { cell: 'gru', hidden: 64 },
   M: 16,
   K: 16,
-  innerLr: 0.05,
+  innerLr: 1.0,
   innerSteps: 1,
   firstOrder: false,
   learnInnerLr: true,

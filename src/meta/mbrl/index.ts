@@ -15,4 +15,5 @@ export { createAdaptiveController, type AdaptiveController, type AdaptiveControl
 export { trainModelBasedMeta, MbLearner, type TrainMbConfig, type TrainMbProgress, type TrainMbResult } from './train.js';
 export { evalAdapt, evalAdaptDetailed, defaultCheckpointPath, type EvalAdaptOptions, type EvalAdaptResult, type EvalMethod } from './eval.js';
 export { collect } from './collect.js';
+export { antTaskSpec, ANT_POSITION_INDICES } from './ant.js';
 export { DEMO_CONFIG, PAPER_CONFIG } from './configs.js';

@@ -70,6 +70,11 @@ export interface TrainMbConfig {
   saveData?: boolean;
   /** The command line that started the run (recorded in the checkpoint). */
   command?: string;
+  /**
+   * Start from transitions collected by an earlier run (its data.json): the random phase is
+   * skipped and `steps` counts only the on-policy steps to add.
+   */
+  initialData?: string;
 }
 
 export interface TrainMbProgress {
@@ -91,7 +96,7 @@ export interface TrainMbResult {
   final: Record<string, number>;
 }
 
-type Resolved = Required<Omit<TrainMbConfig, 'env' | 'recurrent' | 'command'>> & { recurrent: TrainMbConfig['recurrent'] | null; command: string | null; envId: string };
+type Resolved = Required<Omit<TrainMbConfig, 'env' | 'recurrent' | 'command' | 'initialData'>> & { recurrent: TrainMbConfig['recurrent'] | null; command: string | null; initialData: string | null; envId: string };
 
 export function resolveTrainConfig(c: TrainMbConfig, spec: MbTaskSpec): Resolved {
   return {
@@ -121,6 +126,7 @@ export function resolveTrainConfig(c: TrainMbConfig, spec: MbTaskSpec): Resolved
     contextDropout: c.contextDropout ?? 0.2,
     saveData: c.saveData ?? true,
     command: c.command ?? null,
+    initialData: c.initialData ?? null,
   };
 }
 
@@ -315,12 +321,13 @@ export async function trainModelBasedMeta(config: TrainMbConfig, onProgress?: (p
   const trainRng = rng.fork();
   const evalRng = rng.fork();
   const env = await spec.make();
-  const data = new TransitionData(env.observationSize, env.actionSize, 4096);
+  const data = c.initialData ? TransitionData.fromJSON(JSON.parse(fs.readFileSync(c.initialData, 'utf8'))) : new TransitionData(env.observationSize, env.actionSize, 4096);
+  if (data.O !== env.observationSize || data.A !== env.actionSize) throw new Error(`initialData has obs ${data.O}/act ${data.A}, env ${env.observationSize}/${env.actionSize}`);
   const inputDims = Array.from({ length: env.observationSize }, (_, i) => i).filter((i) => !spec.excludeInputDims.includes(i));
   const dspec: DynamicsSpec = { observationSize: env.observationSize, actionSize: env.actionSize, inputDims, hidden: c.hidden, activation: c.activation, recurrent: c.recurrent };
   const hyper: MetaHyper = { M: c.M, K: c.K, innerLr: c.innerLr, innerSteps: c.innerSteps, firstOrder: c.firstOrder, learnInnerLr: c.learnInnerLr };
   const phases = 1 + c.iterations;
-  const randomSteps = Math.round(c.steps * (c.iterations > 0 ? c.randomFraction : 1));
+  const randomSteps = c.initialData ? 0 : Math.round(c.steps * (c.iterations > 0 ? c.randomFraction : 1));
   const perIter = c.iterations > 0 ? Math.floor((c.steps - randomSteps) / c.iterations) : 0;
   const totalGrad = phases * c.gradSteps;
   let cancelled = false;
@@ -329,7 +336,7 @@ export async function trainModelBasedMeta(config: TrainMbConfig, onProgress?: (p
 
   // random phase
   progress({ phase: 'collect', iteration: 0, envSteps: 0, gradStep: 0 });
-  const r0 = collect({ env, data, tasks: spec.trainFaults, steps: randomSteps, episodeSteps: c.episodeSteps, rng: collectRng, tick: () => aborted() });
+  const r0 = randomSteps === 0 ? { meanForward: NaN, meanReturn: NaN, episodes: 0 } : collect({ env, data, tasks: spec.trainFaults, steps: randomSteps, episodeSteps: c.episodeSteps, rng: collectRng, tick: () => aborted() });
   appendJsonl(metricsFile, { iteration: 0, wallTime: Date.now() / 1000, envSteps: data.count, collectForward: r0.meanForward, collectReturn: r0.meanReturn, episodes: r0.episodes });
 
   const learner = new MbLearner(c.method, dspec, data, hyper, { outerLr: c.outerLr, metaBatch: c.metaBatch, batchSize: c.batchSize, contextDropout: c.contextDropout }, trainRng);
