@@ -6,9 +6,10 @@
  *   {backend, env, envDtMs, demo: {msPerControlStep, ...}, paper: {msPerControlStep, ...}}
  *  - demo: the shipped configuration (DEMO_CONFIG: MLP 2x128, MPPI 128 candidates, horizon 8, M 16)
  *  - paper: Nagabandi et al.'s code (MLP 3x512, random shooting 500 candidates, horizon 10, M 16)
- * msPerControlStep is the mean wall time of `act()` (adapt + plan + diagnostics) after warm-up;
- * cpuMsPerControlStep the same in process CPU time (single-threaded backends: not inflated by
- * other processes on a shared machine). Timing does not depend on the weights, so models are
+ * msPerControlStep is the mean cost of `act()` (adapt + plan + diagnostics) after warm-up: in
+ * process CPU time on the single-threaded backends (wasm, cpu; not inflated by other processes on
+ * a shared machine), in wall time on native ones (`timing` says which); wallMsPerControlStep and
+ * cpuMsPerControlStep are both reported. Timing does not depend on the weights, so models are
  * initialized (normalization from a short random rollout) unless a checkpoint is shipped.
  */
 import fs from 'node:fs';
@@ -36,7 +37,7 @@ const quick = argv.includes('--quick');
 const steps = Number(arg('steps', quick ? '10' : '40'));
 const envId = arg('env', 'Ant-v0');
 
-async function measure(name: string, preset: typeof DEMO_CONFIG, spec: MbTaskSpec, env: MbEnv, data: TransitionData) {
+async function measure(backend: string, name: string, preset: typeof DEMO_CONFIG, spec: MbTaskSpec, env: MbEnv, data: TransitionData) {
   const cfg = resolveTrainConfig({ ...preset, method: 'grbal', env: spec, steps: 0, seed: 0, outDir: '' }, spec);
   const inputDims = Array.from({ length: env.observationSize }, (_, i) => i).filter((i) => !spec.excludeInputDims.includes(i));
   const L = new MbLearner(
@@ -79,8 +80,13 @@ async function measure(name: string, preset: typeof DEMO_CONFIG, spec: MbTaskSpe
     }
   }
   ctl.dispose();
+  // Single-threaded backends: process CPU time is what one control step costs; wall time on a
+  // shared machine also counts other processes. Native (multi-threaded) backends: wall time.
+  const singleThreaded = backend === 'wasm' || backend === 'wasm-simd' || backend === 'cpu';
   const res = {
-    msPerControlStep: wall / steps,
+    msPerControlStep: singleThreaded ? cpu / steps : wall / steps,
+    timing: singleThreaded ? 'process-cpu' : 'wall',
+    wallMsPerControlStep: wall / steps,
     cpuMsPerControlStep: cpu / steps,
     adaptMs: adapt / steps,
     planMs: plan / steps,
@@ -96,8 +102,8 @@ async function main() {
   const env = await spec.make();
   const data = new TransitionData(env.observationSize, env.actionSize);
   collect({ env, data, tasks: spec.trainFaults, steps: 300, episodeSteps: 100, rng: new Rng(0) });
-  const demo = await measure('demo', DEMO_CONFIG, spec, env, data);
-  const paper = await measure('paper', PAPER_CONFIG, spec, env, data);
+  const demo = await measure(info.name, 'demo', DEMO_CONFIG, spec, env, data);
+  const paper = await measure(info.name, 'paper', PAPER_CONFIG, spec, env, data);
   const out = {
     backend: info.name,
     env: spec.id,

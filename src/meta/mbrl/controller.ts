@@ -196,9 +196,10 @@ class Controller implements AdaptiveController {
     if (this.prevObs && this.prevAct) {
       const used = this.modelInUse();
       const newest = this.model.batch({ obs: this.prevObs, act: this.prevAct, next: obs }, [1]);
-      const [ea, eu] = tf.tidy(() => [this.model.loss(used.params, newest, used.ctx), this.model.loss(this.theta, newest, null)]);
-      predictionError = { adapted: ea.dataSync()[0], unadapted: eu.dataSync()[0] };
-      tf.dispose([ea, eu]);
+      const e = tf.tidy(() => tf.stack([this.model.loss(used.params, newest, used.ctx), this.model.loss(this.theta, newest, null)]));
+      const v = e.dataSync();
+      predictionError = { adapted: v[0], unadapted: v[1] };
+      e.dispose();
       disposeBatch(newest);
       this.win.obs.push(this.prevObs);
       this.win.act.push(this.prevAct);
@@ -212,8 +213,8 @@ class Controller implements AdaptiveController {
     // 2. adapt on the window
     const t1 = now();
     const n = this.win.obs.length;
-    if (this.adaptation && n > 0 && this.method !== 'mb') {
-      const b = this.windowBatch();
+    const b = n > 0 ? this.windowBatch() : null;
+    if (b && this.adaptation && this.method !== 'mb') {
       if (this.method === 'rebal') {
         const ctx = tf.tidy(() => {
           const tm = (x: Tensor) => tf.reshape(x, [n, 1, -1]);
@@ -227,18 +228,18 @@ class Controller implements AdaptiveController {
         if (this.current) disposeParams(this.current);
         this.current = q;
       }
-      disposeBatch(b);
     }
-    if (n > 0) {
+    const t2 = now();
+    if (b) {
       const used = this.modelInUse();
-      const b = this.windowBatch();
-      const [ea, eu] = tf.tidy(() => [this.model.loss(used.params, b, used.ctx), this.model.loss(this.theta, b, null)]);
-      windowError = { adapted: ea.dataSync()[0], unadapted: eu.dataSync()[0] };
-      tf.dispose([ea, eu]);
+      const e = tf.tidy(() => tf.stack([this.model.loss(used.params, b, used.ctx), this.model.loss(this.theta, b, null)]));
+      const v = e.dataSync();
+      windowError = { adapted: v[0], unadapted: v[1] };
+      e.dispose();
       disposeBatch(b);
     }
     // 3. plan
-    const t2 = now();
+    const t25 = now();
     const used = this.modelInUse();
     const plan = this.planner.plan(this.model, netParams(used.params), used.ctx, obs, this.reward, this.rng);
     const t3 = now();
@@ -264,7 +265,7 @@ class Controller implements AdaptiveController {
       predictionError,
       windowError,
       plan: { observations: plan.bestObs, positions, horizon: H, bestReturn: plan.bestReturn, meanReturn: plan.meanReturn },
-      timing: { adaptMs: t2 - t1, planMs: t3 - t2, totalMs: t3 - t0 },
+      timing: { adaptMs: t2 - t1, planMs: t3 - t25, totalMs: t3 - t0 },
     };
     return plan.action;
   }

@@ -138,6 +138,21 @@ describe('MPC with the learned model', () => {
     expect(off.windowError.adapted).toBe(off.windowError.unadapted);
     ctl.dispose();
   });
+
+  it('ReBAL and MB + dynamic evaluation run in the controller (context / online fine-tuning change the model in use)', () => {
+    for (const [method, mode] of [['rebal', undefined], ['mb', 'mbde']] as const) {
+      const ck = checkpointOf(method, { kind: 'rs', candidates: 16, horizon: 3 });
+      const e = new CrawlerEnv();
+      let obs = Float32Array.from(e.reset({ seed: 4 }).obs);
+      e.applyFault({ kind: 'cripple', leg: 3 });
+      const ctl = createAdaptiveController({ checkpoint: ck, env: e, seed: 4, method: mode });
+      for (let t = 0; t < 10; t++) obs = Float32Array.from(e.step(ctl.act(obs)).obs);
+      const d = ctl.diagnostics()!;
+      expect(d.method).toBe(mode ?? method);
+      expect(d.windowError.adapted).not.toBe(d.windowError.unadapted);
+      ctl.dispose();
+    }
+  });
 });
 
 describe('determinism by seed', () => {
