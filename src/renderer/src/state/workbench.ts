@@ -126,13 +126,16 @@ export function createWorkbench(api: WorkbenchApi) {
         state.info = await api.invoke('app.info', {});
         state.scenes = await api.invoke('scene.list', {});
         log('info', 'ui', `${state.info.shell} shell (${state.info.shellReason}); physics ${state.info.physicsBackend}`);
-        if (state.scenes.length) await actions.openScene(state.scenes[0].id);
+        // Open the first scene that starts (the adaptation demo needs its shipped checkpoints).
+        for (const scene of state.scenes) {
+          if (await actions.openScene(scene.id)) break;
+        }
         await Promise.all([actions.refreshJobs(), actions.refreshRuns()]);
         state.ready = true;
       });
     },
-    async openScene(sceneId: string) {
-      await guard('open scene', async () => {
+    async openScene(sceneId: string): Promise<boolean> {
+      const ok = await guard(`open ${sceneId}`, async () => {
         const old = state.session;
         const opened = await api.invoke('sim.open', { sceneId, seed: 0 });
         state.scene = markRaw(opened.scene);
@@ -141,7 +144,9 @@ export function createWorkbench(api: WorkbenchApi) {
         live.poses = null;
         clearTelemetry();
         if (old) await api.invoke('sim.close', { sessionId: old.sessionId });
+        return true;
       });
+      return ok === true;
     },
     async control(command: 'pause' | 'resume' | 'reset' | 'step') {
       const s = state.session;
