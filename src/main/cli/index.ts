@@ -2,13 +2,13 @@
 import { APP_VERSION } from '../service/workbench';
 import { parseArgs, UsageError, type ParsedArgs } from './args';
 import { start } from './start';
-import { evaluate, runs, train } from './train';
+import { delegateToMbrl, evaluate, runs, train } from './train';
 
 interface Command {
   summary: string;
   usage: string;
   booleans?: string[];
-  run(args: ParsedArgs): Promise<number>;
+  run(args: ParsedArgs, raw: string[]): Promise<number>;
 }
 
 const COMMANDS: Record<string, Command> = {
@@ -19,9 +19,16 @@ const COMMANDS: Record<string, Command> = {
     run: start,
   },
   train: {
-    summary: 'Train a policy (PPO) on an env, printing progress; the run goes to a folder',
-    usage: 'adaptlab train ppo --env Hopper-v0 [--steps N] [--seed S] [--out DIR] [--num-envs N] [--backend B] [--resume RUN_DIR]',
+    summary: 'Train PPO, or meta-train a dynamics model (GrBAL, ReBAL, MB); the run goes to a folder',
+    usage:
+      'adaptlab train ppo --env Hopper-v0 [--steps N] [--seed S] [--out DIR] [--num-envs N] [--backend B] [--resume RUN_DIR]\n' +
+      '       adaptlab train grbal|rebal|mb --env Ant-v0 --steps N --seed S --out DIR [--preset demo|paper] [--copy-to FILE] ...',
     run: train,
+  },
+  'eval-adapt': {
+    summary: 'Evaluate online adaptation after a fault: forward distance and prediction error per method',
+    usage: 'adaptlab eval-adapt --env Ant-v0 --fault cripple:3 [--at STEP] --methods grbal,rebal,mb,mbde --episodes 5 --seed S [--json]',
+    run: (_args, raw) => delegateToMbrl(['eval-adapt', ...raw]),
   },
   runs: {
     summary: 'List training runs in a folder (default ./runs)',
@@ -69,7 +76,7 @@ export async function main(argv: string[]): Promise<number> {
     console.log(help());
     return 0;
   }
-  if (name === '--version' || name === '-v') return COMMANDS.version.run(parseArgs([]));
+  if (name === '--version' || name === '-v') return COMMANDS.version.run(parseArgs([]), []);
   const cmd = COMMANDS[name];
   if (!cmd) {
     console.error(`adaptlab: unknown command "${name}"\n\n${help()}`);
@@ -80,7 +87,7 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   try {
-    return await cmd.run(parseArgs(rest, cmd.booleans));
+    return await cmd.run(parseArgs(rest, cmd.booleans), rest);
   } catch (err) {
     if (err instanceof UsageError) {
       console.error(`adaptlab ${name}: ${err.message}\nUsage: ${cmd.usage}`);

@@ -14,9 +14,19 @@ export function formatDuration(s: number | null): string {
   return `${Math.floor(s / 3600)}h${String(Math.round((s % 3600) / 60)).padStart(2, '0')}m`;
 }
 
-export async function train(args: ParsedArgs): Promise<number> {
+const MODEL_BASED = ['grbal', 'rebal', 'mb'];
+
+/** Model-based meta-RL has its own command line (src/meta/mbrl/cli.ts): hand it the raw argv. */
+export async function delegateToMbrl(argv: string[]): Promise<number> {
+  const { main } = await import('../../meta/mbrl/cli');
+  await main(argv);
+  return 0;
+}
+
+export async function train(args: ParsedArgs, raw: string[] = []): Promise<number> {
   const algo = args.positional[0];
-  if (algo !== 'ppo') throw new UsageError(`unknown algorithm "${algo ?? ''}" (available: ppo)`);
+  if (MODEL_BASED.includes(algo)) return delegateToMbrl(['train', ...raw]);
+  if (algo !== 'ppo') throw new UsageError(`unknown algorithm "${algo ?? ''}" (available: ppo, grbal, rebal, mb)`);
   const env = flag(args, 'env');
   if (!env) throw new UsageError('--env is required (e.g. Hopper-v0, Ant-v0, QuadPayload-v0, PointReach-v0)');
   const steps = intFlag(args, 'steps', 100_000, 1, 1e9);
