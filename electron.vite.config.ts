@@ -14,8 +14,10 @@ export default defineConfig({
         input: {
           electron: resolve(ROOT, 'src/main/electron/main.ts'),
           'sim-worker': resolve(ROOT, 'src/main/service/sim-worker.ts'),
+          worker: resolve(ROOT, 'src/meta/jobs/worker.ts'),
         },
-        output: { format: 'es', entryFileNames: '[name].js' },
+        // Chunks sit beside the entries, so `new URL('./worker.js', import.meta.url)` finds them.
+        output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js' },
         external: ['electron', /^@tensorflow\/tfjs-node/],
       },
     },

@@ -18,7 +18,11 @@ const APP_ORIGIN = 'app://adaptlab';
 
 protocol.registerSchemesAsPrivileged([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
 
-const service = new WorkbenchService({ shell: 'electron', shellReason: 'Electron binary present' });
+const service = new WorkbenchService({
+  shell: 'electron',
+  shellReason: 'Electron binary present',
+  runsRoot: process.env.ADAPTLAB_RUNS ?? join(app.getPath('userData'), 'runs'),
+});
 let win: BrowserWindow | null = null;
 
 function serveRenderer(): void {
