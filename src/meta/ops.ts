@@ -3,7 +3,9 @@
  * fast on the wasm backend.
  *
  * - {@link matmul}: 2-D matMul whose gradient uses explicit transposes instead of matMul's
- *   transpose flags (wasm's transposed matMul is 10–30x slower; see bench/learning.ts).
+ *   transpose flags on wasm (wasm's transposed matMul is 10–30x slower; see bench/learning.ts),
+ *   and the flags elsewhere (cpu and native backends transpose for free). Higher orders always
+ *   go through explicit transposes and this same function.
  * - Activations {@link tanh}, {@link sigmoid}, {@link exp}, {@link elu}, {@link relu},
  *   {@link softplus}: tfjs's own gradients of tanh/sigmoid/exp/elu reuse the op's output in a way
  *   the tape cannot differentiate again, so second-order gradients (MAML) fail. Each gradient here
@@ -146,6 +148,9 @@ const matmul2d = tf.customGrad(((a: Tensor, b: Tensor, save: Save) => {
     value: tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D),
     gradFunc: ((dy: Tensor, saved: Tensor[]) => {
       const [sa, sb] = saved;
+      // Plain backward on backends whose transposed matMul is fast (cpu, native): use the flags.
+      if (!isTaping() && tf.getBackend() !== 'wasm')
+        return [tf.matMul(dy as tf.Tensor2D, sb as tf.Tensor2D, false, true), tf.matMul(sa as tf.Tensor2D, dy as tf.Tensor2D, true, false)];
       return [matmul(dy, tf.transpose(sb)), matmul(tf.transpose(sa), dy)];
     }) as GradFn,
   };
