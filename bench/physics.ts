@@ -3,7 +3,8 @@
  * each env, and in the same run MuJoCo's speed on the equivalent Gym MJCF models (bench/ref/*.xml,
  * RK4, Gym timestep; env steps = MuJoCo steps / frame skip), timed with Debian's
  * libmujoco-samples `mujoco-testspeed` when installed (reference: null otherwise).
- * Also times both Rapier builds (simd = default, compat) for the record.
+ * Also times both Rapier builds (simd = default, compat) for the record. Each engine runs in
+ * alternating short rounds and the best round counts (shared machines are noisy).
  * Writes bench/results/physics.json. Run: npx tsx bench/physics.ts [--seconds S]
  */
 import { spawnSync } from 'node:child_process';
@@ -77,11 +78,19 @@ const REF: Partial<Record<EnvId, { xml: string; frameSkip: number; timestep: num
   'Hopper-v0': { xml: join(here, 'ref/hopper.xml'), frameSkip: 4, timestep: 0.002 },
 };
 
+const ROUNDS = 3;
 const rows: Row[] = [];
 for (const id of ['Ant-v0', 'Hopper-v0', 'QuadPayload-v0'] as EnvId[]) {
-  const main = await rapierSpeed(id, 'simd', SECONDS);
-  const ref = REF[id] ? mujocoSpeed(REF[id]!.xml, REF[id]!.frameSkip, REF[id]!.timestep, SECONDS) : null;
-  const compat = await rapierSpeed(id, 'compat', SECONDS / 2);
+  // alternate Rapier and MuJoCo in short rounds and keep each one's best (machines are shared)
+  let main = { sps: 0, episodes: 0 };
+  let ref: { name: string; sps: number } | null = null;
+  for (let k = 0; k < ROUNDS; k++) {
+    const m = await rapierSpeed(id, 'simd', SECONDS / ROUNDS);
+    if (m.sps > main.sps) main = m;
+    const r = REF[id] ? mujocoSpeed(REF[id]!.xml, REF[id]!.frameSkip, REF[id]!.timestep, SECONDS / ROUNDS) : null;
+    if (r && (!ref || r.sps > ref.sps)) ref = r;
+  }
+  const compat = await rapierSpeed(id, 'compat', SECONDS / ROUNDS);
   const env = makeEnvSync(id, {}, await loadRapier('simd'));
   const cfg = env.config;
   rows.push({
@@ -93,7 +102,7 @@ for (const id of ['Ant-v0', 'Hopper-v0', 'QuadPayload-v0'] as EnvId[]) {
     rapier: 'simd',
     compatEnvStepsPerSec: Math.round(compat.sps),
     episodes: main.episodes,
-    settings: { dt: env.dt, substeps: cfg.substeps, solverIterations: cfg.solverIterations, limitProjection: cfg.limitProjection ?? 0 },
+    settings: { dt: env.dt, substeps: cfg.substeps, solverIterations: cfg.solverIterations, limitProjection: cfg.limitProjection ?? 0, separationProjection: cfg.separationProjection ?? 0 },
   });
   env.dispose();
   console.log(JSON.stringify(rows[rows.length - 1]));
