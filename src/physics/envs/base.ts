@@ -28,8 +28,6 @@ export interface PhysicsSettings {
   limitProjection?: number;
   /** joint-separation projection backstop tolerance (m), 0 = off */
   separationProjection?: number;
-  /** Rapier contact stiffness (Hz), default Rapier's 30 */
-  contactNaturalFrequency?: number;
   gravity: number;
 }
 
@@ -133,8 +131,6 @@ export abstract class ArticulatedEnv implements Env {
     world.timestep = this.dt / Math.max(1, Math.round(this.physics.frameSkip * this.physics.substeps));
     world.numSolverIterations = this.physics.solverIterations;
     world.numInternalPgsIterations = this.physics.pgsIterations ?? 1;
-    const hz = (this.config.contactNaturalFrequency as number | undefined) ?? this.physics.contactNaturalFrequency;
-    if (hz) world.integrationParameters.contact_natural_frequency = hz;
     const ground = world.createRigidBody(R.RigidBodyDesc.fixed().setTranslation(0, 0, -0.5));
     world.createCollider(
       R.ColliderDesc.cuboid(500, 500, 0.5).setFriction(1).setFrictionCombineRule(R.CoefficientCombineRule.Max).setCollisionGroups(GROUND_COLLISION_GROUPS),
