@@ -14,6 +14,8 @@ export interface SimSnapshot {
   events?: SimEvent[];
   /** A planned future path to draw as a ghost (xyz triples, world frame), e.g. MPC's best plan. */
   ghost?: number[];
+  /** Bodies to draw highlighted (e.g. a broken leg), by index in SceneSpec.bodies. */
+  highlight?: number[];
 }
 
 export interface SimEvent {

@@ -13,7 +13,7 @@ import { makeEnv } from '../../physics/envs/registry';
 import type { Env, Fault } from '../../physics/envs/types';
 import { initBackend } from '../../meta/backend';
 import { createAdaptiveController } from '../../meta/mbrl/controller';
-import type { SceneRunner } from './scene-runner';
+import { legBodies, type SceneRunner } from './scene-runner';
 import { ASSETS } from '../cli/paths';
 
 export type AdaptMethod = 'grbal' | 'rebal' | 'mb' | 'mbde';
@@ -73,6 +73,7 @@ export class AdaptScene implements SceneRunner {
   }
 
   reset(seed: number): void {
+    this.broken.clear();
     this.seed = seed;
     this.pending = [];
     this.obs = this.env.reset({ seed }).obs;
@@ -94,8 +95,15 @@ export class AdaptScene implements SceneRunner {
     this.plan = d?.plan.positions ? Array.from(d.plan.positions) : null;
   }
 
+  private broken = new Set<number>();
+
+  highlight(): number[] {
+    return [...this.broken];
+  }
+
   private fire(fault: Fault): void {
     this.env.applyFault(fault);
+    if (fault.kind === 'cripple') for (const b of legBodies(this.env.sceneSpec(), fault.leg)) this.broken.add(b);
     const label = fault.kind === 'cripple' ? `leg ${fault.leg} broken` : fault.kind;
     this.events.push({ time: this.simTime, kind: 'fault', label });
   }

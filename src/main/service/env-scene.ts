@@ -11,7 +11,7 @@ import type { DRTerm } from '../../physics/randomization';
 import type { Env, EnvId, Fault, StepInfo } from '../../physics/envs/types';
 import { Rng } from '../../physics/rng';
 import { gaitAction } from '../../physics/simulate';
-import type { SceneRunner } from './scene-runner';
+import { legBodies, type SceneRunner } from './scene-runner';
 
 type Policy = 'random' | 'zero' | 'gait';
 
@@ -67,6 +67,7 @@ export class EnvScene implements SceneRunner {
   }
 
   private startEpisode(): void {
+    this.broken?.clear();
     const r = this.env.reset({ seed: this.seed + this.episode });
     this.info = r.info;
     this.t = 0;
@@ -101,8 +102,15 @@ export class EnvScene implements SceneRunner {
     }
   }
 
+  private broken = new Set<number>();
+
+  highlight(): number[] {
+    return [...this.broken];
+  }
+
   private fire(fault: Fault): void {
     this.env.applyFault(fault);
+    if (fault.kind === 'cripple') for (const b of legBodies(this.env.sceneSpec(), fault.leg)) this.broken.add(b);
     const label = fault.kind === 'cripple' ? `leg ${fault.leg} broken` : fault.kind === 'lockJoint' ? `joint ${fault.joint} locked` : `motor ${fault.joint} weakened to ${fault.factor}`;
     this.events.push({ time: this.simTime, kind: 'fault', label });
   }

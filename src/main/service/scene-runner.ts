@@ -23,6 +23,8 @@ export interface SceneRunner {
   drainEvents?(): SimEvent[];
   /** Planned path to draw (xyz triples), if the scene plans. */
   ghost?(): number[] | null;
+  /** Bodies to highlight (a broken leg). */
+  highlight?(): number[];
 }
 
 export interface SceneEntry extends SceneInfo {
@@ -102,4 +104,10 @@ export async function physicsBackendName(): Promise<string> {
   const R = await rapier();
   const { rapierFlavor } = await import('../../physics/rapier');
   return `rapier3d ${R.version()} (${rapierFlavor() === 'simd' ? 'SIMD' : 'compat'})`;
+}
+
+/** Bodies of an ant leg (legs 0-3 are bodies aux_1..4 and foot_1..4). */
+export function legBodies(spec: SceneSpec, leg: number): number[] {
+  const suffix = `_${leg + 1}`;
+  return spec.bodies.flatMap((b, i) => ((b.name.startsWith('aux') || b.name.startsWith('foot')) && b.name.endsWith(suffix) ? [i] : []));
 }

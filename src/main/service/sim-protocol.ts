@@ -24,6 +24,7 @@ export type FromSimWorker =
       realTimeFactor: number;
       events?: SimEvent[];
       ghost?: number[];
+      highlight?: number[];
     }
   | { type: 'stepped'; requestId: number }
   | { type: 'commanded'; requestId: number; ok: boolean; message: string }

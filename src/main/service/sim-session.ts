@@ -67,6 +67,7 @@ export class SimSession {
           realTimeFactor: msg.realTimeFactor,
           ...(msg.events?.length ? { events: msg.events } : {}),
           ...(msg.ghost ? { ghost: msg.ghost } : {}),
+          ...(msg.highlight ? { highlight: msg.highlight } : {}),
         });
         break;
       case 'commanded': {

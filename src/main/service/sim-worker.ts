@@ -44,6 +44,7 @@ function snapshot(): void {
   runner.writePoses(poses);
   const events = runner.drainEvents?.();
   const ghost = runner.ghost?.() ?? undefined;
+  const highlight = runner.highlight?.();
   post(
     {
       type: 'snapshot',
@@ -54,6 +55,7 @@ function snapshot(): void {
       realTimeFactor: running ? realTimeFactor() : 0,
       ...(events?.length ? { events } : {}),
       ...(ghost ? { ghost } : {}),
+      ...(highlight?.length ? { highlight } : {}),
     },
     [poses.buffer],
   );

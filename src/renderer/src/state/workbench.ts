@@ -44,7 +44,7 @@ export function createWorkbench(api: WorkbenchApi) {
     error: '',
   });
   /** Latest poses, read by the viewport each animation frame. */
-  const live = { poses: null as Float32Array | null, ghost: null as number[] | null, version: 0 };
+  const live = { poses: null as Float32Array | null, ghost: null as number[] | null, highlight: [] as number[], version: 0 };
 
   function log(level: LogEntry['level'], source: string, message: string): void {
     state.logs.push({ level, source, message, time: Date.now() });
@@ -55,6 +55,7 @@ export function createWorkbench(api: WorkbenchApi) {
     if (!state.session || s.sessionId !== state.session.sessionId) return;
     live.poses = s.poses;
     live.ghost = s.ghost ?? null;
+    live.highlight = s.highlight ?? [];
     live.version++;
     for (const e of s.events ?? []) {
       state.events.push(e);

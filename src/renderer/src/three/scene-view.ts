@@ -10,6 +10,7 @@ import { buildGeometry, geometryKey } from './geometry';
 interface InstanceSlot {
   body: number;
   local: THREE.Matrix4;
+  color: THREE.Color;
 }
 
 interface Batch {
@@ -26,6 +27,8 @@ export class SceneView {
   private readonly world = new THREE.Group();
   private readonly sun: THREE.DirectionalLight;
   private batches: Batch[] = [];
+  private highlighted = '';
+  private static readonly HIGHLIGHT = new THREE.Color(0.95, 0.2, 0.2);
   private ground: THREE.Object3D[] = [];
   private bodyMatrices: THREE.Matrix4[] = [];
   private spec: SceneSpec | null = null;
@@ -81,18 +84,20 @@ export class SceneView {
           new THREE.Quaternion(...v.origin.quat),
           this.one,
         );
-        g.slots.push({ body: bi, local });
+        g.slots.push({ body: bi, local, color: new THREE.Color(v.color[0], v.color[1], v.color[2]) });
       }
     });
     for (const g of groups.values()) {
+      // Colour lives per instance (white material x instance colour), so a body can be highlighted.
       const material = new THREE.MeshStandardMaterial({
-        color: new THREE.Color(g.color[0], g.color[1], g.color[2]),
+        color: 0xffffff,
         roughness: 0.55,
         metalness: 0.1,
         transparent: g.color[3] < 1,
         opacity: g.color[3],
       });
       const mesh = new THREE.InstancedMesh(g.geometry, material, g.slots.length);
+      g.slots.forEach((slot, i) => mesh.setColorAt(i, slot.color));
       mesh.castShadow = true;
       mesh.receiveShadow = true;
       mesh.frustumCulled = false;
@@ -100,6 +105,19 @@ export class SceneView {
       this.batches.push({ mesh, slots: g.slots });
     }
     if (spec.groundHalfSize > 0) this.addGround(spec.groundHalfSize);
+    this.highlighted = '';
+  }
+
+  /** Tints the given bodies (a broken leg) and restores the others. */
+  setHighlight(bodies: number[]): void {
+    const key = bodies.join(',');
+    if (key === this.highlighted) return;
+    this.highlighted = key;
+    const on = new Set(bodies);
+    for (const b of this.batches) {
+      b.slots.forEach((slot, i) => b.mesh.setColorAt(i, on.has(slot.body) ? SceneView.HIGHLIGHT : slot.color));
+      if (b.mesh.instanceColor) b.mesh.instanceColor.needsUpdate = true;
+    }
   }
 
   private addGround(half: number): void {
