@@ -4,6 +4,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
+import { resolve as resolvePath } from 'node:path';
 import {
   parseRequest,
   type AppInfo,
@@ -16,10 +17,14 @@ import {
 } from '../../shared/contract';
 import { listScenes, physicsBackendName } from './scene-runner';
 import { SimSession } from './sim-session';
+import { inspectRobot, robotError, RobotFiles } from './robot-files';
+import { urdfSceneId } from './urdf-scene';
 
 export interface ShellInfo {
   shell: AppInfo['shell'];
   shellReason: string;
+  /** Where the recent-robots list is kept (none: in memory only). */
+  recentRobotsFile?: string;
 }
 
 export const APP_VERSION = '0.1.0';
@@ -27,6 +32,7 @@ export const APP_VERSION = '0.1.0';
 export class WorkbenchService {
   private readonly bus = new EventEmitter();
   private readonly sessions = new Map<string, SimSession>();
+  private robotFiles: RobotFiles | null = null;
 
   constructor(private readonly shell: ShellInfo) {
     this.bus.setMaxListeners(100);
@@ -54,6 +60,16 @@ export class WorkbenchService {
   /** Typed direct call for in-process users (CLI, tests); still validated. */
   call<M extends Method>(method: M, params: Params<M>): Promise<Results[M]> {
     return this.dispatch(method, params) as Promise<Results[M]>;
+  }
+
+  private robots(): RobotFiles {
+    this.robotFiles ??= new RobotFiles(undefined, this.shell.recentRobotsFile);
+    return this.robotFiles;
+  }
+
+  /** Asks the renderer to open a robot file (Electron's File > Open robot…). */
+  requestOpenRobot(path: string): void {
+    this.emit('robot.openRequest', { path });
   }
 
   private session(id: string): SimSession {
@@ -106,6 +122,62 @@ export class WorkbenchService {
       this.log('info', `sim:${p.sessionId}`, message);
       return { message };
     },
+    'robot.open': async (p) => {
+      const files = this.robots();
+      let file: string;
+      let packagePath = p.packagePath ?? [];
+      let info;
+      try {
+        if (p.upload) {
+          file = files.uploadedFile(p.upload.uploadId, p.upload.file);
+          packagePath = [...packagePath, files.uploadDir(p.upload.uploadId)];
+        } else file = resolvePath(p.path!);
+        info = inspectRobot(file, { packagePath, fixedBase: p.fixedBase, source: p.upload ? p.upload.file : file });
+      } catch (e) {
+        const error = robotError(e);
+        if (!error) throw e;
+        this.log('error', 'robot', error.message);
+        return { ok: false as const, error };
+      }
+      const sceneId = urdfSceneId({ path: file, packagePath, ...(p.fixedBase === undefined ? {} : { fixedBase: p.fixedBase }), mode: p.mode ?? 'kinematic' });
+      const id = randomUUID().slice(0, 8);
+      let session: SimSession;
+      try {
+        session = await SimSession.open(id, sceneId, p.seed ?? 0, false, {
+          snapshot: (s) => this.emit('sim.snapshot', s),
+          state: (s) => this.emit('sim.state', s),
+          error: (message) => this.log('error', `sim:${id}`, message),
+        });
+      } catch (e) {
+        const message = e instanceof Error ? e.message : String(e);
+        this.log('error', 'robot', message);
+        return { ok: false as const, error: { code: 'load', message, file } };
+      }
+      this.sessions.set(id, session);
+      files.remember({ label: info.name + ' (' + (p.upload ? p.upload.file : file) + ')', ...(p.upload ? { upload: p.upload } : { path: file }), ...(p.packagePath?.length ? { packagePath: p.packagePath } : {}) });
+      this.log('info', 'robot', `opened ${info.name} from ${info.source}: ${info.links.length} links, ${info.joints.length} joints, ${info.warnings.length} warning(s) (session ${id})`);
+      return { ok: true as const, session: { state: { ...session.state }, scene: session.scene }, robot: info };
+    },
+    'robot.upload': async (p) => {
+      try {
+        return this.robots().upload(p.uploadId, p.files);
+      } catch (e) {
+        const error = robotError(e);
+        if (error) this.log('error', 'robot', error.message);
+        throw e;
+      }
+    },
+    'robot.setJoints': async (p) => {
+      await this.session(p.sessionId).command({ type: 'joints', targets: p.targets });
+      return { ok: true as const };
+    },
+    'robot.setMode': async (p) => {
+      const { sessionId: sid, ...rest } = p;
+      const message = await this.session(sid).command({ type: 'robotMode', ...rest });
+      this.log('info', `sim:${sid}`, message);
+      return { message };
+    },
+    'robot.recent': async () => ({ recent: this.robots().recent() }),
     'sim.setTimeScale': async (p) => {
       const s = this.session(p.sessionId);
       s.setTimeScale(p.timeScale);
@@ -116,5 +188,7 @@ export class WorkbenchService {
   async dispose(): Promise<void> {
     await Promise.all([...this.sessions.values()].map((s) => s.close()));
     this.sessions.clear();
+    this.robotFiles?.dispose();
+    this.robotFiles = null;
   }
 }
