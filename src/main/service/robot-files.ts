@@ -39,7 +39,6 @@ interface Upload {
 export function safeRelativePath(raw: string): string {
   const p = raw.replace(/\\/g, '/');
   if (p.startsWith('/') || /^[a-zA-Z]:/.test(p)) throw new UploadError(`"${raw}": absolute paths are not allowed`);
-  // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(p)) throw new UploadError(`"${raw}": control characters in the name`);
   const segs = p.split('/').filter((s) => s !== '.');
   if (segs.length === 0 || segs.length > 32) throw new UploadError(`"${raw}": bad path depth`);
