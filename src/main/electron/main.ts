@@ -18,7 +18,7 @@ const APP_ORIGIN = 'app://adaptlab';
 
 protocol.registerSchemesAsPrivileged([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
 
-const service = new WorkbenchService({ shell: 'electron', shellReason: 'Electron binary present' });
+const service = new WorkbenchService({ shell: 'electron', shellReason: 'Electron binary present', recentRobotsFile: join(app.getPath('userData'), 'recent-robots.json') });
 let win: BrowserWindow | null = null;
 
 function serveRenderer(): void {
@@ -61,7 +61,7 @@ function buildMenu(): void {
           accelerator: 'CmdOrCtrl+O',
           click: async () => {
             const r = await dialog.showOpenDialog(win!, { title: 'Open robot', filters: [{ name: 'URDF', extensions: ['urdf', 'xml'] }], properties: ['openFile'] });
-            if (!r.canceled && r.filePaths[0]) service.log('info', 'menu', `open robot: ${r.filePaths[0]}`);
+            if (!r.canceled && r.filePaths[0]) service.requestOpenRobot(r.filePaths[0]);
           },
         },
         { label: 'Record video…', accelerator: 'CmdOrCtrl+R', click: () => service.log('info', 'menu', 'record video requested') },

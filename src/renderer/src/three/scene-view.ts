@@ -15,6 +15,7 @@ interface InstanceSlot {
 interface Batch {
   mesh: THREE.InstancedMesh;
   slots: InstanceSlot[];
+  role?: 'visual' | 'collision';
 }
 
 export class SceneView {
@@ -37,6 +38,8 @@ export class SceneView {
   private readonly quat = new THREE.Quaternion();
   private readonly one = new THREE.Vector3(1, 1, 1);
   onFrame: (() => void) | null = null;
+  /** Which geometry to draw: visual (default) and/or collision. */
+  private layers = { visual: true, collision: false };
 
   constructor(private readonly canvas: HTMLCanvasElement) {
     this.renderer = new THREE.WebGLRenderer({ canvas, antialias: true, preserveDrawingBuffer: true });
@@ -69,13 +72,13 @@ export class SceneView {
     this.spec = spec;
     this.world.rotation.x = spec.upAxis === 'z' ? -Math.PI / 2 : 0;
     this.bodyMatrices = spec.bodies.map(() => new THREE.Matrix4());
-    const groups = new Map<string, { geometry: THREE.BufferGeometry; color: number[]; slots: InstanceSlot[] }>();
+    const groups = new Map<string, { geometry: THREE.BufferGeometry; color: number[]; slots: InstanceSlot[]; role: 'visual' | 'collision' }>();
     spec.bodies.forEach((body, bi) => {
       for (const v of body.visuals) {
-        if (v.role === 'collision') continue;
-        const key = geometryKey(v.geometry, v.color);
+        const role = v.role ?? 'visual';
+        const key = `${role}:${geometryKey(v.geometry, v.color)}`;
         let g = groups.get(key);
-        if (!g) groups.set(key, (g = { geometry: buildGeometry(v.geometry), color: v.color, slots: [] }));
+        if (!g) groups.set(key, (g = { geometry: buildGeometry(v.geometry), color: v.color, slots: [], role }));
         const local = new THREE.Matrix4().compose(
           new THREE.Vector3(...v.origin.xyz),
           new THREE.Quaternion(...v.origin.quat),
@@ -96,10 +99,21 @@ export class SceneView {
       mesh.castShadow = true;
       mesh.receiveShadow = true;
       mesh.frustumCulled = false;
+      if (g.role === 'collision') {
+        material.depthWrite = false;
+        mesh.castShadow = false;
+      }
+      mesh.visible = this.layers[g.role];
       this.world.add(mesh);
-      this.batches.push({ mesh, slots: g.slots });
+      this.batches.push({ mesh, slots: g.slots, role: g.role });
     }
     if (spec.groundHalfSize > 0) this.addGround(spec.groundHalfSize);
+  }
+
+  /** Shows or hides visual and collision geometry. */
+  setLayers(layers: { visual: boolean; collision: boolean }): void {
+    this.layers = { ...layers };
+    for (const b of this.batches) b.mesh.visible = this.layers[b.role ?? 'visual'];
   }
 
   private addGround(half: number): void {
@@ -177,7 +191,7 @@ export class SceneView {
     const ndc = new THREE.Vector2(((clientX - rect.left) / rect.width) * 2 - 1, -((clientY - rect.top) / rect.height) * 2 + 1);
     const ray = new THREE.Raycaster();
     ray.setFromCamera(ndc, this.camera);
-    const hits = ray.intersectObjects(this.batches.map((b) => b.mesh), false);
+    const hits = ray.intersectObjects(this.batches.filter((b) => b.mesh.visible).map((b) => b.mesh), false);
     const hit = hits[0];
     if (!hit || hit.instanceId === undefined) return -1;
     const batch = this.batches.find((b) => b.mesh === hit.object);
