@@ -49,6 +49,12 @@ describe('robot.open', () => {
     expect((await service.call('robot.setMode', { sessionId: sid, mode: 'dynamic', hold: 'limp' })).message).toMatch(/dynamic/);
     expect((await service.call('robot.recent', {})).recent[0].label).toMatch(/quad/);
     await expect(service.call('robot.setJoints', { sessionId: sid, targets: { nope: 1 } })).rejects.toThrow(/no movable joint/);
+    // errors in uploaded files name them as uploaded, not by their temp folder
+    const bad = await service.call('robot.upload', { uploadId: up.uploadId, files: [{ path: 'quadruped/bad.urdf', base64: Buffer.from('<robot name="x"><link name="a"/>\n<joint name="j" type="fixed"><parent link="a"/><child link="zz"/></joint></robot>').toString('base64') }] });
+    const e = await service.call('robot.open', { upload: { uploadId: bad.uploadId, file: 'quadruped/bad.urdf' } });
+    expect(e.ok).toBe(false);
+    if (!e.ok) expect(e.error).toMatchObject({ file: 'quadruped/bad.urdf', line: 2 });
+    if (!e.ok) expect(e.error.message).toMatch(/^quadruped\/bad\.urdf:2: /);
     await service.call('sim.close', { sessionId: sid });
   });
 

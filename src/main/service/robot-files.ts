@@ -194,3 +194,15 @@ export function robotError(e: unknown): RobotError | undefined {
   if (e instanceof UploadError) return { code: 'upload', message: e.message };
   return undefined;
 }
+
+/** Uploaded files are named as the user knows them, without the temp folder. */
+export function hideUploadDir(error: RobotError, files: RobotFiles, uploadId: string): void {
+  let dir: string;
+  try {
+    dir = files.uploadDir(uploadId) + path.sep;
+  } catch {
+    return;
+  }
+  error.message = error.message.split(dir).join('');
+  if (error.file?.startsWith(dir)) error.file = error.file.slice(dir.length);
+}

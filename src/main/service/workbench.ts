@@ -17,7 +17,7 @@ import {
 } from '../../shared/contract';
 import { listScenes, physicsBackendName } from './scene-runner';
 import { SimSession } from './sim-session';
-import { inspectRobot, robotError, RobotFiles } from './robot-files';
+import { hideUploadDir, inspectRobot, robotError, RobotFiles } from './robot-files';
 import { urdfSceneId } from './urdf-scene';
 
 export interface ShellInfo {
@@ -136,6 +136,7 @@ export class WorkbenchService {
       } catch (e) {
         const error = robotError(e);
         if (!error) throw e;
+        if (p.upload) hideUploadDir(error, files, p.upload.uploadId);
         this.log('error', 'robot', error.message);
         return { ok: false as const, error };
       }
@@ -149,9 +150,10 @@ export class WorkbenchService {
           error: (message) => this.log('error', `sim:${id}`, message),
         });
       } catch (e) {
-        const message = e instanceof Error ? e.message : String(e);
-        this.log('error', 'robot', message);
-        return { ok: false as const, error: { code: 'load', message, file } };
+        const error = { code: 'load', message: e instanceof Error ? e.message : String(e), file };
+        if (p.upload) hideUploadDir(error, files, p.upload.uploadId);
+        this.log('error', 'robot', error.message);
+        return { ok: false as const, error };
       }
       this.sessions.set(id, session);
       files.remember({ label: info.name + ' (' + (p.upload ? p.upload.file : file) + ')', ...(p.upload ? { upload: p.upload } : { path: file }), ...(p.packagePath?.length ? { packagePath: p.packagePath } : {}) });
