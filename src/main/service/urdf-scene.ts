@@ -286,7 +286,7 @@ export class UrdfScene {
   }
 
   telemetry(): Record<string, number> {
-    const t: Record<string, number> = { dynamic: this.mode === 'dynamic' ? 1 : 0 };
+    const t: Record<string, number> = {};
     if (this.mode === 'dynamic') {
       t.base_height = this.art.state[2];
       let err = 0;

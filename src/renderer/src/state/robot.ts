@@ -71,6 +71,7 @@ export function createRobotStore(wb: Workbench) {
       for (const j of r.robot.joints) if (isMovable(j.type)) state.targets[j.name] = clamp(0, j.lower, j.upper);
       applyMimic();
       await wb.actions.adoptSession(r.session);
+      wb.state.frameRequest++;
       for (const w of r.robot.warnings) wb.log('warn', 'urdf', w);
       return true;
     } catch (err) {

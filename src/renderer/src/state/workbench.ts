@@ -38,6 +38,8 @@ export function createWorkbench(api: WorkbenchApi) {
     error: '',
     /** Which geometry the viewport draws (the robot panel's visual/collision toggles). */
     viewLayers: { visual: true, collision: false },
+    /** Bumped to ask the viewport to frame the bodies (after a robot loads). */
+    frameRequest: 0,
   });
   /** Latest poses, read by the viewport each animation frame. */
   const live = { poses: null as Float32Array | null, ghost: null as number[] | null, version: 0 };

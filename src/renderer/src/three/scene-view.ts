@@ -40,6 +40,7 @@ export class SceneView {
   onFrame: (() => void) | null = null;
   /** Which geometry to draw: visual (default) and/or collision. */
   private layers = { visual: true, collision: false };
+  private framePending = false;
 
   constructor(private readonly canvas: HTMLCanvasElement) {
     this.renderer = new THREE.WebGLRenderer({ canvas, antialias: true, preserveDrawingBuffer: true });
@@ -110,6 +111,38 @@ export class SceneView {
     if (spec.groundHalfSize > 0) this.addGround(spec.groundHalfSize);
   }
 
+  /** Frame the scene's bodies after the next poses arrive (a robot just loaded). */
+  frameOnNextPoses(): void {
+    this.framePending = true;
+  }
+
+  /** Points the camera at the visible bodies, from the current viewing direction. */
+  frame(): void {
+    const box = new THREE.Box3();
+    const m = new THREE.Matrix4();
+    const sphere = new THREE.Sphere();
+    this.world.updateMatrixWorld();
+    for (const b of this.batches) {
+      if (!b.mesh.visible) continue;
+      if (!b.mesh.geometry.boundingSphere) b.mesh.geometry.computeBoundingSphere();
+      for (let i = 0; i < b.slots.length; i++) {
+        b.mesh.getMatrixAt(i, m);
+        sphere.copy(b.mesh.geometry.boundingSphere!).applyMatrix4(m.premultiply(this.world.matrixWorld));
+        box.expandByPoint(sphere.center.clone().addScalar(sphere.radius));
+        box.expandByPoint(sphere.center.clone().addScalar(-sphere.radius));
+      }
+    }
+    if (box.isEmpty()) return;
+    const center = box.getCenter(new THREE.Vector3());
+    const radius = Math.max(0.05, box.getSize(new THREE.Vector3()).length() / 2);
+    const dir = this.camera.position.clone().sub(this.controls.target).normalize();
+    const dist = (radius / Math.sin(((this.camera.fov / 2) * Math.PI) / 180)) * 1.1;
+    this.controls.target.copy(center);
+    this.camera.position.copy(center).addScaledVector(dir, dist);
+    this.camera.near = Math.max(0.005, dist / 200);
+    this.camera.updateProjectionMatrix();
+  }
+
   /** Shows or hides visual and collision geometry. */
   setLayers(layers: { visual: boolean; collision: boolean }): void {
     this.layers = { ...layers };
@@ -143,6 +176,10 @@ export class SceneView {
         b.mesh.setMatrixAt(i, this.tmp);
       });
       b.mesh.instanceMatrix.needsUpdate = true;
+    }
+    if (this.framePending) {
+      this.framePending = false;
+      this.frame();
     }
   }
 
