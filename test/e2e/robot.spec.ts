@@ -3,6 +3,7 @@
  * input, shown in the viewport and the tree, moved with a slider, simulated; a broken URDF gives
  * an error naming file and line while the app keeps running.
  */
+import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { chromiumAvailable, distinctViewportColors, launchChromium, startShell, watchConsole, type Shell } from './browser-shell';
 
@@ -62,6 +63,17 @@ test('upload a robot folder, move a joint, simulate, and survive a broken URDF',
   const f1 = await frame();
   await expect.poll(frame).toBeGreaterThan(f1);
   await page.screenshot({ path: 'test-results/robot-error.png' });
+
+  // Drag and drop goes the same way: a dropped URDF with a cycle.
+  const xml = readFileSync('test/fixtures/urdf/broken/cycle.urdf', 'utf8');
+  await page.evaluate((text) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([text], 'cycle.urdf', { type: 'application/xml' }));
+    window.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+  }, xml);
+  await expect(err.locator('dd').last()).toHaveText('cycle', { timeout: 20_000 });
+  await expect(err).toContainText('cycle.urdf');
+  await expect(page.locator('[data-test=robot-name]')).toHaveText('quad');
   expect(errors).toEqual([]);
   await browser.close();
 });

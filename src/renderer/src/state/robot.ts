@@ -40,6 +40,8 @@ export function createRobotStore(wb: Workbench) {
     /** URDFs of the last upload, when it held several. */
     choices: [] as string[],
     uploadId: '',
+    /** Package search folders (ROS_PACKAGE_PATH style) for robots opened by path; kept in localStorage. */
+    packagePath: loadPackagePath(),
   });
 
   const isCurrent = () => !!state.robot && wb.state.session?.sessionId === state.sessionId;
@@ -53,6 +55,7 @@ export function createRobotStore(wb: Workbench) {
   }
 
   async function open(params: { path?: string; upload?: { uploadId: string; file: string }; packagePath?: string[] }): Promise<boolean> {
+    if (!params.packagePath && state.packagePath.length) params = { ...params, packagePath: [...state.packagePath] };
     state.busy = `opening ${params.path ?? params.upload?.file}…`;
     state.error = null;
     try {
@@ -186,11 +189,30 @@ export function createRobotStore(wb: Workbench) {
     dismissError() {
       state.error = null;
     },
+    setPackagePath(text: string) {
+      state.packagePath = text.split(/\r?\n/).map((x) => x.trim()).filter((x) => x.length > 0);
+      try {
+        localStorage.setItem(PACKAGE_PATH_KEY, JSON.stringify(state.packagePath));
+      } catch {
+        // storage off: the setting lasts this session
+      }
+    },
   };
 
   api.on('robot.openRequest', (r) => void open({ path: r.path }));
   void refreshRecent();
   return { state, actions, isCurrent };
+}
+
+const PACKAGE_PATH_KEY = 'adaptlab.robot.packagePath';
+
+function loadPackagePath(): string[] {
+  try {
+    const v = JSON.parse(localStorage.getItem(PACKAGE_PATH_KEY) ?? '[]') as unknown;
+    return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string').slice(0, 32) : [];
+  } catch {
+    return [];
+  }
 }
 
 export function isMovable(type: string): boolean {
