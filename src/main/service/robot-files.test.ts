@@ -58,6 +58,15 @@ describe('robot.open', () => {
     await service.call('sim.close', { sessionId: sid });
   });
 
+  it('lists mesh warnings too (the worker reads the meshes)', async () => {
+    const r = await service.call('robot.open', { path: `${FIX}/ros_ws/src/demo_description/urdf/demo.urdf`, packagePath: [`${FIX}/ros_ws/src`] });
+    if (!r.ok) throw new Error(r.error.message);
+    expect(r.robot.warnings.some((w) => /up_axis/.test(w))).toBe(true);
+    expect(r.robot.warnings.some((w) => /transmission/.test(w))).toBe(true);
+    expect('warnings' in r.session.scene).toBe(false);
+    await service.call('sim.close', { sessionId: r.session.state.sessionId });
+  });
+
   it('returns a UrdfError the UI can show, naming file, element and line', async () => {
     const r = await service.call('robot.open', { path: `${FIX}/broken/missing_link.urdf` });
     expect(r.ok).toBe(false);

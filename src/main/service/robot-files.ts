@@ -197,12 +197,17 @@ export function robotError(e: unknown): RobotError | undefined {
 
 /** Uploaded files are named as the user knows them, without the temp folder. */
 export function hideUploadDir(error: RobotError, files: RobotFiles, uploadId: string): void {
+  error.message = uploadRelative(error.message, files, uploadId);
+  if (error.file !== undefined) error.file = uploadRelative(error.file, files, uploadId);
+}
+
+/** `text` with the upload's temp folder taken out of the paths in it. */
+export function uploadRelative(text: string, files: RobotFiles, uploadId: string): string {
   let dir: string;
   try {
     dir = files.uploadDir(uploadId) + path.sep;
   } catch {
-    return;
+    return text;
   }
-  error.message = error.message.split(dir).join('');
-  if (error.file?.startsWith(dir)) error.file = error.file.slice(dir.length);
+  return text.split(dir).join('');
 }

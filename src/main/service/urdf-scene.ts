@@ -14,7 +14,7 @@ import type { SimEvent } from '../../shared/snapshot';
 import { Articulation } from '../../physics/actuation';
 import { buildRobot, GROUND_COLLISION_GROUPS, type BuiltRobot } from '../../physics/robot/builder';
 import { loadRapier, type Rapier } from '../../physics/rapier';
-import { linkPoses, loadUrdfFileSync, type LoadedUrdf } from '../../physics/robot/urdf/node';
+import { formatWarning, linkPoses, loadUrdfFileSync, type LoadedUrdf } from '../../physics/robot/urdf/node';
 import { urdfBuildable, urdfSceneBodies, type UrdfBuildable } from '../../physics/robot/urdf/physics-build';
 
 export const URDF_SCENE_PREFIX = 'urdf:';
@@ -72,7 +72,7 @@ export class UrdfScene {
   private events: SimEvent[] = [];
   private simTime = 0;
   private kinPoses: Float32Array | null = null;
-  private specCache: SceneSpec | null = null;
+  private specCache: (SceneSpec & { warnings?: string[] }) | null = null;
 
   private constructor(
     private readonly R: Rapier,
@@ -165,8 +165,13 @@ export class UrdfScene {
     return out;
   }
 
-  spec(): SceneSpec {
+  /**
+   * The scene, plus `warnings` (every importer warning, meshes included: only this thread reads
+   * the meshes), which robot.open moves into RobotInfo.
+   */
+  spec(): SceneSpec & { warnings?: string[] } {
     this.specCache ??= {
+      warnings: [...new Set([...this.loaded.warnings, ...this.buildable.warnings].map(formatWarning))],
       name: this.loaded.model.name,
       upAxis: 'z',
       bodies: urdfSceneBodies(this.buildable, this.robot.bodyNames),

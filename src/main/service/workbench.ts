@@ -17,7 +17,7 @@ import {
 } from '../../shared/contract';
 import { listScenes, physicsBackendName } from './scene-runner';
 import { SimSession } from './sim-session';
-import { hideUploadDir, inspectRobot, robotError, RobotFiles } from './robot-files';
+import { hideUploadDir, inspectRobot, robotError, RobotFiles, uploadRelative } from './robot-files';
 import { urdfSceneId } from './urdf-scene';
 
 export interface ShellInfo {
@@ -133,6 +133,7 @@ export class WorkbenchService {
           packagePath = [...packagePath, files.uploadDir(p.upload.uploadId)];
         } else file = resolvePath(p.path!);
         info = inspectRobot(file, { packagePath, fixedBase: p.fixedBase, source: p.upload ? p.upload.file : file });
+        if (p.upload) info.warnings = info.warnings.map((w) => uploadRelative(w, files, p.upload!.uploadId));
       } catch (e) {
         const error = robotError(e);
         if (!error) throw e;
@@ -156,6 +157,11 @@ export class WorkbenchService {
         return { ok: false as const, error };
       }
       this.sessions.set(id, session);
+      // The worker read the meshes: its warnings (mesh ones too) complete the quick parse's.
+      const scene = session.scene as typeof session.scene & { warnings?: string[] };
+      const more = (scene.warnings ?? []).map((w) => (p.upload ? uploadRelative(w, files, p.upload.uploadId) : w));
+      delete scene.warnings;
+      info.warnings = [...new Set([...info.warnings, ...more])];
       files.remember({ label: info.name + ' (' + (p.upload ? p.upload.file : file) + ')', ...(p.upload ? { upload: p.upload } : { path: file }), ...(p.packagePath?.length ? { packagePath: p.packagePath } : {}) });
       this.log('info', 'robot', `opened ${info.name} from ${info.source}: ${info.links.length} links, ${info.joints.length} joints, ${info.warnings.length} warning(s) (session ${id})`);
       return { ok: true as const, session: { state: { ...session.state }, scene: session.scene }, robot: info };
