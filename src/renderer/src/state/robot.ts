@@ -164,7 +164,7 @@ export function createRobotStore(wb: Workbench) {
           const bytes = new Uint8Array(f.data);
           for (let off = 0; off === 0 || off < bytes.length; off += RAW_CHUNK) {
             const chunk = bytes.subarray(off, off + RAW_CHUNK);
-            if (batchSize + chunk.length > RAW_CHUNK) await send();
+            if (batchSize + chunk.length > RAW_CHUNK || batch.length >= 400) await send();
             batch.push({ path: f.path, base64: toBase64(chunk), ...(off ? { offset: off } : {}) });
             batchSize += chunk.length;
             sent += chunk.length;
