@@ -14,6 +14,14 @@ import { clipByGlobalNorm, paramsFromArrays, paramsToArrays, disposeParams, type
 
 export interface AdamConfig {
   lr: number;
+  /**
+   * Where the update runs: 'js' computes it in plain JS loops over Float32Arrays (fastest on the
+   * wasm and cpu backends, whose tensors live in CPU memory anyway: one pass instead of ~13
+   * elementwise kernels per parameter); 'tensor' uses tfjs ops (keeps data on a GPU).
+   * 'auto' (default) picks 'tensor' on the native 'tensorflow' backend and 'js' otherwise.
+   * Both give the same results up to float rounding; a run should not switch modes.
+   */
+  mode?: 'auto' | 'js' | 'tensor';
   beta1?: number;
   beta2?: number;
   eps?: number;
@@ -22,7 +30,7 @@ export interface AdamConfig {
 }
 
 export interface AdamState {
-  config: Required<Omit<AdamConfig, 'maxGradNorm'>> & { maxGradNorm: number | null };
+  config: { lr: number; beta1: number; beta2: number; eps: number; maxGradNorm: number | null };
   t: number;
   m: Record<string, NamedArray>;
   v: Record<string, NamedArray>;
@@ -39,8 +47,14 @@ export class Adam {
   private v: Params = {};
   /** Global gradient norm before clipping at the last step (when clipping is on). */
   lastGradNorm = NaN;
+  readonly mode: 'auto' | 'js' | 'tensor';
+  // JS-mode moments
+  private mJs: Record<string, Float32Array> = {};
+  private vJs: Record<string, Float32Array> = {};
+  private shapes: Record<string, number[]> = {};
 
   constructor(cfg: AdamConfig) {
+    this.mode = cfg.mode ?? 'auto';
     this.lr = cfg.lr;
     this.beta1 = cfg.beta1 ?? 0.9;
     this.beta2 = cfg.beta2 ?? 0.999;
@@ -48,8 +62,14 @@ export class Adam {
     this.maxGradNorm = cfg.maxGradNorm;
   }
 
+  private useJs(): boolean {
+    return this.mode === 'js' || (this.mode === 'auto' && tf.getBackend() !== 'tensorflow');
+  }
+
   /** One update. Disposes the old params (unless keepOld) and old moments; grads are not disposed. */
   apply(params: Params, grads: Params, keepOld = false): Params {
+    if (this.useJs()) return this.applyJs(params, grads, keepOld);
+    this.migrate(false);
     this.t += 1;
     const t = this.t;
     const b1 = this.beta1;
@@ -100,12 +120,94 @@ export class Adam {
     return out;
   }
 
+  private applyJs(params: Params, grads: Params, keepOld: boolean): Params {
+    this.migrate(true);
+    this.t += 1;
+    const t = this.t;
+    const b1 = this.beta1;
+    const b2 = this.beta2;
+    const stepSize = this.lr / (1 - Math.pow(b1, t));
+    const invSqrtBc2 = 1 / Math.sqrt(1 - Math.pow(b2, t));
+    const eps = this.eps;
+    const g: Record<string, Float32Array> = {};
+    for (const k in params) if (grads[k]) g[k] = grads[k].dataSync() as Float32Array;
+    let scale = 1;
+    if (this.maxGradNorm !== undefined) {
+      let ss = 0;
+      for (const k in g) {
+        const a = g[k];
+        for (let i = 0; i < a.length; i++) ss += a[i] * a[i];
+      }
+      const norm = Math.sqrt(ss);
+      this.lastGradNorm = norm;
+      // same float32 arithmetic as clipByGlobalNorm: maxNorm / max(norm, maxNorm)
+      scale = Math.fround(this.maxGradNorm / Math.max(Math.fround(norm), this.maxGradNorm));
+    }
+    const out: Params = {};
+    for (const k in params) {
+      const p = params[k];
+      const gk = g[k];
+      if (!gk) {
+        out[k] = tf.clone(p);
+        continue;
+      }
+      const pv = p.dataSync() as Float32Array;
+      let m = this.mJs[k];
+      let v = this.vJs[k];
+      if (!m) {
+        m = this.mJs[k] = new Float32Array(pv.length);
+        v = this.vJs[k] = new Float32Array(pv.length);
+        this.shapes[k] = p.shape.slice();
+      }
+      const np = new Float32Array(pv.length);
+      for (let i = 0; i < pv.length; i++) {
+        const gi = gk[i] * scale;
+        const mi = (m[i] = b1 * m[i] + (1 - b1) * gi);
+        const vi = (v[i] = b2 * v[i] + (1 - b2) * gi * gi);
+        np[i] = pv[i] - (stepSize * mi) / (Math.sqrt(vi) * invSqrtBc2 + eps);
+      }
+      out[k] = tf.tensor(np, p.shape, 'float32');
+    }
+    if (!keepOld) disposeParams(params);
+    return out;
+  }
+
+  /** Moves moments between JS arrays and tensors when the mode in use changes. */
+  private migrate(toJs: boolean): void {
+    if (toJs && Object.keys(this.m).length) {
+      const a = paramsToArrays(this.m);
+      const b = paramsToArrays(this.v);
+      for (const k in a) {
+        this.mJs[k] = a[k].data;
+        this.vJs[k] = b[k].data;
+        this.shapes[k] = a[k].shape;
+      }
+      disposeParams(this.m);
+      disposeParams(this.v);
+      this.m = {};
+      this.v = {};
+    } else if (!toJs && Object.keys(this.mJs).length) {
+      for (const k in this.mJs) {
+        this.m[k] = tf.tensor(this.mJs[k], this.shapes[k]);
+        this.v[k] = tf.tensor(this.vJs[k], this.shapes[k]);
+      }
+      this.mJs = {};
+      this.vJs = {};
+    }
+  }
+
   getState(): AdamState {
+    const js = Object.keys(this.mJs).length > 0;
+    const toArrays = (src: Record<string, Float32Array>) => {
+      const o: Record<string, NamedArray> = {};
+      for (const k in src) o[k] = { shape: this.shapes[k] ?? [src[k].length], dtype: 'float32', data: src[k].slice() };
+      return o;
+    };
     return {
       config: { lr: this.lr, beta1: this.beta1, beta2: this.beta2, eps: this.eps, maxGradNorm: this.maxGradNorm ?? null },
       t: this.t,
-      m: paramsToArrays(this.m),
-      v: paramsToArrays(this.v),
+      m: js ? toArrays(this.mJs) : paramsToArrays(this.m),
+      v: js ? toArrays(this.vJs) : paramsToArrays(this.v),
     };
   }
 
@@ -114,8 +216,16 @@ export class Adam {
     this.lr = s.config.lr;
     this.maxGradNorm = s.config.maxGradNorm ?? undefined;
     this.t = s.t;
-    this.m = paramsFromArrays(s.m);
-    this.v = paramsFromArrays(s.v);
+    if (this.useJs()) {
+      for (const k in s.m) {
+        this.mJs[k] = Float32Array.from(s.m[k].data);
+        this.vJs[k] = Float32Array.from(s.v[k].data);
+        this.shapes[k] = s.m[k].shape.slice();
+      }
+    } else {
+      this.m = paramsFromArrays(s.m);
+      this.v = paramsFromArrays(s.v);
+    }
   }
 
   static fromState(s: AdamState): Adam {
@@ -129,5 +239,7 @@ export class Adam {
     disposeParams(this.v);
     this.m = {};
     this.v = {};
+    this.mJs = {};
+    this.vJs = {};
   }
 }

@@ -4,7 +4,7 @@ import { initBackend } from './backend.js';
 import { Adam } from './adam.js';
 import { RunningMeanStd } from './normalizer.js';
 import { initMlp, mlp, initGru, gruSequence, orthogonal } from './nn.js';
-import { valueAndGrads, disposeParams, paramsToArrays, type Params } from './params.js';
+import { valueAndGrads, disposeParams, paramsToArrays, paramsFromArrays, type Params } from './params.js';
 import { Rng } from './rng.js';
 
 beforeAll(async () => {
@@ -106,6 +106,42 @@ describe('Adam', () => {
   });
 });
 
+describe('Adam modes', () => {
+  it('JS and tensor updates agree, and state moves between them', () => {
+    const rng = new Rng(8);
+    const spec = { sizes: [3, 5, 2], activation: 'tanh' as const };
+    const p0 = initMlp(rng, spec);
+    const x = tf.randomNormal([7, 3], 0, 1, 'float32', 3);
+    const loss = (q: Params) => tf.sum(tf.square(mlp(q, x, spec))) as Scalar;
+    const run = (mode: 'js' | 'tensor') => {
+      const adam = new Adam({ lr: 0.01, maxGradNorm: 0.5, mode });
+      let p = paramsFromArrays(paramsToArrays(p0));
+      for (let i = 0; i < 5; i++) {
+        const { value, grads } = valueAndGrads(loss, p);
+        p = adam.apply(p, grads);
+        tf.dispose([value, ...Object.values(grads)]);
+      }
+      return { p, adam };
+    };
+    const a = run('js');
+    const b = run('tensor');
+    const pa = paramsToArrays(a.p);
+    const pb = paramsToArrays(b.p);
+    for (const k in pa) for (let i = 0; i < pa[k].data.length; i++) expect(pa[k].data[i]).toBeCloseTo(pb[k].data[i], 5);
+    const sa = a.adam.getState();
+    const sb = b.adam.getState();
+    expect(sa.m['l0.W'].shape).toEqual([3, 5]);
+    for (let i = 0; i < sa.v['l0.W'].data.length; i++) expect(sa.v['l0.W'].data[i]).toBeCloseTo(sb.v['l0.W'].data[i], 6);
+    // a JS-mode state restores into a tensor-mode optimizer
+    const c = new Adam({ lr: 0.01, mode: 'tensor' });
+    c.setState(sa);
+    expect(c.getState().m['l0.W'].data).toEqual(sa.m['l0.W'].data);
+    [a.p, b.p, p0].forEach(disposeParams);
+    [a.adam, b.adam, c].forEach((o) => o.dispose());
+    x.dispose();
+  });
+});
+
 describe('memory', () => {
   it('tensor count is flat over 1000 training steps (MLP + GRU, Adam)', () => {
     const rng = new Rng(9);
@@ -129,5 +165,28 @@ describe('memory', () => {
     disposeParams(p);
     adam.dispose();
     tf.dispose([x, seq, h0]);
+  });
+
+  it('tensor count is flat over second-order MAML meta-training steps', async () => {
+    const { metaGradient } = await import('./maml.js');
+    const rng = new Rng(10);
+    const spec = { sizes: [3, 16, 16, 2], activation: 'relu' as const };
+    let p = initMlp(rng, spec);
+    const xs = tf.randomNormal([8, 3], 0, 1, 'float32', 4);
+    const ys = tf.randomNormal([8, 2], 0, 1, 'float32', 5);
+    const loss = (q: Params) => tf.mean(tf.square(tf.sub(mlp(q, xs, spec), ys))) as Scalar;
+    const adam = new Adam({ lr: 1e-3 });
+    const step = () => {
+      const { value, grads } = metaGradient(p, [{ support: loss, query: loss }, { support: loss, query: loss }], { innerLr: 0.01 });
+      p = adam.apply(p, grads);
+      tf.dispose([value, ...Object.values(grads)]);
+    };
+    for (let i = 0; i < 5; i++) step();
+    const before = tf.memory().numTensors;
+    for (let i = 0; i < 200; i++) step();
+    expect(tf.memory().numTensors).toBe(before);
+    disposeParams(p);
+    adam.dispose();
+    tf.dispose([xs, ys]);
   });
 });

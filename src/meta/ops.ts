@@ -88,6 +88,18 @@ export const softplus: (x: Tensor) => Tensor = unary(
   (dy, x) => tf.mul(dy, sigmoid(x)),
 );
 
+/**
+ * Identity in the forward pass, zero gradient (tf.stop_gradient). First-order MAML uses it on the
+ * inner gradients.
+ */
+export const stopGradient: (x: Tensor) => Tensor = (() => {
+  const f = tf.customGrad(((x: Tensor) => ({
+    value: tf.clone(x),
+    gradFunc: ((dy: Tensor) => tf.zerosLike(dy)) as GradFn,
+  })) as unknown as CGF);
+  return (x: Tensor) => (isTaping() ? (f(x) as Tensor) : tf.clone(x));
+})();
+
 /** Identity. */
 export const linear = (x: Tensor): Tensor => x;
 

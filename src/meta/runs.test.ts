@@ -9,6 +9,8 @@ import { PointReach } from './rl/tasks.js';
 import { runTrainingJob, type TrainingJobSpec } from './jobs/train.js';
 import { startTrainingWorker } from './jobs/spawn.js';
 import type { JobProgress } from './jobs/train.js';
+import { evaluateRun } from './jobs/eval.js';
+import { JobQueue } from './jobs/queue.js';
 
 let root: string;
 beforeAll(async () => {
@@ -95,6 +97,12 @@ describe('training jobs', () => {
         if (x === null || y === null) expect(y).toBe(x);
         else expect(y).toBeCloseTo(x, 5);
       }
+    const ev = await evaluateRun(full.runDir, { episodes: 5, seed: 1 });
+    expect(ev.returns.length).toBe(5);
+    expect(ev.lengths).toEqual([100, 100, 100, 100, 100]);
+    expect(ev.step).toBe(2048);
+    expect(Number.isFinite(ev.mean) && Number.isFinite(ev.std)).toBe(true);
+    expect((await evaluateRun(full.runDir, { episodes: 5, seed: 1 })).returns).toEqual(ev.returns);
     const types = Run.open(resumed.runDir).events().map((e) => e.type);
     expect(types).toEqual(['started', 'cancelled', 'resumed', 'finished']);
     expect(Run.open(resumed.runDir).status()?.state).toBe('done');
@@ -118,5 +126,29 @@ describe('training jobs', () => {
     expect(progress[1].etaSeconds).toBeGreaterThan(0);
     expect(typeof progress[1].metrics.policyLoss).toBe('number');
     expect(Run.open(result.runDir).latestCheckpoint()?.step).toBe(result.step);
+  });
+});
+
+describe('JobQueue', () => {
+  it('runs at most N jobs at once and cancels queued jobs without starting them', async () => {
+    const started: number[] = [];
+    const resolvers = new Map<number, (v: string) => void>();
+    const q = new JobQueue<number, string>((spec) => {
+      started.push(spec);
+      return { result: new Promise<string>((r) => resolvers.set(spec, r)), cancel: () => resolvers.get(spec)!('cancelled') };
+    }, 2);
+    const jobs = [1, 2, 3, 4].map((s) => q.enqueue(s));
+    expect(started).toEqual([1, 2]);
+    expect(q.queued).toBe(2);
+    jobs[2].cancel();
+    expect(await jobs[2].result).toBeNull();
+    resolvers.get(1)!('done');
+    expect(await jobs[0].result).toBe('done');
+    expect(started).toEqual([1, 2, 4]);
+    jobs[1].cancel();
+    expect(await jobs[1].result).toBe('cancelled');
+    resolvers.get(4)!('done');
+    await jobs[3].result;
+    expect(q.active).toBe(0);
   });
 });

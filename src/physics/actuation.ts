@@ -34,6 +34,15 @@ export class Articulation {
   private readonly R: Rapier;
   /** max deceleration (rad/s^2) used to approach limits; 0 = stop within one substep */
   brake = 0;
+  // scratch targets for Rapier getters (no allocation per read)
+  private readonly tv = { x: 0, y: 0, z: 0 };
+  private readonly tq = { x: 0, y: 0, z: 0, w: 1 };
+  private readonly tl = { x: 0, y: 0, z: 0 };
+  private readonly ta = { x: 0, y: 0, z: 0 };
+  /** how many times projectLimits() engaged */
+  projections = 0;
+  /** bodies in the subtree rooted at each body (itself included) */
+  private readonly subtree: number[][];
 
   constructor(R: Rapier, readonly robot: BuiltRobot) {
     this.R = R;
@@ -51,6 +60,14 @@ export class Articulation {
     for (const j of robot.joints) {
       j.impulse.configureMotorModel(R.MotorModel.ForceBased);
     }
+    const children: number[][] = Array.from({ length: this.nb }, () => []);
+    for (const j of robot.joints) children[j.parentBody].push(j.childBody);
+    const collect = (b: number, acc: number[]): number[] => {
+      acc.push(b);
+      for (const c of children[b]) collect(c, acc);
+      return acc;
+    };
+    this.subtree = Array.from({ length: this.nb }, (_, b) => collect(b, []));
     this.readState();
   }
 
@@ -58,9 +75,13 @@ export class Articulation {
   readState(): void {
     const s = this.state;
     const bodies = this.robot.bodies;
+    const t = this.tv, r = this.tq, v = this.tl, w = this.ta;
     for (let b = 0; b < this.nb; b++) {
       const rb = bodies[b];
-      const t = rb.translation(), r = rb.rotation(), v = rb.linvel(), w = rb.angvel();
+      rb.translation(t);
+      rb.rotation(r);
+      rb.linvel(v);
+      rb.angvel(w);
       const o = b * 13;
       s[o] = t.x; s[o + 1] = t.y; s[o + 2] = t.z;
       s[o + 3] = r.x; s[o + 4] = r.y; s[o + 5] = r.z; s[o + 6] = r.w;
@@ -138,6 +159,60 @@ export class Articulation {
         this.applyTorquePair(i, torque[i]);
       }
     }
+  }
+
+  /**
+   * Position-level backstop for joint limits (post-stabilization): a hinge that ends a substep
+   * more than `tol` past a limit has its child subtree rotated back about the joint axis to
+   * `tol` past the limit, and its relative velocity into the limit removed (inelastic stop).
+   * Rare by design (the limit-aware motor and Rapier's limit hold the joint almost always);
+   * `projections` counts how often it engaged. Reads this.state (call readState() first);
+   * returns true when something moved (this.state is then refreshed).
+   */
+  projectLimits(tol: number): boolean {
+    let moved = false;
+    const joints = this.robot.joints;
+    for (let i = 0; i < this.nj; i++) {
+      const j = joints[i];
+      if (!j.limited || j.type === 'prismatic') continue;
+      const q = this.q[i];
+      let delta = 0;
+      if (q > j.upper + tol) delta = j.upper + tol - q;
+      else if (q < j.lower - tol) delta = j.lower - tol - q;
+      if (delta === 0) continue;
+      const s = this.state;
+      const po = j.parentBody * 13, co = j.childBody * 13;
+      const n = rot(s[co + 3], s[co + 4], s[co + 5], s[co + 6], this.axesChild[3 * i], this.axesChild[3 * i + 1], this.axesChild[3 * i + 2]);
+      const ap = rot(s[po + 3], s[po + 4], s[po + 5], s[po + 6], j.anchorParent[0], j.anchorParent[1], j.anchorParent[2]);
+      const A = [s[po] + ap[0], s[po + 1] + ap[1], s[po + 2] + ap[2]];
+      const half = delta / 2, sh = Math.sin(half);
+      const r: [number, number, number, number] = [n[0] * sh, n[1] * sh, n[2] * sh, Math.cos(half)];
+      // relative velocity into the limit
+      const into = delta < 0 ? Math.max(0, this.qd[i]) : Math.min(0, this.qd[i]);
+      for (const b of this.subtree[j.childBody]) {
+        const o = b * 13;
+        const rb = this.robot.bodies[b];
+        const d = [s[o] - A[0], s[o + 1] - A[1], s[o + 2] - A[2]];
+        const dr = rot(r[0], r[1], r[2], r[3], d[0], d[1], d[2]);
+        const qn = qmul4(r[0], r[1], r[2], r[3], s[o + 3], s[o + 4], s[o + 5], s[o + 6]);
+        rb.setTranslation({ x: A[0] + dr[0], y: A[1] + dr[1], z: A[2] + dr[2] }, false);
+        rb.setRotation({ x: qn[0], y: qn[1], z: qn[2], w: qn[3] }, false);
+        if (into !== 0) {
+          // remove the rotation rate `into` about the joint axis from the whole subtree
+          const w = [n[0] * into, n[1] * into, n[2] * into];
+          const c = rb.worldCom(); // Rapier's linvel is the COM's
+          const rc = [c.x - A[0], c.y - A[1], c.z - A[2]];
+          const dv = [w[1] * rc[2] - w[2] * rc[1], w[2] * rc[0] - w[0] * rc[2], w[0] * rc[1] - w[1] * rc[0]];
+          const v = rb.linvel(), av = rb.angvel();
+          rb.setLinvel({ x: v.x - dv[0], y: v.y - dv[1], z: v.z - dv[2] }, false);
+          rb.setAngvel({ x: av.x - w[0], y: av.y - w[1], z: av.z - w[2] }, false);
+        }
+      }
+      this.projections++;
+      moved = true;
+      this.readState();
+    }
+    return moved;
   }
 
   /** Lock joint i at its current position (a seized joint); unlock restores the actuator. */

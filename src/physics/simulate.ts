@@ -4,6 +4,10 @@
 import { makeEnv } from './envs/registry.js';
 import type { Env, EnvConfig, EnvId } from './envs/types.js';
 import { Rng } from './rng.js';
+import { ANT_ACTUATOR_ORDER } from './robots/ant.js';
+
+/** The ant's scripted trot (found by a small sweep; see simulate.test.ts for its speed). */
+export const ANT_GAIT = { freq: 3, amplitude: 1, anklePhase: Math.PI / 2, hipSign: [1, -1, 1, -1] };
 
 export type SimPolicy = 'random' | 'zero' | 'gait';
 
@@ -44,17 +48,15 @@ export interface SimulateSummary {
 export function gaitAction(env: Env, t: number, out: Float32Array): Float32Array {
   const time = t * env.dt;
   if (env.id === 'Ant-v0') {
-    const w = 2 * Math.PI * 2.0; // 2 Hz
-    const s = Math.sin(w * time), c = Math.cos(w * time);
-    // actuator order: hip_4, ankle_4, hip_1, ankle_1, hip_2, ankle_2, hip_3, ankle_3
-    out[2] = s; // hip_1
-    out[6] = s; // hip_3
-    out[4] = -s; // hip_2
-    out[0] = -s; // hip_4
-    out[3] = c; // ankle_1
-    out[7] = -c; // ankle_3
-    out[5] = c; // ankle_2
-    out[1] = -c; // ankle_4
+    // trot: diagonal pairs (1, 3) and (2, 4) in antiphase; ankles lead the hips by 90 degrees
+    const w = 2 * Math.PI * ANT_GAIT.freq;
+    const hipSign = ANT_GAIT.hipSign;
+    for (let k = 1; k <= 4; k++) {
+      const ph = w * time + (k === 1 || k === 3 ? 0 : Math.PI);
+      out[ANT_ACTUATOR_ORDER.indexOf(`hip_${k}`)] = ANT_GAIT.amplitude * hipSign[k - 1] * Math.sin(ph);
+      // + is "foot down" for legs 1 and 4, "foot up" for legs 2 and 3
+      out[ANT_ACTUATOR_ORDER.indexOf(`ankle_${k}`)] = ANT_GAIT.amplitude * (k === 1 || k === 4 ? 1 : -1) * Math.sin(ph + ANT_GAIT.anklePhase);
+    }
   } else if (env.id === 'Hopper-v0') {
     const w = 2 * Math.PI * 1.5;
     out[0] = 0.5 * Math.sin(w * time);

@@ -126,6 +126,21 @@ export const requestSchemas = {
     })
     .strict(),
   'robot.recent': z.object({}).strict(),
+  'job.start': z
+    .object({
+      algo: z.literal('ppo'),
+      env: z.string().min(1).max(100),
+      steps: z.number().int().min(1).max(1e9),
+      seed: z.number().int().min(0).max(2 ** 31 - 1),
+      numEnvs: z.number().int().min(1).max(64).optional(),
+    })
+    .strict(),
+  'job.cancel': z.object({ jobId: z.string().min(1).max(64) }).strict(),
+  'job.resume': z.object({ runId: z.string().min(1).max(200) }).strict(),
+  'job.list': z.object({}).strict(),
+  'runs.list': z.object({}).strict(),
+  'runs.metrics': z.object({ runId: z.string().min(1).max(200), maxPoints: z.number().int().min(10).max(100_000).optional() }).strict(),
+  'runs.reveal': z.object({ runId: z.string().min(1).max(200) }).strict(),
 } as const;
 
 export type Method = keyof typeof requestSchemas;
@@ -173,6 +188,13 @@ export interface Results {
   'robot.setJoints': { ok: true };
   'robot.setMode': { message: string };
   'robot.recent': { recent: RecentRobot[] };
+  'job.start': JobInfo;
+  'job.cancel': JobInfo;
+  'job.resume': JobInfo;
+  'job.list': JobInfo[];
+  'runs.list': RunSummary[];
+  'runs.metrics': MetricSeries;
+  'runs.reveal': { path: string; opened: boolean };
 }
 
 /** A URDF error the UI can show: what, which file, which element, which line. */
@@ -222,6 +244,42 @@ export interface RecentRobot {
   time: number;
 }
 
+export interface JobInfo {
+  jobId: string;
+  algo: string;
+  env: string;
+  status: JobProgress['status'];
+  runId: string | null;
+  step: number;
+  totalSteps: number;
+  etaSeconds: number | null;
+  error?: string;
+}
+
+export interface RunSummary {
+  id: string;
+  dir: string;
+  algo: string;
+  env: string;
+  seed: number | null;
+  status: string;
+  step: number;
+  totalSteps: number | null;
+  createdAt: string | null;
+  backend: string | null;
+  /** Last logged values of the run's metrics. */
+  last: Record<string, number>;
+  /** Video files in the run folder. */
+  videos: string[];
+}
+
+export interface MetricSeries {
+  runId: string;
+  steps: number[];
+  /** metric name -> values aligned with steps (null where not logged). */
+  values: Record<string, (number | null)[]>;
+}
+
 export interface LogEntry {
   level: 'debug' | 'info' | 'warn' | 'error';
   source: string;
@@ -232,6 +290,7 @@ export interface LogEntry {
 export interface JobProgress {
   jobId: string;
   kind: string;
+  runId?: string | null;
   step: number;
   totalSteps: number;
   etaSeconds: number | null;

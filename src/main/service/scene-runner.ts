@@ -41,6 +41,18 @@ const ENV_SCENES: { id: EnvId; title: string; controls: SceneInfo['controls']; l
 ];
 
 export const SCENES: SceneEntry[] = [
+  {
+    id: 'adapt-ant',
+    title: 'Adaptation: ant, broken leg',
+    description:
+      'The ant walks under MPC with a meta-learned dynamics model (GrBAL, ReBAL, MB); break a leg and watch the model re-learn.',
+    controls: ['fault', 'clearFaults', 'adaptation', 'method'],
+    legs: 4,
+    async create(seed) {
+      const { AdaptScene } = await import('./adapt-scene');
+      return AdaptScene.create(seed);
+    },
+  },
   ...ENV_SCENES.map(
     ({ id, title, controls, legs }): SceneEntry => ({
       id,

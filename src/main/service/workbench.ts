@@ -4,7 +4,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
-import { resolve as resolvePath } from 'node:path';
+import { createRequire } from 'node:module';
 import {
   parseRequest,
   type AppInfo,
@@ -15,6 +15,9 @@ import {
   type Params,
   type Results,
 } from '../../shared/contract';
+import { resolve } from 'node:path';
+import { JobManager } from './jobs';
+import { listRuns, revealFolder, runMetrics } from './runs';
 import { listScenes, physicsBackendName } from './scene-runner';
 import { SimSession } from './sim-session';
 import { hideUploadDir, inspectRobot, robotError, RobotFiles, uploadRelative } from './robot-files';
@@ -25,17 +28,59 @@ export interface ShellInfo {
   shellReason: string;
   /** Where the recent-robots list is kept (none: in memory only). */
   recentRobotsFile?: string;
+  /** Where training runs live (default ./runs; the Electron shell passes its user-data folder). */
+  runsRoot?: string;
+  /** Training jobs at once (default: number of cores). */
+  maxJobs?: number;
 }
 
 export const APP_VERSION = '0.1.0';
+
+/**
+ * Which tfjs backend training workers will pick (same order as src/meta/backend.ts), found by
+ * package resolution so the service itself never loads TensorFlow.
+ */
+function probeLearningBackend(): string {
+  const req = createRequire(import.meta.url);
+  const wanted = process.env.ADAPTLAB_BACKEND;
+  if (wanted && wanted !== 'auto') return `${wanted} (requested)`;
+  for (const [pkg, name] of [
+    ['@tensorflow/tfjs-node-gpu', 'tfjs-node-gpu'],
+    ['@tensorflow/tfjs-node', 'tfjs-node'],
+    ['@tensorflow/tfjs-backend-wasm', 'wasm'],
+  ] as const) {
+    try {
+      req.resolve(pkg);
+      return name;
+    } catch {
+      // not installed: next
+    }
+  }
+  return 'cpu';
+}
 
 export class WorkbenchService {
   private readonly bus = new EventEmitter();
   private readonly sessions = new Map<string, SimSession>();
   private robotFiles: RobotFiles | null = null;
+  readonly runsRoot: string;
+  readonly jobs: JobManager;
+  /** The backend a training worker actually loaded (set when one starts). */
+  private learningBackend: string | null = null;
 
   constructor(private readonly shell: ShellInfo) {
     this.bus.setMaxListeners(100);
+    this.runsRoot = resolve(shell.runsRoot ?? 'runs');
+    this.jobs = new JobManager(
+      this.runsRoot,
+      (p) => this.emit('job.progress', p),
+      (level, message) => {
+        const m = /started \((.+)\)$/.exec(message);
+        if (m) this.learningBackend = m[1];
+        this.log(level, 'jobs', message);
+      },
+      shell.maxJobs,
+    );
   }
 
   on<E extends EventName>(event: E, handler: (payload: Events[E]) => void): () => void {
@@ -85,7 +130,7 @@ export class WorkbenchService {
       shell: this.shell.shell,
       shellReason: this.shell.shellReason,
       physicsBackend: await physicsBackendName(),
-      learningBackend: 'not loaded',
+      learningBackend: this.learningBackend ?? probeLearningBackend(),
       platform: `${process.platform}-${process.arch}`,
     }),
     'scene.list': async () => listScenes(),
@@ -131,7 +176,7 @@ export class WorkbenchService {
         if (p.upload) {
           file = files.uploadedFile(p.upload.uploadId, p.upload.file);
           packagePath = [...packagePath, files.uploadDir(p.upload.uploadId)];
-        } else file = resolvePath(p.path!);
+        } else file = resolve(p.path!);
         info = inspectRobot(file, { packagePath, fixedBase: p.fixedBase, source: p.upload ? p.upload.file : file });
         if (p.upload) info.warnings = info.warnings.map((w) => uploadRelative(w, files, p.upload!.uploadId));
       } catch (e) {
@@ -186,6 +231,16 @@ export class WorkbenchService {
       return { message };
     },
     'robot.recent': async () => ({ recent: this.robots().recent() }),
+    'job.start': async (p) => this.jobs.start(p),
+    'job.cancel': async (p) => this.jobs.cancel(p.jobId),
+    'job.resume': async (p) => this.jobs.resume(p.runId),
+    'job.list': async () => this.jobs.list(),
+    'runs.list': async () => listRuns(this.runsRoot),
+    'runs.metrics': async (p) => runMetrics(this.jobs.runDir(p.runId), p.runId, p.maxPoints),
+    'runs.reveal': async (p) => {
+      const path = this.jobs.runDir(p.runId);
+      return { path, opened: revealFolder(path) };
+    },
     'sim.setTimeScale': async (p) => {
       const s = this.session(p.sessionId);
       s.setTimeScale(p.timeScale);
@@ -194,6 +249,7 @@ export class WorkbenchService {
   };
 
   async dispose(): Promise<void> {
+    await this.jobs.dispose();
     await Promise.all([...this.sessions.values()].map((s) => s.close()));
     this.sessions.clear();
     this.robotFiles?.dispose();

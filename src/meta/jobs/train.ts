@@ -58,7 +58,7 @@ export interface JobOptions {
   makeEnv?: (id: string, numEnvs: number, config?: unknown) => VecEnvLike | Promise<VecEnvLike>;
 }
 
-async function createEnv(spec: TrainingJobSpec, numEnvs: number, opts: JobOptions): Promise<VecEnvLike> {
+export async function createEnv(spec: TrainingJobSpec, numEnvs: number, opts: JobOptions): Promise<VecEnvLike> {
   if (opts.makeEnv) return opts.makeEnv(spec.env, numEnvs, spec.envConfig);
   if (spec.envModule) {
     const mod = (await import(/* @vite-ignore */ spec.envModule)) as {
@@ -172,4 +172,3 @@ export async function runTrainingJob(
   }
 }
 
-export { makeRunId };

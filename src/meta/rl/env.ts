@@ -19,6 +19,11 @@ export interface VecEnvStep {
   truncated: Uint8Array;
   /** [numEnvs * observationSize], valid in rows that finished; null if none finished. */
   finalObs: Float32Array | null;
+  /**
+   * Optional per-env numeric info, one [numEnvs] array per key (e.g. the env's `reward_*` parts,
+   * DARC's dr). PPO logs the per-step mean of each key in its metrics.
+   */
+  info?: Record<string, Float32Array>;
 }
 
 export interface VecEnvLike {
@@ -83,9 +88,13 @@ export function vecEnvFromEnvs(envs: GymEnvLike[]): VecEnvLike {
       const terminated = new Uint8Array(N);
       const truncated = new Uint8Array(N);
       let finalObs: Float32Array | null = null;
+      const info: Record<string, Float32Array> = {};
       for (let i = 0; i < N; i++) {
         const r = envs[i].step(actions.subarray(i * A, (i + 1) * A));
         rewards[i] = r.reward;
+        if (r.info && typeof r.info === 'object')
+          for (const [k, v] of Object.entries(r.info as Record<string, unknown>))
+            if (k.startsWith('reward_') && typeof v === 'number') (info[k] ??= new Float32Array(N))[i] = v;
         terminated[i] = r.terminated ? 1 : 0;
         truncated[i] = r.truncated ? 1 : 0;
         if (r.terminated || r.truncated) {
@@ -95,7 +104,7 @@ export function vecEnvFromEnvs(envs: GymEnvLike[]): VecEnvLike {
           obs.set(envs[i].reset({ seed: subSeed(episodeSeed + 1000003 * episodes, i) }).obs, i * O);
         } else obs.set(r.obs, i * O);
       }
-      return { obs: obs.slice(), rewards, terminated, truncated, finalObs };
+      return { obs: obs.slice(), rewards, terminated, truncated, finalObs, info };
     },
     close() {
       envs.forEach((e) => e.close?.());

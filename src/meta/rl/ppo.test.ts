@@ -69,7 +69,7 @@ describe('tasks', () => {
         step: () => {
           t++;
           k++;
-          return { obs: [t], reward: 1, terminated: t >= 2, truncated: false };
+          return { obs: [t], reward: 1, terminated: t >= 2, truncated: false, info: { reward_alive: 0.5, other: 'x' } };
         },
       };
     };
@@ -81,6 +81,11 @@ describe('tasks', () => {
     expect(Array.from(r.finalObs!)).toEqual([2, 2]);
     expect(Array.from(r.obs)).toEqual([0, 0]);
     expect(k).toBe(4);
+    expect(Array.from(r.info!.reward_alive)).toEqual([0.5, 0.5]);
+    expect(Object.keys(r.info!)).toEqual(['reward_alive']);
+    const ppo = new PPO(vecEnvFromEnvs([mk(), mk()]), { numSteps: 4, epochs: 1, minibatches: 1, hidden: [4] });
+    expect(ppo.iterate()['info/reward_alive']).toBeCloseTo(0.5, 6);
+    ppo.dispose();
   });
 });
 

@@ -80,6 +80,8 @@ export interface PpoMetrics {
   explainedVariance: number;
   lr: number;
   std: number;
+  /** Per-step means of the env's numeric info keys (e.g. reward parts), when it reports any. */
+  [infoKey: `info/${string}`]: number;
 }
 
 export interface PpoState {
@@ -192,6 +194,7 @@ export class PPO {
     let epSum = 0;
     let epLenSum = 0;
     let episodes = 0;
+    const infoSums: Record<string, number> = {};
     if (c.annealLr) this.optimizer.lr = c.lr * Math.max(0, 1 - this.envSteps / c.totalSteps);
 
     for (let t = 0; t < c.numSteps; t++) {
@@ -201,6 +204,12 @@ export class PPO {
       const actions = gaussianSample(mean, logStd, this.rng);
       const logp = gaussianLogProbCpu(actions, mean, logStd, N);
       const r = env.step(this.clipActions(actions));
+      if (r.info)
+        for (const k in r.info) {
+          let sum = 0;
+          for (let i = 0; i < N; i++) sum += r.info[k][i];
+          infoSums[k] = (infoSums[k] ?? 0) + sum;
+        }
       const rewards = new Float32Array(N);
       const dones = new Uint8Array(N);
       let truncValues: Float32Array | null = null;
@@ -247,7 +256,10 @@ export class PPO {
 
     const stats = this.update();
     this.iteration++;
+    const infoMeans: Record<`info/${string}`, number> = {};
+    for (const k in infoSums) infoMeans[`info/${k}`] = infoSums[k] / (N * c.numSteps);
     return {
+      ...infoMeans,
       step: this.envSteps,
       iteration: this.iteration,
       episodeReturn: episodes ? epSum / episodes : NaN,
@@ -385,6 +397,13 @@ export class PPO {
       this.epReturn.fill(0);
       this.epLength.fill(0);
     }
+  }
+
+  /** Loads only what acting needs (weights and observation normalizer), e.g. for evaluation. */
+  loadPolicy(s: Pick<PpoState, 'params' | 'obsNorm'>): void {
+    disposeParams(this.params);
+    this.params = paramsFromArrays(s.params);
+    this.obsNorm.setState(s.obsNorm);
   }
 
   dispose(): void {

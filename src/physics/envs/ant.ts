@@ -31,7 +31,12 @@ export interface AntConfig extends EnvConfig {
   robot?: Partial<AntParams>;
 }
 
-export const ANT_DEFAULT_CONFIG: Required<Pick<AntConfig, 'includeXY' | 'terminateWhenUnhealthy' | 'healthyZRange' | 'ctrlCostWeight' | 'healthyReward' | 'forwardRewardWeight' | 'resetNoiseScale'>> & EnvConfig = {
+type AntResolved = AntConfig & {
+  includeXY: boolean; terminateWhenUnhealthy: boolean; healthyZRange: [number, number]; ctrlCostWeight: number;
+  healthyReward: number; forwardRewardWeight: number; resetNoiseScale: number;
+};
+
+export const ANT_DEFAULT_CONFIG: AntResolved = {
   includeXY: false,
   terminateWhenUnhealthy: true,
   healthyZRange: [0.2, 1.0],
@@ -40,20 +45,23 @@ export const ANT_DEFAULT_CONFIG: Required<Pick<AntConfig, 'includeXY' | 'termina
   forwardRewardWeight: 1,
   resetNoiseScale: 0.1,
   maxEpisodeSteps: 1000,
-  substeps: 1,
-  solverIterations: 4,
+  // see ACTUATION.md: 2 world steps per Gym timestep (h = 5 ms), 8 solver iterations,
+  // joint-limit projection backstop at 0.03 rad
+  substeps: 2,
+  solverIterations: 8,
+  limitProjection: 0.03,
 };
 
 export class AntEnv extends ArticulatedEnv {
   readonly id = 'Ant-v0';
   readonly observationSize: number;
   readonly actionSize = 8;
-  private readonly cfg: typeof ANT_DEFAULT_CONFIG & AntConfig;
+  private readonly cfg: AntResolved;
   private readonly off: number;
 
   constructor(R: Rapier, config: AntConfig = {}) {
-    const cfg = { ...ANT_DEFAULT_CONFIG, ...config };
-    super(R, antModel(cfg.robot), { timestep: 0.01, frameSkip: 5, substeps: 1, solverIterations: 4, gravity: -9.81 }, cfg, 1000);
+    const cfg: AntResolved = { ...ANT_DEFAULT_CONFIG, ...config } as AntResolved;
+    super(R, antModel(cfg.robot), { timestep: 0.01, frameSkip: 5, substeps: 2, solverIterations: 8, limitProjection: 0.03, gravity: -9.81 }, cfg, 1000);
     this.cfg = cfg;
     this.off = cfg.includeXY ? 2 : 0;
     this.observationSize = 27 + this.off;

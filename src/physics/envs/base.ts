@@ -24,6 +24,8 @@ export interface PhysicsSettings {
   pgsIterations?: number;
   /** deceleration bound (rad/s^2) for approaching joint limits, 0 = none (see ACTUATION.md) */
   limitBrake?: number;
+  /** joint-limit projection backstop tolerance (rad), 0 = off (see ACTUATION.md) */
+  limitProjection?: number;
   /** Rapier contact stiffness (Hz), default Rapier's 30 */
   contactNaturalFrequency?: number;
   gravity: number;
@@ -68,6 +70,8 @@ export abstract class ArticulatedEnv implements Env {
   private schedule: ScheduledFault[];
   private disposed = false;
   bodyCount = 0;
+  /** Rapier world steps per env step = frameSkip * substeps (substeps may be fractional, e.g. 0.5) */
+  protected readonly worldSteps: number;
 
   constructor(R: Rapier, model: RobotModel, physics: PhysicsSettings, config: EnvConfig, maxEpisodeSteps: number) {
     this.R = R;
@@ -78,8 +82,10 @@ export abstract class ArticulatedEnv implements Env {
       substeps: config.substeps ?? physics.substeps,
       solverIterations: config.solverIterations ?? physics.solverIterations,
       pgsIterations: config.pgsIterations ?? physics.pgsIterations,
+      limitProjection: (config.limitProjection as number | undefined) ?? physics.limitProjection,
     };
     this.dt = physics.timestep * physics.frameSkip;
+    this.worldSteps = Math.max(1, Math.round(physics.frameSkip * this.physics.substeps));
     this.maxEpisodeSteps = config.maxEpisodeSteps ?? maxEpisodeSteps;
     this.terms = config.randomize ?? [];
     this.schedule = [...(config.faults ?? [])].sort((a, b) => a.atStep - b.atStep);
@@ -121,7 +127,7 @@ export abstract class ArticulatedEnv implements Env {
     if (this.world) this.world.free();
     const R = this.R;
     const world = new R.World({ x: 0, y: 0, z: this.current.gravity ?? this.physics.gravity });
-    world.timestep = this.physics.timestep / this.physics.substeps;
+    world.timestep = this.dt / Math.max(1, Math.round(this.physics.frameSkip * this.physics.substeps));
     world.numSolverIterations = this.physics.solverIterations;
     world.numInternalPgsIterations = this.physics.pgsIterations ?? 1;
     const hz = (this.config.contactNaturalFrequency as number | undefined) ?? this.physics.contactNaturalFrequency;
@@ -222,7 +228,7 @@ export abstract class ArticulatedEnv implements Env {
     }
     this.computeTorques(a);
     const xBefore = this.art.bodyPos(this.torsoBody())[0];
-    this.simulate(this.physics.frameSkip * this.physics.substeps);
+    this.simulate(this.worldSteps);
     const { reward, parts, terminated } = this.evaluate(a, xBefore);
     this.stepCount++;
     const obs = new Float32Array(this.observationSize);
@@ -244,13 +250,20 @@ export abstract class ArticulatedEnv implements Env {
   /** Advance n world steps with the implicit actuators. */
   protected simulate(n: number): void {
     const h = this.world.timestep;
+    const tol = this.physics.limitProjection ?? 0;
+    // this.art.state is current on entry (read at the end of the previous step / reset)
     for (let s = 0; s < n; s++) {
-      if (s > 0) this.art.readState();
       this.beforeWorldStep();
       this.art.actuate(this.torque, h);
       this.world.step();
+      this.art.readState();
+      if (tol > 0) this.art.projectLimits(tol);
     }
-    this.art.readState();
+  }
+
+  /** How often the joint-limit projection backstop engaged since the env was built/reset. */
+  get limitProjections(): number {
+    return this.art.projections;
   }
 
   /** Hook for per-substep external forces (quadrotor thrust). */

@@ -41,7 +41,12 @@ export interface QuadConfig extends EnvConfig {
   robot?: Partial<QuadParams>;
 }
 
-export const QUAD_DEFAULT_CONFIG = {
+type QuadResolved = QuadConfig & {
+  reference: QuadReference; track: 'payload' | 'quad'; referenceCenter: Vec3; referenceRadius: number; referencePeriod: number;
+  trackWeight: number; ctrlCostWeight: number; healthyReward: number; resetNoiseScale: number;
+};
+
+export const QUAD_DEFAULT_CONFIG: QuadResolved = {
   reference: 'hover' as QuadReference,
   track: 'payload' as 'payload' | 'quad',
   referenceCenter: [0, 0, 1] as Vec3,
@@ -52,15 +57,16 @@ export const QUAD_DEFAULT_CONFIG = {
   healthyReward: 1,
   resetNoiseScale: 0.01,
   maxEpisodeSteps: 500,
-  substeps: 1,
-  solverIterations: 4,
-} satisfies QuadConfig;
+  // one 20 ms world step per env step (thrust updated at 50 Hz), 2 solver iterations (rope only)
+  substeps: 0.5,
+  solverIterations: 2,
+};
 
 export class QuadPayloadEnv extends ArticulatedEnv {
   readonly id = 'QuadPayload-v0';
   readonly observationSize = 22;
   readonly actionSize = 4;
-  private readonly cfg: typeof QUAD_DEFAULT_CONFIG & QuadConfig;
+  private readonly cfg: QuadResolved;
   private readonly qp: QuadParams;
   private readonly rotors: { pos: Vec3; spin: number }[];
   readonly maxThrust: number;
@@ -69,9 +75,9 @@ export class QuadPayloadEnv extends ArticulatedEnv {
   private rope: RAPIER.ImpulseJoint | null = null;
 
   constructor(R: Rapier, config: QuadConfig = {}) {
-    const cfg = { ...QUAD_DEFAULT_CONFIG, ...config };
+    const cfg: QuadResolved = { ...QUAD_DEFAULT_CONFIG, ...config } as QuadResolved;
     const qp = { ...QUAD_DEFAULTS, ...(cfg.robot ?? {}) };
-    super(R, quadrotorModel(qp), { timestep: 0.01, frameSkip: 2, substeps: 1, solverIterations: 4, gravity: -9.81 }, cfg, 500);
+    super(R, quadrotorModel(qp), { timestep: 0.01, frameSkip: 2, substeps: 0.5, solverIterations: 2, gravity: -9.81 }, cfg, 500);
     this.cfg = cfg;
     this.qp = qp;
     this.rotors = rotorLayout(qp.armLength);

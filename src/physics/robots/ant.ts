@@ -5,7 +5,7 @@
  * The hip "aux" capsules belong to the torso (MJCF bodies without joints are welded).
  * This factory is the single definition of the ant.
  */
-import type { RobotModel, Vec3 } from '../robot/model.js';
+import type { Joint, Link, RobotModel, Vec3 } from '../robot/model.js';
 import { capsuleFromTo, hinge, linkFromGeoms, type GeomDef } from './common.js';
 
 export interface AntParams {
@@ -43,8 +43,8 @@ export function antModel(p: Partial<AntParams> = {}): RobotModel {
   const P = { ...ANT_DEFAULTS, ...p };
   const brown: [number, number, number, number] = [0.8, 0.6, 0.4, 1];
   const torsoGeoms: GeomDef[] = [{ name: 'torso_geom', geometry: { kind: 'sphere', radius: P.torsoRadius }, origin: { xyz: [0, 0, 0], quat: [0, 0, 0, 1] }, friction: P.friction }];
-  const links = [];
-  const joints = [];
+  const links: Link[] = [];
+  const joints: Joint[] = [];
   ANT_LEGS.forEach((leg, i) => {
     const k = i + 1;
     const [dx, dy] = leg.dir;

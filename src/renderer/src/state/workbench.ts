@@ -3,7 +3,7 @@
  * stay outside reactivity (they change 60 times a second and only the viewport reads them).
  */
 import { markRaw, reactive } from 'vue';
-import type { AppInfo, LogEntry, OpenedSession, SceneCommand, SceneInfo, WorkbenchApi } from '../../../shared/contract';
+import type { AppInfo, JobInfo, LogEntry, MetricSeries, OpenedSession, Params, RunSummary, SceneCommand, SceneInfo, WorkbenchApi } from '../../../shared/contract';
 import type { SceneSpec } from '../../../shared/scene';
 import type { SessionState, SimEvent, SimSnapshot } from '../../../shared/snapshot';
 
@@ -31,6 +31,12 @@ export function createWorkbench(api: WorkbenchApi) {
     events: [] as SimEvent[],
     lastTelemetry: {} as Record<string, number>,
     selectedBody: -1,
+    view: 'simulate' as 'simulate' | 'runs',
+    jobs: [] as JobInfo[],
+    runs: [] as RunSummary[],
+    /** Runs ticked for comparison, and their metrics (fetched on demand). */
+    compare: [] as string[],
+    metrics: {} as Record<string, MetricSeries>,
     simTime: 0,
     frame: 0,
     realTimeFactor: 0,
@@ -89,6 +95,19 @@ export function createWorkbench(api: WorkbenchApi) {
   api.on('sim.state', (s) => {
     if (state.session && s.sessionId === state.session.sessionId) state.session = s;
   });
+  api.on('job.progress', (p) => {
+    const j = state.jobs.find((x) => x.jobId === p.jobId);
+    const info: JobInfo = { jobId: p.jobId, algo: p.kind, env: j?.env ?? '', status: p.status, runId: p.runId ?? null, step: p.step, totalSteps: p.totalSteps, etaSeconds: p.etaSeconds };
+    if (j) Object.assign(j, info, { env: j.env });
+    else void actions.refreshJobs();
+    // Keep the runs table and compared curves live while a job trains (throttled).
+    if (p.runId && (p.status !== 'running' || Date.now() - lastRunsRefresh > 2000)) {
+      lastRunsRefresh = Date.now();
+      void actions.refreshRuns();
+      if (state.compare.includes(p.runId)) void actions.loadMetrics(p.runId);
+    }
+  });
+  let lastRunsRefresh = 0;
   api.on('log', (e) => {
     state.logs.push(e);
     if (state.logs.length > MAX_LOG) state.logs.splice(0, state.logs.length - MAX_LOG);
@@ -111,12 +130,16 @@ export function createWorkbench(api: WorkbenchApi) {
         state.info = await api.invoke('app.info', {});
         state.scenes = await api.invoke('scene.list', {});
         log('info', 'ui', `${state.info.shell} shell (${state.info.shellReason}); physics ${state.info.physicsBackend}`);
-        if (state.scenes.length) await actions.openScene(state.scenes[0].id);
+        // Open the first scene that starts (the adaptation demo needs its shipped checkpoints).
+        for (const scene of state.scenes) {
+          if (await actions.openScene(scene.id)) break;
+        }
+        await Promise.all([actions.refreshJobs(), actions.refreshRuns()]);
         state.ready = true;
       });
     },
-    async openScene(sceneId: string) {
-      await guard('open scene', async () => {
+    async openScene(sceneId: string): Promise<boolean> {
+      const ok = await guard(`open ${sceneId}`, async () => {
         const old = state.session;
         const opened = await api.invoke('sim.open', { sceneId, seed: 0 });
         state.scene = markRaw(opened.scene);
@@ -125,7 +148,9 @@ export function createWorkbench(api: WorkbenchApi) {
         live.poses = null;
         clearTelemetry();
         if (old) await api.invoke('sim.close', { sessionId: old.sessionId });
+        return true;
       });
+      return ok === true;
     },
     async control(command: 'pause' | 'resume' | 'reset' | 'step') {
       const s = state.session;
@@ -149,6 +174,42 @@ export function createWorkbench(api: WorkbenchApi) {
         const r = await api.invoke('sim.command', { sessionId: s.sessionId, command });
         log('info', 'sim', r.message);
       });
+    },
+    async refreshJobs() {
+      state.jobs = (await guard('jobs', () => api.invoke('job.list', {}))) ?? state.jobs;
+    },
+    async refreshRuns() {
+      state.runs = (await guard('runs', () => api.invoke('runs.list', {}))) ?? state.runs;
+    },
+    async startJob(p: Params<'job.start'>) {
+      const job = await guard('start training', () => api.invoke('job.start', p));
+      if (job) {
+        state.jobs.push(job);
+        log('info', 'jobs', `queued ${p.algo} on ${p.env} for ${p.steps} steps (seed ${p.seed})`);
+      }
+    },
+    async cancelJob(jobId: string) {
+      await guard('stop', () => api.invoke('job.cancel', { jobId }));
+    },
+    async resumeRun(runId: string) {
+      const job = await guard('resume', () => api.invoke('job.resume', { runId }));
+      if (job) state.jobs.push(job);
+    },
+    async revealRun(runId: string) {
+      const r = await guard('open folder', () => api.invoke('runs.reveal', { runId }));
+      if (r) log('info', 'runs', r.opened ? `opened ${r.path}` : `run folder: ${r.path}`);
+    },
+    async loadMetrics(runId: string) {
+      const m = await guard('metrics', () => api.invoke('runs.metrics', { runId, maxPoints: 1000 }));
+      if (m) state.metrics = { ...state.metrics, [runId]: markRaw(m) };
+    },
+    toggleCompare(runId: string) {
+      const i = state.compare.indexOf(runId);
+      if (i >= 0) state.compare.splice(i, 1);
+      else {
+        state.compare.push(runId);
+        void actions.loadMetrics(runId);
+      }
     },
     select(body: number) {
       state.selectedBody = body;

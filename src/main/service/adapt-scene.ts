@@ -1,0 +1,170 @@
+/**
+ * The Adaptation view's scene: the ant walks under MPC with a learned dynamics model (GrBAL,
+ * ReBAL, MB or MB + dynamic evaluation); a leg can be broken now or at a time; adaptation can be
+ * switched off and on. Telemetry charts forward velocity and the model's prediction error,
+ * adapted against unadapted on the same transitions; the MPC's best plan is the ghost path.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { SceneCommand } from '../../shared/contract';
+import type { SceneSpec } from '../../shared/scene';
+import type { SimEvent } from '../../shared/snapshot';
+import { makeEnv } from '../../physics/envs/registry';
+import type { Env, Fault } from '../../physics/envs/types';
+import { initBackend } from '../../meta/backend';
+import { createAdaptiveController } from '../../meta/mbrl/controller';
+import type { SceneRunner } from './scene-runner';
+import { ASSETS } from '../cli/paths';
+
+export type AdaptMethod = 'grbal' | 'rebal' | 'mb' | 'mbde';
+type Controller = ReturnType<typeof createAdaptiveController>;
+
+/** Where the shipped pretrained checkpoints live; 'mbde' runs the MB checkpoint. */
+export function checkpointPath(method: AdaptMethod): string {
+  const root = process.env.ADAPTLAB_CHECKPOINTS ?? join(ASSETS, 'checkpoints');
+  return join(root, 'Ant-v0', `${method === 'mbde' ? 'mb' : method}.json`);
+}
+
+/** Live planner: MPPI small enough to run near real time on a laptop core. */
+const LIVE_PLANNER = { kind: 'mppi' as const, candidates: 128, horizon: 8 };
+
+export class AdaptScene implements SceneRunner {
+  readonly dt: number;
+  private obs: Float32Array;
+  private ctl: Controller;
+  private method: AdaptMethod;
+  private adapting = true;
+  private simTime = 0;
+  private x0 = 0;
+  private info: Record<string, unknown> = {};
+  private events: SimEvent[] = [];
+  private pending: { at: number; fault: Fault }[] = [];
+  private plan: number[] | null = null;
+
+  private constructor(private readonly env: Env, private seed: number, method: AdaptMethod) {
+    this.dt = env.dt;
+    this.method = method;
+    this.ctl = this.controller(method);
+    this.obs = this.env.reset({ seed }).obs;
+    this.x0 = this.obs[0];
+    this.ctl.reset();
+  }
+
+  static async create(seed: number, method: AdaptMethod = 'grbal'): Promise<AdaptScene> {
+    await initBackend();
+    const path = checkpointPath(method);
+    if (!existsSync(path)) {
+      throw new Error(`no pretrained ${method} checkpoint at ${path}; train one with "npx adaptlab train ${method === 'mbde' ? 'mb' : method} --env Ant-v0"`);
+    }
+    // Meta-RL runs without the healthy-height termination: a crippled ant keeps trying.
+    const env = await makeEnv('Ant-v0', { includeXY: true, terminateWhenUnhealthy: false } as never);
+    return new AdaptScene(env, seed, method);
+  }
+
+  private controller(method: AdaptMethod): Controller {
+    const path = checkpointPath(method);
+    if (!existsSync(path)) throw new Error(`no pretrained checkpoint at ${path}`);
+    return createAdaptiveController({ checkpoint: path, env: this.env, method, adapt: this.adapting, planner: LIVE_PLANNER, seed: this.seed });
+  }
+
+  spec(): SceneSpec {
+    const s = this.env.sceneSpec();
+    return { ...s, name: 'Ant adapting to a broken leg', followBody: s.followBody ?? 0 };
+  }
+
+  reset(seed: number): void {
+    this.seed = seed;
+    this.pending = [];
+    this.obs = this.env.reset({ seed }).obs;
+    this.x0 = this.obs[0];
+    this.simTime = 0;
+    this.plan = null;
+    this.ctl.reset();
+  }
+
+  step(): void {
+    for (const p of this.pending.filter((f) => f.at <= this.simTime + 1e-9)) this.fire(p.fault);
+    this.pending = this.pending.filter((f) => f.at > this.simTime + 1e-9);
+    const action = this.ctl.act(this.obs);
+    const r = this.env.step(action);
+    this.obs = r.obs;
+    this.info = r.info as unknown as Record<string, unknown>;
+    this.simTime += this.dt;
+    const d = this.ctl.diagnostics();
+    this.plan = d?.plan.positions ? Array.from(d.plan.positions) : null;
+  }
+
+  private fire(fault: Fault): void {
+    this.env.applyFault(fault);
+    const label = fault.kind === 'cripple' ? `leg ${fault.leg} broken` : fault.kind;
+    this.events.push({ time: this.simTime, kind: 'fault', label });
+  }
+
+  command(cmd: SceneCommand, simTime: number): string {
+    switch (cmd.type) {
+      case 'fault': {
+        // GrBAL's crippled leg: actuators zeroed and the lower segment shrunk.
+        const fault: Fault = cmd.fault.kind === 'cripple' ? { kind: 'cripple', leg: cmd.fault.leg, shrink: true } : (cmd.fault as Fault);
+        if (cmd.at !== undefined && cmd.at > simTime) {
+          this.pending.push({ at: cmd.at, fault });
+          return `${fault.kind} scheduled at t = ${cmd.at.toFixed(2)} s`;
+        }
+        this.fire(fault);
+        return `${fault.kind} at t = ${simTime.toFixed(2)} s`;
+      }
+      case 'clearFaults':
+        this.reset(this.seed);
+        this.events.push({ time: 0, kind: 'reset', label: 'healed (episode restarted)' });
+        return 'faults cleared; episode restarted';
+      case 'adaptation':
+        this.adapting = cmd.on;
+        this.ctl.setAdaptation(cmd.on);
+        this.events.push({ time: this.simTime, kind: 'adaptation', label: `adaptation ${cmd.on ? 'on' : 'off'}` });
+        return `adaptation ${cmd.on ? 'on' : 'off'}`;
+      case 'method': {
+        const next = this.controller(cmd.method);
+        this.ctl.dispose();
+        this.ctl = next;
+        this.method = cmd.method;
+        this.ctl.reset();
+        this.events.push({ time: this.simTime, kind: 'method', label: `method ${cmd.method}` });
+        return `method: ${cmd.method}`;
+      }
+      default:
+        throw new Error(`the adaptation scene does not support "${cmd.type}"`);
+    }
+  }
+
+  writePoses(out: Float32Array): void {
+    this.env.writePoses(out);
+  }
+
+  telemetry(): Record<string, number> {
+    const d = this.ctl.diagnostics();
+    const t: Record<string, number> = {
+      'forward_velocity/x': typeof this.info.x_velocity === 'number' ? this.info.x_velocity : 0,
+      'distance/x': this.obs[0] - this.x0,
+    };
+    if (d?.predictionError.adapted != null && d.predictionError.unadapted != null) {
+      t['prediction_error/adapted'] = d.predictionError.adapted;
+      t['prediction_error/unadapted'] = d.predictionError.unadapted;
+    }
+    if (d) t['control_ms/plan'] = d.timing.totalMs;
+    return t;
+  }
+
+  drainEvents(): SimEvent[] {
+    const e = this.events;
+    this.events = [];
+    return e;
+  }
+
+  ghost(): number[] | null {
+    return this.plan;
+  }
+
+  dispose(): void {
+    this.ctl.dispose();
+    this.env.dispose();
+  }
+}

@@ -1,0 +1,45 @@
+/**
+ * Ant-v0 as a model-based meta-RL task family (GrBAL's ant): torso x, y in the observation
+ * (includeXY, so the imagined forward reward is exact and the ghost path has positions), legs 0-2
+ * crippled (actuators zeroed, lower segment shrunk) or intact for meta-training, leg 3 held out.
+ * Importing this module registers 'Ant-v0' for {@link resolveTask}.
+ */
+import { makeEnv } from '../../physics/envs/registry.js';
+import type { AntConfig } from '../../physics/envs/ant.js';
+import type { Fault } from '../../physics/envs/types.js';
+import { registerMbTask } from './envs.js';
+import type { MbEnv, MbFault, MbTaskSpec } from './types.js';
+
+/** Obs layout with includeXY: 0 x, 1 y, 2 z, 3-6 torso quat (w, x, y, z), 7-14 joints, 15-17 lin vel, 18-20 ang vel, 21-28 joint vel. */
+export const ANT_POSITION_INDICES: [number, number, number] = [0, 1, 2];
+
+export const cripple = (leg: number): MbFault => ({ kind: 'cripple', leg, shrink: true });
+
+export function antTaskSpec(config: AntConfig = {}): MbTaskSpec {
+  const cfg: AntConfig = { includeXY: true, ...config };
+  return {
+    id: 'Ant-v0',
+    make: async () => {
+      const env = await makeEnv('Ant-v0', cfg);
+      return {
+        id: env.id,
+        observationSize: env.observationSize,
+        actionSize: env.actionSize,
+        dt: env.dt,
+        maxEpisodeSteps: env.maxEpisodeSteps,
+        reset: (o) => env.reset(o),
+        step: (a) => env.step(a),
+        applyFault: (f) => env.applyFault(f as Fault),
+        rewardFromTransition: (o, a, n, out) => env.rewardFromTransition(o, a, n, out),
+        dispose: () => env.dispose(),
+      } satisfies MbEnv;
+    },
+    trainFaults: [null, cripple(0), cripple(1), cripple(2)],
+    testFault: cripple(3),
+    positionIndices: ANT_POSITION_INDICES,
+    excludeInputDims: [0, 1],
+    episodeSteps: cfg.maxEpisodeSteps ?? 1000,
+  };
+}
+
+registerMbTask('Ant-v0', () => antTaskSpec());

@@ -1,0 +1,118 @@
+/**
+ * Command-line entry of model-based meta-RL, for the project's CLI to delegate to (and runnable on
+ * its own: `npx tsx src/meta/mbrl/cli.ts ...`):
+ *
+ *   train <grbal|rebal|mb> --env Ant-v0 --steps N --seed S --out DIR [--preset demo|paper]
+ *         [--data RUN/data.json] [--grad-steps N] [--iterations N] [--hidden 128,128]
+ *         [--inner-lr X] [--learn-inner-lr] [--first-order] [--meta-batch N] [--outer-lr X]
+ *         [--episode-steps N] [--planner mppi:128:8] [--recurrent gru:64] [--copy-to FILE]
+ *   eval-adapt --env Ant-v0 --fault cripple:3 [--at STEP] --methods grbal,rebal,mb,mbde
+ *         --episodes 5 --seed S [--steps 1000] [--checkpoint-dir DIR] [--planner mppi:128:8] [--json]
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { initBackend, backendFromArgv } from '../backend.js';
+import { DEMO_CONFIG, PAPER_CONFIG } from './configs.js';
+import { evalAdaptDetailed, type EvalMethod } from './eval.js';
+import type { PlannerConfig, PlannerKind } from './planner.js';
+import { trainModelBasedMeta, type TrainMbConfig } from './train.js';
+import type { MbMethod } from './algos.js';
+import './ant.js';
+
+function flags(argv: string[]): { pos: string[]; f: Record<string, string | true> } {
+  const pos: string[] = [];
+  const f: Record<string, string | true> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a.startsWith('--')) {
+      const [k, v] = a.slice(2).split('=', 2);
+      if (v !== undefined) f[k] = v;
+      else if (i + 1 < argv.length && !argv[i + 1].startsWith('--')) f[k] = argv[++i];
+      else f[k] = true;
+    } else pos.push(a);
+  }
+  return { pos, f };
+}
+
+const num = (v: string | true | undefined): number | undefined => (typeof v === 'string' ? Number(v) : undefined);
+
+function planner(v: string | true | undefined): Partial<PlannerConfig> | undefined {
+  if (typeof v !== 'string') return undefined;
+  const [kind, c, h] = v.split(':');
+  return { kind: kind as PlannerKind, ...(c ? { candidates: Number(c) } : {}), ...(h ? { horizon: Number(h) } : {}) };
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const { pos, f } = flags(argv);
+  await initBackend(backendFromArgv(argv));
+  const cmd = pos[0];
+  if (cmd === 'train') {
+    const method = pos[1] as MbMethod;
+    if (!['grbal', 'rebal', 'mb'].includes(method)) throw new Error('train <grbal|rebal|mb>');
+    const preset = f.preset === 'paper' ? PAPER_CONFIG : DEMO_CONFIG;
+    const out = typeof f.out === 'string' ? f.out : path.join('runs', `${method}-${f.env ?? 'Ant-v0'}-s${f.seed ?? 0}`);
+    const cfg: TrainMbConfig = {
+      ...preset,
+      method,
+      env: typeof f.env === 'string' ? f.env : 'Ant-v0',
+      steps: num(f.steps) ?? 20000,
+      seed: num(f.seed) ?? 0,
+      outDir: out,
+      ...(typeof f.hidden === 'string' ? { hidden: f.hidden.split(',').map(Number) } : {}),
+      ...(num(f['inner-lr']) !== undefined ? { innerLr: num(f['inner-lr']) } : {}),
+      ...(f['learn-inner-lr'] ? { learnInnerLr: true } : {}),
+      ...(f['fixed-inner-lr'] ? { learnInnerLr: false } : {}),
+      ...(f['first-order'] ? { firstOrder: true } : {}),
+      ...(num(f['meta-batch']) !== undefined ? { metaBatch: num(f['meta-batch']) } : {}),
+      ...(num(f['outer-lr']) !== undefined ? { outerLr: num(f['outer-lr']) } : {}),
+      ...(num(f['grad-steps']) !== undefined ? { gradSteps: num(f['grad-steps']) } : {}),
+      ...(num(f.iterations) !== undefined ? { iterations: num(f.iterations) } : {}),
+      ...(num(f['episode-steps']) !== undefined ? { episodeSteps: num(f['episode-steps']) } : {}),
+      ...(typeof f.data === 'string' ? { initialData: f.data } : {}),
+      ...(typeof f.recurrent === 'string' ? { recurrent: { cell: f.recurrent.split(':')[0] as 'gru' | 'lstm', hidden: Number(f.recurrent.split(':')[1] ?? 64) } } : {}),
+      command: argv.join(' '),
+    };
+    const p = planner(f.planner);
+    if (p) cfg.planner = { ...preset.planner, ...p };
+    let last = 0;
+    const res = await trainModelBasedMeta(cfg, (pr) => {
+      const t = Date.now();
+      if (t - last > 5000 || pr.phase === 'done') {
+        last = t;
+        console.error(JSON.stringify(pr));
+      }
+    });
+    if (typeof f['copy-to'] === 'string') {
+      fs.mkdirSync(path.dirname(f['copy-to']), { recursive: true });
+      fs.copyFileSync(res.checkpointPath, f['copy-to']);
+    }
+    console.log(JSON.stringify({ runDir: res.runDir, checkpoint: res.checkpointPath, final: res.final }));
+  } else if (cmd === 'eval-adapt') {
+    const fault = typeof f.fault === 'string' ? f.fault : 'cripple:3';
+    const leg = Number(fault.split(':')[1]);
+    const res = await evalAdaptDetailed({
+      env: typeof f.env === 'string' ? f.env : 'Ant-v0',
+      fault: { kind: 'cripple', leg, shrink: true },
+      at: num(f.at),
+      methods: (typeof f.methods === 'string' ? f.methods : 'grbal,rebal,mb,mbde').split(',') as EvalMethod[],
+      episodes: num(f.episodes) ?? 5,
+      seed: num(f.seed) ?? 0,
+      steps: num(f.steps),
+      checkpointDir: typeof f['checkpoint-dir'] === 'string' ? f['checkpoint-dir'] : undefined,
+      planner: planner(f.planner),
+      onEpisode: (r) => console.error(JSON.stringify(r)),
+    });
+    if (f.detailed) console.log(JSON.stringify(res));
+    else console.log(JSON.stringify({ methods: res.methods }));
+  } else {
+    throw new Error('usage: cli.ts train <grbal|rebal|mb> ... | eval-adapt ...');
+  }
+}
+
+const isMain = process.argv[1] && path.resolve(process.argv[1]) === path.resolve(new URL(import.meta.url).pathname);
+if (isMain) {
+  main(process.argv.slice(2)).catch((e) => {
+    console.error(e instanceof Error ? e.stack : e);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,294 @@
+/**
+ * The online adapt-plan-act loop. Every control step:
+ *   1. record the newest transition (previous obs, previous action, this obs) and score it with the
+ *      model used at the previous step, adapted and unadapted (prequential prediction error: the
+ *      transition was not seen by either);
+ *   2. adapt on the last M transitions: GrBAL one (or k) SGD steps from the meta-learned theta;
+ *      ReBAL the recurrent context; MB + dynamic evaluation a persistent fine-tuning step; MB none;
+ *   3. plan with MPC (random shooting, CEM or MPPI) through the adapted model;
+ *   4. return the first action.
+ * Adaptation can be switched off and on while running (`setAdaptation`).
+ */
+import { tf, type Tensor } from '../tf.js';
+import { disposeParams, keepParams, type Params } from '../params.js';
+import { Rng } from '../rng.js';
+import { adaptParams, netParams, type MbMethod } from './algos.js';
+import { decodeParams, loadCheckpoint, type MbCheckpoint } from './checkpoint.js';
+import { DynamicsModel, disposeBatch, type Batch } from './model.js';
+import { Planner, type PlannerConfig, type RewardFn } from './planner.js';
+import type { MbEnv, MbTaskSpec } from './types.js';
+
+/** 'mbde' = MB + dynamic evaluation: a non-meta-trained model fine-tuned online. */
+export type ControllerMethod = MbMethod | 'mbde';
+
+export interface AdaptiveControllerOptions {
+  /** A checkpoint object or a path to one. */
+  checkpoint: MbCheckpoint | string;
+  /** The live env (its reward function is used in imagination). */
+  env: Pick<MbEnv, 'observationSize' | 'actionSize' | 'rewardFromTransition'>;
+  /** Defaults to the checkpoint's method. 'mbde' runs any checkpoint as MB + dynamic evaluation. */
+  method?: ControllerMethod;
+  /** Start with adaptation on (default true). */
+  adapt?: boolean;
+  /** Overrides of the checkpoint's planner (kind, candidates, horizon...). */
+  planner?: Partial<PlannerConfig>;
+  /** Transitions adapted on (default: the checkpoint's M). */
+  M?: number;
+  /** Gradient steps per control step (GrBAL, MB+DE; default 1). */
+  adaptSteps?: number;
+  /** Step size (default: the checkpoint's adaptLr; MB+DE: 0.01 unless given). */
+  adaptLr?: number;
+  /** Imagination penalty (e.g. MbTaskSpec.imaginedPenalty). */
+  imaginedPenalty?: MbTaskSpec['imaginedPenalty'];
+  /** Seed of the planner's sampling (default 0). */
+  seed?: number;
+}
+
+export interface StepDiagnostics {
+  /** Control steps since reset (this one included). */
+  step: number;
+  method: ControllerMethod;
+  adaptation: boolean;
+  /** Transitions in the adaptation window now. */
+  window: number;
+  /**
+   * Prediction error (MSE of normalized deltas) on the newest transition, by the model planned
+   * with at the previous step (adapted) and by the unadapted model; null on the first step.
+   */
+  predictionError: { adapted: number | null; unadapted: number | null };
+  /** Same two errors averaged over the transitions of the adaptation window. */
+  windowError: { adapted: number | null; unadapted: number | null };
+  plan: {
+    /** The best candidate's imagined observations [(H + 1) * O], from the current obs. */
+    observations: Float32Array;
+    /** Torso x, y, z along that plan [(H + 1) * 3], or null when the obs lacks positions. */
+    positions: Float32Array | null;
+    horizon: number;
+    bestReturn: number;
+    meanReturn: number;
+  };
+  timing: { adaptMs: number; planMs: number; totalMs: number };
+}
+
+export interface AdaptiveController {
+  readonly method: ControllerMethod;
+  readonly adaptation: boolean;
+  readonly observationSize: number;
+  readonly actionSize: number;
+  readonly positionIndices: [number, number, number | null] | null;
+  /** Next action for this observation (records the transition from the previous call). */
+  act(obs: ArrayLike<number>): Float32Array;
+  setAdaptation(on: boolean): void;
+  /** New episode: forget the transition window, the warm start and any online fine-tuning. */
+  reset(): void;
+  /** Diagnostics of the last `act`. */
+  diagnostics(): StepDiagnostics | null;
+  dispose(): void;
+}
+
+const now = (): number => performance.now();
+
+class Controller implements AdaptiveController {
+  readonly method: ControllerMethod;
+  adaptation: boolean;
+  readonly observationSize: number;
+  readonly actionSize: number;
+  readonly positionIndices: [number, number, number | null] | null;
+  private readonly ck: MbCheckpoint;
+  private readonly model: DynamicsModel;
+  private readonly theta: Params;
+  /** MB+DE's online-tuned params (persistent), GrBAL's last adapted params. */
+  private current: Params | null = null;
+  private ctx: Tensor | null = null;
+  private readonly planner: Planner;
+  private readonly reward: RewardFn;
+  private readonly rng: Rng;
+  private readonly M: number;
+  private readonly adaptSteps: number;
+  private readonly adaptLr: number;
+  private win: { obs: Float32Array[]; act: Float32Array[]; next: Float32Array[] } = { obs: [], act: [], next: [] };
+  private prevObs: Float32Array | null = null;
+  private prevAct: Float32Array | null = null;
+  private steps = 0;
+  private last: StepDiagnostics | null = null;
+
+  constructor(o: AdaptiveControllerOptions) {
+    this.ck = loadCheckpoint(o.checkpoint);
+    const ck = this.ck;
+    if (ck.spec.observationSize !== o.env.observationSize || ck.spec.actionSize !== o.env.actionSize)
+      throw new Error(`checkpoint is for obs ${ck.spec.observationSize}/act ${ck.spec.actionSize}, env has ${o.env.observationSize}/${o.env.actionSize}`);
+    this.method = o.method ?? ck.method;
+    if (this.method === 'rebal' && !ck.spec.recurrent) throw new Error('ReBAL needs a recurrent checkpoint');
+    this.adaptation = o.adapt ?? true;
+    this.observationSize = ck.spec.observationSize;
+    this.actionSize = ck.spec.actionSize;
+    this.positionIndices = ck.positionIndices;
+    this.model = new DynamicsModel(ck.spec, ck.stats);
+    this.theta = decodeParams(ck.params);
+    this.planner = new Planner({ ...ck.planner, ...o.planner }, ck.spec.actionSize);
+    const pen = o.imaginedPenalty;
+    const env = o.env;
+    this.reward = (obs, act, next, out) => {
+      env.rewardFromTransition(obs, act, next, out);
+      if (pen) {
+        const extra = new Float32Array(out.length);
+        pen(next, out.length, extra);
+        for (let i = 0; i < out.length; i++) out[i] += extra[i];
+      }
+      return out;
+    };
+    this.rng = new Rng(o.seed ?? 0);
+    this.M = o.M ?? ck.hyper.M;
+    this.adaptSteps = o.adaptSteps ?? 1;
+    this.adaptLr = o.adaptLr ?? (this.method === 'mbde' ? 0.01 : ck.adaptLr);
+  }
+
+  setAdaptation(on: boolean): void {
+    this.adaptation = on;
+  }
+
+  reset(): void {
+    this.win = { obs: [], act: [], next: [] };
+    this.prevObs = null;
+    this.prevAct = null;
+    this.steps = 0;
+    this.last = null;
+    this.clearAdapted();
+    this.planner.reset();
+  }
+
+  private clearAdapted(): void {
+    if (this.current) disposeParams(this.current);
+    this.current = null;
+    this.ctx?.dispose();
+    this.ctx = null;
+  }
+
+  private windowBatch(): Batch {
+    const n = this.win.obs.length;
+    const O = this.observationSize;
+    const A = this.actionSize;
+    const obs = new Float32Array(n * O);
+    const act = new Float32Array(n * A);
+    const next = new Float32Array(n * O);
+    for (let i = 0; i < n; i++) {
+      obs.set(this.win.obs[i], i * O);
+      act.set(this.win.act[i], i * A);
+      next.set(this.win.next[i], i * O);
+    }
+    return this.model.batch({ obs, act, next }, [n]);
+  }
+
+  /** Params and context the planner uses now. */
+  private modelInUse(): { params: Params; ctx: Tensor | null } {
+    if (!this.adaptation) return { params: this.theta, ctx: null };
+    if (this.method === 'rebal') return { params: this.theta, ctx: this.ctx };
+    return { params: this.current ?? this.theta, ctx: null };
+  }
+
+  act(obsIn: ArrayLike<number>): Float32Array {
+    const t0 = now();
+    const obs = Float32Array.from(obsIn);
+    const O = this.observationSize;
+    let predictionError: StepDiagnostics['predictionError'] = { adapted: null, unadapted: null };
+    let windowError: StepDiagnostics['windowError'] = { adapted: null, unadapted: null };
+    // 1. the newest transition, scored by the model in use at the previous step and by theta
+    if (this.prevObs && this.prevAct) {
+      const used = this.modelInUse();
+      const newest = this.model.batch({ obs: this.prevObs, act: this.prevAct, next: obs }, [1]);
+      const e = tf.tidy(() => tf.stack([this.model.loss(used.params, newest, used.ctx), this.model.loss(this.theta, newest, null)]));
+      const v = e.dataSync();
+      predictionError = { adapted: v[0], unadapted: v[1] };
+      e.dispose();
+      disposeBatch(newest);
+      this.win.obs.push(this.prevObs);
+      this.win.act.push(this.prevAct);
+      this.win.next.push(obs);
+      if (this.win.obs.length > this.M) {
+        this.win.obs.shift();
+        this.win.act.shift();
+        this.win.next.shift();
+      }
+    }
+    // 2. adapt on the window
+    const t1 = now();
+    const n = this.win.obs.length;
+    const b = n > 0 ? this.windowBatch() : null;
+    if (b && this.adaptation && this.method !== 'mb') {
+      if (this.method === 'rebal') {
+        const ctx = tf.tidy(() => {
+          const tm = (x: Tensor) => tf.reshape(x, [n, 1, -1]);
+          return this.model.context(this.theta, tm(b.obs), tm(b.act), tm(b.target), 1);
+        });
+        this.ctx?.dispose();
+        this.ctx = ctx;
+      } else {
+        const from = this.method === 'mbde' ? (this.current ?? this.theta) : this.theta;
+        const q = tf.tidy(() => keepParams(adaptParams(this.model, from, b, this.adaptLr, this.adaptSteps)));
+        if (this.current) disposeParams(this.current);
+        this.current = q;
+      }
+    }
+    const t2 = now();
+    if (b) {
+      const used = this.modelInUse();
+      const e = tf.tidy(() => tf.stack([this.model.loss(used.params, b, used.ctx), this.model.loss(this.theta, b, null)]));
+      const v = e.dataSync();
+      windowError = { adapted: v[0], unadapted: v[1] };
+      e.dispose();
+      disposeBatch(b);
+    }
+    // 3. plan
+    const t25 = now();
+    const used = this.modelInUse();
+    const plan = this.planner.plan(this.model, netParams(used.params), used.ctx, obs, this.reward, this.rng);
+    const t3 = now();
+    const H = this.planner.cfg.horizon;
+    let positions: Float32Array | null = null;
+    const pi = this.positionIndices;
+    if (pi) {
+      positions = new Float32Array((H + 1) * 3);
+      for (let t = 0; t <= H; t++)
+        for (let k = 0; k < 3; k++) {
+          const idx = pi[k];
+          positions[t * 3 + k] = idx === null ? 0 : plan.bestObs[t * O + idx];
+        }
+    }
+    this.prevObs = obs;
+    this.prevAct = plan.action.slice();
+    this.steps++;
+    this.last = {
+      step: this.steps,
+      method: this.method,
+      adaptation: this.adaptation,
+      window: n,
+      predictionError,
+      windowError,
+      plan: { observations: plan.bestObs, positions, horizon: H, bestReturn: plan.bestReturn, meanReturn: plan.meanReturn },
+      timing: { adaptMs: t2 - t1, planMs: t3 - t25, totalMs: t3 - t0 },
+    };
+    return plan.action;
+  }
+
+  /**
+   * Replaces the action actually sent to the env (e.g. with exploration noise) so the next
+   * transition is recorded with it.
+   */
+  overrideLastAction(a: ArrayLike<number>): void {
+    if (this.prevAct) this.prevAct = Float32Array.from(a);
+  }
+
+  diagnostics(): StepDiagnostics | null {
+    return this.last;
+  }
+
+  dispose(): void {
+    this.clearAdapted();
+    disposeParams(this.theta);
+    this.model.dispose();
+  }
+}
+
+export function createAdaptiveController(o: AdaptiveControllerOptions): AdaptiveController & { overrideLastAction(a: ArrayLike<number>): void } {
+  return new Controller(o);
+}

@@ -1,0 +1,209 @@
+/**
+ * Dynamics models for model-based (meta-)RL, as pure functions of explicit {@link Params} so that
+ * MAML can differentiate through an inner gradient step (GrBAL), and a recurrent variant that reads
+ * recent transitions into a context (ReBAL).
+ *
+ * The model predicts NORMALIZED state deltas: z = f_theta(norm(s_in), norm(a)[, h]) and
+ * s' = s + z * std_delta + mean_delta. The loss is the mean squared error in that normalized
+ * space, which is also the prediction error reported everywhere (scale-free, per dimension).
+ */
+import { tf, type Tensor, type Scalar } from '../tf.js';
+import { initMlp, mlp, initGru, initLstm, gruSequence, lstmSequence } from '../nn.js';
+import type { ActivationName } from '../ops.js';
+import { paramsFromArrays, paramsToArrays, type NamedArray, type Params } from '../params.js';
+import type { Rng } from '../rng.js';
+import type { TransitionData } from './data.js';
+
+export interface DynamicsSpec {
+  observationSize: number;
+  actionSize: number;
+  /** Observation dims the model reads (the others, e.g. absolute x, y, are only predicted). */
+  inputDims: number[];
+  /** Hidden layer sizes of the MLP (the paper: [512, 512, 512]). */
+  hidden: number[];
+  activation: ActivationName;
+  /** ReBAL: a recurrent encoder over recent transitions whose last hidden state conditions the MLP. */
+  recurrent?: { cell: 'gru' | 'lstm'; hidden: number } | null;
+}
+
+/** Normalization statistics (float32, fixed once computed from data). */
+export interface DynamicsStats {
+  inMean: number[];
+  inStd: number[];
+  actMean: number[];
+  actStd: number[];
+  dMean: number[];
+  dStd: number[];
+}
+
+/** Mean and std per column of an [n, d] array, std floored at `minStd`. */
+function colStats(x: Float32Array, d: number, cols: number[] | null, minStd: number): { mean: number[]; std: number[] } {
+  const idx = cols ?? Array.from({ length: d }, (_, i) => i);
+  const n = x.length / d;
+  const mean = new Float64Array(idx.length);
+  const sq = new Float64Array(idx.length);
+  for (let i = 0; i < n; i++)
+    idx.forEach((c, j) => {
+      mean[j] += x[i * d + c];
+    });
+  for (let j = 0; j < idx.length; j++) mean[j] /= Math.max(1, n);
+  for (let i = 0; i < n; i++)
+    idx.forEach((c, j) => {
+      const v = x[i * d + c] - mean[j];
+      sq[j] += v * v;
+    });
+  const std = Array.from(sq, (s) => Math.max(minStd, Math.sqrt(s / Math.max(1, n))));
+  return { mean: Array.from(mean, (v) => Math.fround(v)), std: std.map((v) => Math.fround(v)) };
+}
+
+export function computeStats(data: TransitionData, inputDims: number[]): DynamicsStats {
+  const n = data.count;
+  const O = data.O;
+  const delta = new Float32Array(n * O);
+  for (let i = 0; i < n * O; i++) delta[i] = data.next[i] - data.obs[i];
+  const inS = colStats(data.obs.subarray(0, n * O), O, inputDims, 1e-3);
+  const aS = colStats(data.act.subarray(0, n * data.A), data.A, null, 1e-3);
+  const dS = colStats(delta, O, null, 1e-4);
+  return { inMean: inS.mean, inStd: inS.std, actMean: aS.mean, actStd: aS.std, dMean: dS.mean, dStd: dS.std };
+}
+
+/** Normalized training targets and inputs on the CPU, as tensors of one batch. */
+export interface Batch {
+  /** raw observations [n, O] */
+  obs: Tensor;
+  /** actions [n, A] */
+  act: Tensor;
+  /** normalized delta targets [n, O] */
+  target: Tensor;
+}
+
+const NORM_CLIP = 10;
+
+export class DynamicsModel {
+  readonly spec: DynamicsSpec;
+  readonly stats: DynamicsStats;
+  private readonly inIdx: Tensor;
+  private readonly inMean: Tensor;
+  private readonly inStd: Tensor;
+  private readonly actMean: Tensor;
+  private readonly actStd: Tensor;
+  readonly dMean: Tensor;
+  readonly dStd: Tensor;
+
+  constructor(spec: DynamicsSpec, stats: DynamicsStats) {
+    this.spec = spec;
+    this.stats = stats;
+    this.inIdx = tf.tensor1d(spec.inputDims, 'int32');
+    this.inMean = tf.tensor1d(stats.inMean);
+    this.inStd = tf.tensor1d(stats.inStd);
+    this.actMean = tf.tensor1d(stats.actMean);
+    this.actStd = tf.tensor1d(stats.actStd);
+    this.dMean = tf.tensor1d(stats.dMean);
+    this.dStd = tf.tensor1d(stats.dStd);
+  }
+
+  get O(): number {
+    return this.spec.observationSize;
+  }
+
+  get A(): number {
+    return this.spec.actionSize;
+  }
+
+  get contextSize(): number {
+    return this.spec.recurrent?.hidden ?? 0;
+  }
+
+  mlpSizes(): number[] {
+    const s = this.spec;
+    return [s.inputDims.length + s.actionSize + this.contextSize, ...s.hidden, s.observationSize];
+  }
+
+  /** Fresh parameters: the MLP `dyn.` plus, for ReBAL, the encoder `enc.`. */
+  init(rng: Rng): Params {
+    const s = this.spec;
+    let p: Params = initMlp(rng, { sizes: this.mlpSizes(), activation: s.activation }, 'dyn.', { scheme: 'glorot' });
+    if (s.recurrent) {
+      const inSize = s.inputDims.length + s.actionSize + s.observationSize;
+      p = { ...p, ...(s.recurrent.cell === 'gru' ? initGru(rng, inSize, s.recurrent.hidden, 'enc.') : initLstm(rng, inSize, s.recurrent.hidden, 'enc.')) };
+    }
+    return p;
+  }
+
+  /** The network inputs [..., I + A] from raw obs [..., O] and actions [..., A]. */
+  features(obs: Tensor, act: Tensor): Tensor {
+    const x = tf.clipByValue(tf.div(tf.sub(tf.gather(obs, this.inIdx, obs.rank - 1), this.inMean), this.inStd), -NORM_CLIP, NORM_CLIP);
+    const a = tf.div(tf.sub(tf.clipByValue(act, -1, 1), this.actMean), this.actStd);
+    return tf.concat([x, a], -1);
+  }
+
+  /** Normalized delta of a transition: (next - obs - mean) / std. */
+  normDelta(obs: Tensor, next: Tensor): Tensor {
+    return tf.div(tf.sub(tf.sub(next, obs), this.dMean), this.dStd);
+  }
+
+  /** Predicted normalized delta [B, O]; ctx [B, H] (ReBAL) or null. */
+  predictNorm(p: Params, obs: Tensor, act: Tensor, ctx: Tensor | null = null): Tensor {
+    let f = this.features(obs, act);
+    if (this.spec.recurrent) {
+      const B = f.shape[0] as number;
+      const h = ctx ?? tf.zeros([B, this.contextSize]);
+      const hb = h.shape[0] as number;
+      if (B % hb !== 0) throw new Error(`context rows ${hb} do not divide batch ${B}`);
+      // rows t * hb + b read context b (time-major batches)
+      f = tf.concat([f, hb === B ? h : tf.tile(h, [B / hb, 1])], -1);
+    }
+    return mlp(p, f, { sizes: this.mlpSizes(), activation: this.spec.activation }, 'dyn.');
+  }
+
+  /** Predicted next observation (raw units). Normalized deltas are clipped to keep rollouts sane. */
+  predictNext(p: Params, obs: Tensor, act: Tensor, ctx: Tensor | null = null): Tensor {
+    const z = tf.clipByValue(this.predictNorm(p, obs, act, ctx), -NORM_CLIP, NORM_CLIP);
+    return tf.add(obs, tf.add(tf.mul(z, this.dStd), this.dMean));
+  }
+
+  /** Mean squared error in normalized-delta space (the loss and the reported prediction error). */
+  loss(p: Params, b: Batch, ctx: Tensor | null = null): Scalar {
+    return tf.mean(tf.square(tf.sub(this.predictNorm(p, b.obs, b.act, ctx), b.target))) as Scalar;
+  }
+
+  /** Encoder inputs for transitions [T, B, O] / [T, B, A] / normalized deltas [T, B, O]. */
+  private encoderInputs(obs: Tensor, act: Tensor, target: Tensor): Tensor {
+    return tf.concat([this.features(obs, act), tf.clipByValue(target, -NORM_CLIP, NORM_CLIP)], -1);
+  }
+
+  /**
+   * ReBAL's recurrent update: reads transitions laid out [T, B, ...] (T may be 0) and returns the
+   * context h [B, H].
+   */
+  context(p: Params, obs: Tensor, act: Tensor, target: Tensor, batch: number): Tensor {
+    const r = this.spec.recurrent;
+    if (!r) throw new Error('context() needs a recurrent model');
+    const h0 = tf.zeros([batch, r.hidden]);
+    if ((obs.shape[0] as number) === 0) return h0;
+    const xs = this.encoderInputs(obs, act, target);
+    if (r.cell === 'gru') return gruSequence(p, xs, h0, 'enc.').h;
+    return lstmSequence(p, xs, { h: h0, c: tf.zeros([batch, r.hidden]) }, 'enc.').state.h;
+  }
+
+  /** A batch of tensors from data rows (obs, actions, normalized delta targets), shaped [...lead, dim]. */
+  batch(data: { obs: Float32Array; act: Float32Array; next: Float32Array }, lead: number[]): Batch {
+    return tf.tidy(() => {
+      const obs = tf.tensor(data.obs, [...lead, this.O]);
+      const next = tf.tensor(data.next, [...lead, this.O]);
+      const act = tf.tensor(data.act, [...lead, this.A]);
+      return { obs, act, target: this.normDelta(obs, next) };
+    });
+  }
+
+  dispose(): void {
+    tf.dispose([this.inIdx, this.inMean, this.inStd, this.actMean, this.actStd, this.dMean, this.dStd]);
+  }
+}
+
+export function disposeBatch(b: Batch): void {
+  tf.dispose([b.obs, b.act, b.target]);
+}
+
+export type { NamedArray };
+export { paramsToArrays, paramsFromArrays };
