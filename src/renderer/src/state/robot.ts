@@ -164,9 +164,11 @@ export function createRobotStore(wb: Workbench) {
           const bytes = new Uint8Array(f.data);
           for (let off = 0; off === 0 || off < bytes.length; off += RAW_CHUNK) {
             const chunk = bytes.subarray(off, off + RAW_CHUNK);
-            if (batchSize + chunk.length > RAW_CHUNK || batch.length >= 400) await send();
+            // Keep each request under the WebSocket frame limit (1 MiB): data, paths and a file count cap.
+            const cost = chunk.length + f.path.length + 64;
+            if (batchSize + cost > RAW_CHUNK + 64 * 1024 || batch.length >= 400) await send();
             batch.push({ path: f.path, base64: toBase64(chunk), ...(off ? { offset: off } : {}) });
-            batchSize += chunk.length;
+            batchSize += cost;
             sent += chunk.length;
             if (bytes.length === 0) break;
           }
