@@ -11,6 +11,12 @@ import type { SessionState, SimSnapshot } from './snapshot';
 
 export const sessionId = z.string().min(1).max(64);
 
+/** Robot uploads: per-request chunk (base64 chars, fits the WebSocket frame limit), per file, per upload. */
+export const ROBOT_UPLOAD_CHUNK_BASE64 = 640 * 1024;
+export const ROBOT_UPLOAD_MAX_FILE = 64 * 1024 * 1024;
+export const ROBOT_UPLOAD_MAX_TOTAL = 256 * 1024 * 1024;
+export const ROBOT_UPLOAD_MAX_FILES = 4000;
+
 /** Commands a scene may support; which ones is listed in SceneInfo.controls. */
 export const sceneCommand = z.discriminatedUnion('type', [
   z.object({ type: z.literal('policy'), policy: z.enum(['random', 'zero', 'gait', 'mpc']) }).strict(),
@@ -34,6 +40,17 @@ export const sceneCommand = z.discriminatedUnion('type', [
       type: z.literal('randomize'),
       /** Parameter key -> [low, high] scale range around nominal; empty clears. */
       ranges: z.record(z.string().max(100), z.tuple([z.number(), z.number()])),
+    })
+    .strict(),
+  /** URDF robots: slider targets by joint name (rad or m; clamped into limits). */
+  z.object({ type: z.literal('joints'), targets: z.record(z.string().max(200), z.number()) }).strict(),
+  /** URDF robots: kinematic (sliders place the joints) or dynamic (gravity; PD at the sliders or limp). */
+  z
+    .object({
+      type: z.literal('robotMode'),
+      mode: z.enum(['kinematic', 'dynamic']).optional(),
+      hold: z.enum(['pd', 'limp']).optional(),
+      fixedBase: z.boolean().optional(),
     })
     .strict(),
 ]);
@@ -65,6 +82,50 @@ export const requestSchemas = {
     .strict(),
   'sim.setTimeScale': z.object({ sessionId, timeScale: z.number().min(0.01).max(16) }).strict(),
   'sim.command': z.object({ sessionId, command: sceneCommand }).strict(),
+  /** Open a URDF as a new session: a local path, or a file of an upload (robot.upload). */
+  'robot.open': z
+    .object({
+      path: z.string().min(1).max(4096).optional(),
+      upload: z.object({ uploadId: z.string().min(1).max(64), file: z.string().min(1).max(1024) }).strict().optional(),
+      packagePath: z.array(z.string().min(1).max(4096)).max(32).optional(),
+      fixedBase: z.boolean().optional(),
+      mode: z.enum(['kinematic', 'dynamic']).optional(),
+      seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
+    })
+    .strict()
+    .refine((p) => (p.path === undefined) !== (p.upload === undefined), 'give either path or upload'),
+  /**
+   * Upload robot files (a folder picked or dropped in the browser shell) into a per-upload temp
+   * folder. Big files come in chunks: `offset` is where the chunk goes (0 starts the file).
+   */
+  'robot.upload': z
+    .object({
+      uploadId: z.string().min(1).max(64).optional(),
+      files: z
+        .array(
+          z
+            .object({
+              path: z.string().min(1).max(1024),
+              base64: z.string().max(ROBOT_UPLOAD_CHUNK_BASE64),
+              offset: z.number().int().min(0).max(ROBOT_UPLOAD_MAX_FILE).optional(),
+            })
+            .strict(),
+        )
+        .min(1)
+        .max(500),
+    })
+    .strict(),
+  /** Slider targets of a robot session (no log line; sent while a slider moves). */
+  'robot.setJoints': z.object({ sessionId, targets: z.record(z.string().max(200), z.number()) }).strict(),
+  'robot.setMode': z
+    .object({
+      sessionId,
+      mode: z.enum(['kinematic', 'dynamic']).optional(),
+      hold: z.enum(['pd', 'limp']).optional(),
+      fixedBase: z.boolean().optional(),
+    })
+    .strict(),
+  'robot.recent': z.object({}).strict(),
   'job.start': z
     .object({
       algo: z.literal('ppo'),
@@ -122,6 +183,11 @@ export interface Results {
   'sim.control': SessionState;
   'sim.setTimeScale': SessionState;
   'sim.command': { message: string };
+  'robot.open': RobotOpenResult;
+  'robot.upload': { uploadId: string; files: number; bytes: number; urdfs: string[] };
+  'robot.setJoints': { ok: true };
+  'robot.setMode': { message: string };
+  'robot.recent': { recent: RecentRobot[] };
   'job.start': JobInfo;
   'job.cancel': JobInfo;
   'job.resume': JobInfo;
@@ -129,6 +195,53 @@ export interface Results {
   'runs.list': RunSummary[];
   'runs.metrics': MetricSeries;
   'runs.reveal': { path: string; opened: boolean };
+}
+
+/** A URDF error the UI can show: what, which file, which element, which line. */
+export interface RobotError {
+  code: string;
+  message: string;
+  file?: string;
+  element?: string;
+  line?: number;
+}
+
+export interface RobotJointInfo {
+  name: string;
+  type: 'revolute' | 'continuous' | 'prismatic' | 'fixed' | 'floating' | 'planar';
+  parent: string;
+  child: string;
+  /** Slider range (rad or m); continuous joints -pi..pi. */
+  lower: number;
+  upper: number;
+  /** Leader joint, for mimic joints (their slider follows it). */
+  mimic?: { joint: string; multiplier: number; offset: number };
+}
+
+export interface RobotInfo {
+  name: string;
+  root: string;
+  /** The file as written: links (with the body each is drawn with) and joints. */
+  links: { name: string; body: string }[];
+  joints: RobotJointInfo[];
+  totalMass: number;
+  fixedBase: boolean;
+  meshes: { stl: number; obj: number; dae: number };
+  warnings: string[];
+  /** Where it came from (path, or upload file name). */
+  source: string;
+}
+
+export type RobotOpenResult =
+  | { ok: true; session: OpenedSession; robot: RobotInfo }
+  | { ok: false; error: RobotError };
+
+export interface RecentRobot {
+  label: string;
+  path?: string;
+  upload?: { uploadId: string; file: string };
+  packagePath?: string[];
+  time: number;
 }
 
 export interface JobInfo {
@@ -191,9 +304,11 @@ export interface Events {
   'sim.state': SessionState;
   'job.progress': JobProgress;
   log: LogEntry;
+  /** The host asks the renderer to open a robot (Electron's File > Open robot…). */
+  'robot.openRequest': { path: string };
 }
 export type EventName = keyof Events;
-export const EVENT_NAMES: readonly EventName[] = ['sim.snapshot', 'sim.state', 'job.progress', 'log'];
+export const EVENT_NAMES: readonly EventName[] = ['sim.snapshot', 'sim.state', 'job.progress', 'log', 'robot.openRequest'];
 
 /** What the renderer holds. Implemented by preload (IPC) and by the WebSocket client. */
 export interface WorkbenchApi {

@@ -2,6 +2,8 @@
 import { APP_VERSION } from '../service/workbench';
 import { parseArgs, UsageError, type ParsedArgs } from './args';
 import { start } from './start';
+import { inspect, INSPECT_USAGE } from './inspect';
+import { simulateCommand, SIMULATE_USAGE } from './simulate';
 import { delegateToMbrl, evaluate, runs, train } from './train';
 
 interface Command {
@@ -17,6 +19,18 @@ const COMMANDS: Record<string, Command> = {
     usage: 'adaptlab start [--shell electron|browser] [--port N] [--no-open] [--runs DIR]',
     booleans: ['no-open'],
     run: start,
+  },
+  inspect: {
+    summary: 'Summarize a URDF file (links, joints, mass, meshes, warnings)',
+    usage: INSPECT_USAGE,
+    booleans: ['json'],
+    run: inspect,
+  },
+  simulate: {
+    summary: 'Simulate a URDF robot or an env headless; print a summary (with hasNaN)',
+    usage: SIMULATE_USAGE,
+    booleans: ['json', 'fixed-base', 'floating-base'],
+    run: simulateCommand,
   },
   train: {
     summary: 'Train PPO, or meta-train a dynamics model (GrBAL, ReBAL, MB); the run goes to a folder',

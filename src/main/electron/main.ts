@@ -22,6 +22,7 @@ const service = new WorkbenchService({
   shell: 'electron',
   shellReason: 'Electron binary present',
   runsRoot: process.env.ADAPTLAB_RUNS ?? join(app.getPath('userData'), 'runs'),
+  recentRobotsFile: join(app.getPath('userData'), 'recent-robots.json'),
 });
 let win: BrowserWindow | null = null;
 
@@ -65,7 +66,7 @@ function buildMenu(): void {
           accelerator: 'CmdOrCtrl+O',
           click: async () => {
             const r = await dialog.showOpenDialog(win!, { title: 'Open robot', filters: [{ name: 'URDF', extensions: ['urdf', 'xml'] }], properties: ['openFile'] });
-            if (!r.canceled && r.filePaths[0]) service.log('info', 'menu', `open robot: ${r.filePaths[0]}`);
+            if (!r.canceled && r.filePaths[0]) service.requestOpenRobot(r.filePaths[0]);
           },
         },
         { label: 'Record video…', accelerator: 'CmdOrCtrl+R', click: () => service.log('info', 'menu', 'record video requested') },

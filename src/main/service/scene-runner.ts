@@ -95,6 +95,19 @@ export function listScenes(): Promise<SceneInfo[]> {
 }
 
 export function findScene(id: string): SceneEntry {
+  if (id.startsWith('urdf:')) {
+    // A user's robot (robot.open): the id carries the file and options.
+    return {
+      id,
+      title: 'URDF robot',
+      description: 'A robot loaded from a URDF file',
+      controls: ['joints', 'robotMode'],
+      async create() {
+        const { UrdfScene } = await import('./urdf-scene');
+        return UrdfScene.fromSceneId(id);
+      },
+    };
+  }
   const entry = SCENES.find((s) => s.id === id);
   if (!entry) throw new Error(`unknown scene "${id}"; known: ${SCENES.map((s) => s.id).join(', ')}`);
   return entry;

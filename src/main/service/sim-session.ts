@@ -28,7 +28,12 @@ export class SimSession {
 
   static async open(id: string, sceneId: string, seed: number, paused: boolean, events: SimSessionEvents): Promise<SimSession> {
     const session = new SimSession(id, sceneId, paused, events);
-    await session.init(seed);
+    try {
+      await session.init(seed);
+    } catch (err) {
+      await session.close(); // a scene that failed to load leaves no idle worker behind
+      throw err;
+    }
     return session;
   }
 

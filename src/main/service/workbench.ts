@@ -20,10 +20,14 @@ import { JobManager } from './jobs';
 import { listRuns, revealFolder, runMetrics } from './runs';
 import { listScenes, physicsBackendName } from './scene-runner';
 import { SimSession } from './sim-session';
+import { hideUploadDir, inspectRobot, robotError, RobotFiles, uploadRelative } from './robot-files';
+import { urdfSceneId } from './urdf-scene';
 
 export interface ShellInfo {
   shell: AppInfo['shell'];
   shellReason: string;
+  /** Where the recent-robots list is kept (none: in memory only). */
+  recentRobotsFile?: string;
   /** Where training runs live (default ./runs; the Electron shell passes its user-data folder). */
   runsRoot?: string;
   /** Training jobs at once (default: number of cores). */
@@ -58,6 +62,7 @@ function probeLearningBackend(): string {
 export class WorkbenchService {
   private readonly bus = new EventEmitter();
   private readonly sessions = new Map<string, SimSession>();
+  private robotFiles: RobotFiles | null = null;
   readonly runsRoot: string;
   readonly jobs: JobManager;
   /** The backend a training worker actually loaded (set when one starts). */
@@ -100,6 +105,16 @@ export class WorkbenchService {
   /** Typed direct call for in-process users (CLI, tests); still validated. */
   call<M extends Method>(method: M, params: Params<M>): Promise<Results[M]> {
     return this.dispatch(method, params) as Promise<Results[M]>;
+  }
+
+  private robots(): RobotFiles {
+    this.robotFiles ??= new RobotFiles(undefined, this.shell.recentRobotsFile);
+    return this.robotFiles;
+  }
+
+  /** Asks the renderer to open a robot file (Electron's File > Open robot…). */
+  requestOpenRobot(path: string): void {
+    this.emit('robot.openRequest', { path });
   }
 
   private session(id: string): SimSession {
@@ -152,6 +167,70 @@ export class WorkbenchService {
       this.log('info', `sim:${p.sessionId}`, message);
       return { message };
     },
+    'robot.open': async (p) => {
+      const files = this.robots();
+      let file: string;
+      let packagePath = p.packagePath ?? [];
+      let info;
+      try {
+        if (p.upload) {
+          file = files.uploadedFile(p.upload.uploadId, p.upload.file);
+          packagePath = [...packagePath, files.uploadDir(p.upload.uploadId)];
+        } else file = resolve(p.path!);
+        info = inspectRobot(file, { packagePath, fixedBase: p.fixedBase, source: p.upload ? p.upload.file : file });
+        if (p.upload) info.warnings = info.warnings.map((w) => uploadRelative(w, files, p.upload!.uploadId));
+      } catch (e) {
+        const error = robotError(e);
+        if (!error) throw e;
+        if (p.upload) hideUploadDir(error, files, p.upload.uploadId);
+        this.log('error', 'robot', error.message);
+        return { ok: false as const, error };
+      }
+      const sceneId = urdfSceneId({ path: file, packagePath, ...(p.fixedBase === undefined ? {} : { fixedBase: p.fixedBase }), mode: p.mode ?? 'kinematic' });
+      const id = randomUUID().slice(0, 8);
+      let session: SimSession;
+      try {
+        session = await SimSession.open(id, sceneId, p.seed ?? 0, false, {
+          snapshot: (s) => this.emit('sim.snapshot', s),
+          state: (s) => this.emit('sim.state', s),
+          error: (message) => this.log('error', `sim:${id}`, message),
+        });
+      } catch (e) {
+        const error = { code: 'load', message: e instanceof Error ? e.message : String(e), file };
+        if (p.upload) hideUploadDir(error, files, p.upload.uploadId);
+        this.log('error', 'robot', error.message);
+        return { ok: false as const, error };
+      }
+      this.sessions.set(id, session);
+      // The worker read the meshes: its warnings (mesh ones too) complete the quick parse's.
+      const scene = session.scene as typeof session.scene & { warnings?: string[] };
+      const more = (scene.warnings ?? []).map((w) => (p.upload ? uploadRelative(w, files, p.upload.uploadId) : w));
+      delete scene.warnings;
+      info.warnings = [...new Set([...info.warnings, ...more])];
+      files.remember({ label: info.name + ' (' + (p.upload ? p.upload.file : file) + ')', ...(p.upload ? { upload: p.upload } : { path: file }), ...(p.packagePath?.length ? { packagePath: p.packagePath } : {}) });
+      this.log('info', 'robot', `opened ${info.name} from ${info.source}: ${info.links.length} links, ${info.joints.length} joints, ${info.warnings.length} warning(s) (session ${id})`);
+      return { ok: true as const, session: { state: { ...session.state }, scene: session.scene }, robot: info };
+    },
+    'robot.upload': async (p) => {
+      try {
+        return this.robots().upload(p.uploadId, p.files);
+      } catch (e) {
+        const error = robotError(e);
+        if (error) this.log('error', 'robot', error.message);
+        throw e;
+      }
+    },
+    'robot.setJoints': async (p) => {
+      await this.session(p.sessionId).command({ type: 'joints', targets: p.targets });
+      return { ok: true as const };
+    },
+    'robot.setMode': async (p) => {
+      const { sessionId: sid, ...rest } = p;
+      const message = await this.session(sid).command({ type: 'robotMode', ...rest });
+      this.log('info', `sim:${sid}`, message);
+      return { message };
+    },
+    'robot.recent': async () => ({ recent: this.robots().recent() }),
     'job.start': async (p) => this.jobs.start(p),
     'job.cancel': async (p) => this.jobs.cancel(p.jobId),
     'job.resume': async (p) => this.jobs.resume(p.runId),
@@ -173,5 +252,7 @@ export class WorkbenchService {
     await this.jobs.dispose();
     await Promise.all([...this.sessions.values()].map((s) => s.close()));
     this.sessions.clear();
+    this.robotFiles?.dispose();
+    this.robotFiles = null;
   }
 }

@@ -3,7 +3,7 @@
  * stay outside reactivity (they change 60 times a second and only the viewport reads them).
  */
 import { markRaw, reactive } from 'vue';
-import type { AppInfo, JobInfo, LogEntry, MetricSeries, Params, RunSummary, SceneCommand, SceneInfo, WorkbenchApi } from '../../../shared/contract';
+import type { AppInfo, JobInfo, LogEntry, MetricSeries, OpenedSession, Params, RunSummary, SceneCommand, SceneInfo, WorkbenchApi } from '../../../shared/contract';
 import type { SceneSpec } from '../../../shared/scene';
 import type { SessionState, SimEvent, SimSnapshot } from '../../../shared/snapshot';
 
@@ -42,6 +42,10 @@ export function createWorkbench(api: WorkbenchApi) {
     realTimeFactor: 0,
     fps: 0,
     error: '',
+    /** Which geometry the viewport draws (the robot panel's visual/collision toggles). */
+    viewLayers: { visual: true, collision: false },
+    /** Bumped to ask the viewport to frame the bodies (after a robot loads). */
+    frameRequest: 0,
   });
   /** Latest poses, read by the viewport each animation frame. */
   const live = { poses: null as Float32Array | null, ghost: null as number[] | null, highlight: [] as number[], version: 0 };
@@ -211,11 +215,21 @@ export function createWorkbench(api: WorkbenchApi) {
     select(body: number) {
       state.selectedBody = body;
     },
+    /** Show a session opened by another action (a robot), closing the current one. */
+    async adoptSession(opened: OpenedSession) {
+      const old = state.session;
+      state.scene = markRaw(opened.scene);
+      state.session = opened.state;
+      state.selectedBody = -1;
+      live.poses = null;
+      clearTelemetry();
+      if (old && old.sessionId !== opened.state.sessionId) await api.invoke('sim.close', { sessionId: old.sessionId }).catch(() => undefined);
+    },
   };
 
   const sceneInfo = () => state.scenes.find((x) => x.id === state.session?.sceneId) ?? null;
 
-  return { state, live, actions, log, sceneInfo };
+  return { state, live, actions, log, sceneInfo, api };
 }
 
 export type Workbench = ReturnType<typeof createWorkbench>;

@@ -16,6 +16,7 @@ interface InstanceSlot {
 interface Batch {
   mesh: THREE.InstancedMesh;
   slots: InstanceSlot[];
+  role?: 'visual' | 'collision';
 }
 
 export class SceneView {
@@ -40,6 +41,9 @@ export class SceneView {
   private readonly quat = new THREE.Quaternion();
   private readonly one = new THREE.Vector3(1, 1, 1);
   onFrame: (() => void) | null = null;
+  /** Which geometry to draw: visual (default) and/or collision. */
+  private layers = { visual: true, collision: false };
+  private framePending = false;
 
   constructor(private readonly canvas: HTMLCanvasElement) {
     this.renderer = new THREE.WebGLRenderer({ canvas, antialias: true, preserveDrawingBuffer: true });
@@ -72,13 +76,13 @@ export class SceneView {
     this.spec = spec;
     this.world.rotation.x = spec.upAxis === 'z' ? -Math.PI / 2 : 0;
     this.bodyMatrices = spec.bodies.map(() => new THREE.Matrix4());
-    const groups = new Map<string, { geometry: THREE.BufferGeometry; color: number[]; slots: InstanceSlot[] }>();
+    const groups = new Map<string, { geometry: THREE.BufferGeometry; color: number[]; slots: InstanceSlot[]; role: 'visual' | 'collision' }>();
     spec.bodies.forEach((body, bi) => {
       for (const v of body.visuals) {
-        if (v.role === 'collision') continue;
-        const key = geometryKey(v.geometry, v.color);
+        const role = v.role ?? 'visual';
+        const key = `${role}:${geometryKey(v.geometry, v.color)}`;
         let g = groups.get(key);
-        if (!g) groups.set(key, (g = { geometry: buildGeometry(v.geometry), color: v.color, slots: [] }));
+        if (!g) groups.set(key, (g = { geometry: buildGeometry(v.geometry), color: v.color, slots: [], role }));
         const local = new THREE.Matrix4().compose(
           new THREE.Vector3(...v.origin.xyz),
           new THREE.Quaternion(...v.origin.quat),
@@ -101,8 +105,13 @@ export class SceneView {
       mesh.castShadow = true;
       mesh.receiveShadow = true;
       mesh.frustumCulled = false;
+      if (g.role === 'collision') {
+        material.depthWrite = false;
+        mesh.castShadow = false;
+      }
+      mesh.visible = this.layers[g.role];
       this.world.add(mesh);
-      this.batches.push({ mesh, slots: g.slots });
+      this.batches.push({ mesh, slots: g.slots, role: g.role });
     }
     if (spec.groundHalfSize > 0) this.addGround(spec.groundHalfSize);
     this.highlighted = '';
@@ -118,6 +127,44 @@ export class SceneView {
       b.slots.forEach((slot, i) => b.mesh.setColorAt(i, on.has(slot.body) ? SceneView.HIGHLIGHT : slot.color));
       if (b.mesh.instanceColor) b.mesh.instanceColor.needsUpdate = true;
     }
+  }
+
+  /** Frame the scene's bodies after the next poses arrive (a robot just loaded). */
+  frameOnNextPoses(): void {
+    this.framePending = true;
+  }
+
+  /** Points the camera at the visible bodies, from the current viewing direction. */
+  frame(): void {
+    const box = new THREE.Box3();
+    const m = new THREE.Matrix4();
+    const sphere = new THREE.Sphere();
+    this.world.updateMatrixWorld();
+    for (const b of this.batches) {
+      if (!b.mesh.visible) continue;
+      if (!b.mesh.geometry.boundingSphere) b.mesh.geometry.computeBoundingSphere();
+      for (let i = 0; i < b.slots.length; i++) {
+        b.mesh.getMatrixAt(i, m);
+        sphere.copy(b.mesh.geometry.boundingSphere!).applyMatrix4(m.premultiply(this.world.matrixWorld));
+        box.expandByPoint(sphere.center.clone().addScalar(sphere.radius));
+        box.expandByPoint(sphere.center.clone().addScalar(-sphere.radius));
+      }
+    }
+    if (box.isEmpty()) return;
+    const center = box.getCenter(new THREE.Vector3());
+    const radius = Math.max(0.05, box.getSize(new THREE.Vector3()).length() / 2);
+    const dir = this.camera.position.clone().sub(this.controls.target).normalize();
+    const dist = (radius / Math.sin(((this.camera.fov / 2) * Math.PI) / 180)) * 1.1;
+    this.controls.target.copy(center);
+    this.camera.position.copy(center).addScaledVector(dir, dist);
+    this.camera.near = Math.max(0.005, dist / 200);
+    this.camera.updateProjectionMatrix();
+  }
+
+  /** Shows or hides visual and collision geometry. */
+  setLayers(layers: { visual: boolean; collision: boolean }): void {
+    this.layers = { ...layers };
+    for (const b of this.batches) b.mesh.visible = this.layers[b.role ?? 'visual'];
   }
 
   private addGround(half: number): void {
@@ -147,6 +194,10 @@ export class SceneView {
         b.mesh.setMatrixAt(i, this.tmp);
       });
       b.mesh.instanceMatrix.needsUpdate = true;
+    }
+    if (this.framePending) {
+      this.framePending = false;
+      this.frame();
     }
   }
 
@@ -195,7 +246,7 @@ export class SceneView {
     const ndc = new THREE.Vector2(((clientX - rect.left) / rect.width) * 2 - 1, -((clientY - rect.top) / rect.height) * 2 + 1);
     const ray = new THREE.Raycaster();
     ray.setFromCamera(ndc, this.camera);
-    const hits = ray.intersectObjects(this.batches.map((b) => b.mesh), false);
+    const hits = ray.intersectObjects(this.batches.filter((b) => b.mesh.visible).map((b) => b.mesh), false);
     const hit = hits[0];
     if (!hit || hit.instanceId === undefined) return -1;
     const batch = this.batches.find((b) => b.mesh === hit.object);
