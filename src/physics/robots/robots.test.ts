@@ -10,8 +10,8 @@ import { describe, expect, it } from 'vitest';
 import type { RobotModel } from '../robot/model.js';
 import { assetsDir, builtinRobotPath, loadBuiltinRobot, type BuiltinRobot } from './load.js';
 import { antModel } from './ant.js';
-import { hopperModel } from './hopper.js';
-import { quadrotorModel } from './quadrotor.js';
+import { hopperModel, hopperTorsoZ } from './hopper.js';
+import { quadGeometry, quadParams, quadrotorModel, rotorLayout } from './quadrotor.js';
 
 const NAMES: BuiltinRobot[] = ['ant', 'hopper', 'quadrotor'];
 const golden = (n: BuiltinRobot): RobotModel => JSON.parse(readFileSync(new URL(`./golden/${n}.model.json`, import.meta.url), 'utf8'));
@@ -77,6 +77,29 @@ describe('built-in robots from assets/robots', () => {
     expect(modelDiff(antModel(), golden('ant'))).toEqual([]);
     expect(modelDiff(hopperModel(), golden('hopper'))).toEqual([]);
     expect(modelDiff(quadrotorModel(), golden('quadrotor'))).toEqual([]);
+  });
+
+  it('the values the envs read from the URDF equal the former constants', () => {
+    expect(hopperTorsoZ(hopperModel())).toBeCloseTo(1.25, 12);
+    const q = quadrotorModel();
+    const g = quadGeometry(q);
+    const former = { bodyMass: 0.5, armLength: 0.12, bodyHalfHeight: 0.02, payloadMass: 0.1, payloadRadius: 0.03, cableLength: 0.5 };
+    for (const k of Object.keys(former) as (keyof typeof former)[]) expect(g[k], k).toBeCloseTo(former[k], 12);
+    expect(quadParams(q)).toEqual({ yawPerThrust: 0.016, thrustToHover: 2, payloadMass: g.payloadMass, cableLength: g.cableLength });
+    expect(quadParams(q, { cableLength: 1 }).cableLength).toBe(1);
+    const a = 0.12 / Math.SQRT2;
+    const formerRotors = [[a, a, 1], [-a, a, -1], [-a, -a, 1], [a, -a, -1]];
+    rotorLayout(q).forEach((r, i) => {
+      const [x, y, spin] = formerRotors[i];
+      expect(r.spin).toBe(spin);
+      expect(Math.abs(r.pos[0] - x) + Math.abs(r.pos[1] - y) + Math.abs(r.pos[2])).toBeLessThan(1e-12);
+    });
+  });
+
+  it('applies actuator overrides to every actuated joint', () => {
+    const m = antModel({ gear: 100, damping: 2 });
+    expect(m.joints.every((j) => j.gear === 100 && j.armature === 1 && j.dynamics?.damping === 2)).toBe(true);
+    expect(hopperModel().joints.filter((j) => j.gear === 200).map((j) => j.name)).toEqual(['thigh_joint', 'leg_joint', 'foot_joint']);
   });
 
   it('parses once and hands out independent copies', () => {
