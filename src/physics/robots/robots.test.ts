@@ -4,7 +4,9 @@
  * URDF path must give the same physics (links, joints, inertials, geometry, limits, damping,
  * friction, actuators; floats within 1e-9).
  */
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import type { RobotModel } from '../robot/model.js';
@@ -100,6 +102,24 @@ describe('built-in robots from assets/robots', () => {
     const m = antModel({ gear: 100, damping: 2 });
     expect(m.joints.every((j) => j.gear === 100 && j.armature === 1 && j.dynamics?.damping === 2)).toBe(true);
     expect(hopperModel().joints.filter((j) => j.gear === 200).map((j) => j.name)).toEqual(['thigh_joint', 'leg_joint', 'foot_joint']);
+  });
+
+  it('loads from $ADAPTLAB_ASSETS/robots when set', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'adaptlab-assets-'));
+    mkdirSync(join(dir, 'robots'));
+    const xml = readFileSync(builtinRobotPath('hopper'), 'utf8').replace('<robot name="hopper">', '<robot name="hopper_copy">');
+    writeFileSync(join(dir, 'robots', 'hopper.urdf'), xml);
+    const prev = process.env.ADAPTLAB_ASSETS;
+    process.env.ADAPTLAB_ASSETS = dir;
+    try {
+      expect(loadBuiltinRobot('hopper').name).toBe('hopper_copy');
+      expect(() => loadBuiltinRobot('ant')).toThrow(/ADAPTLAB_ASSETS/);
+    } finally {
+      if (prev === undefined) delete process.env.ADAPTLAB_ASSETS;
+      else process.env.ADAPTLAB_ASSETS = prev;
+      rmSync(dir, { recursive: true, force: true });
+    }
+    expect(loadBuiltinRobot('hopper').name).toBe('hopper');
   });
 
   it('parses once and hands out independent copies', () => {
