@@ -10,7 +10,7 @@
  * rewardFromTransition: exact with includeX; otherwise it uses nextObs's (clipped) vx.
  */
 import type { Rapier } from '../rapier.js';
-import { hopperModel, HOPPER_TORSO_Z, type HopperParams } from '../robots/hopper.js';
+import { hopperModel, hopperTorsoZ, type HopperParams } from '../robots/hopper.js';
 import { ArticulatedEnv, type InitialState } from './base.js';
 import type { EnvConfig } from './types.js';
 import type { Rng } from '../rng.js';
@@ -75,7 +75,7 @@ export class HopperEnv extends ArticulatedEnv {
   protected initialState(rng: Rng, noNoise: boolean): InitialState {
     const s = noNoise ? 0 : this.cfg.resetNoiseScale;
     const u = () => (s ? rng.range(-s, s) : 0);
-    const x = u(), z = HOPPER_TORSO_Z + u(), pitch = u();
+    const x = u(), z = hopperTorsoZ(this.model) + u(), pitch = u();
     const q = this.robot.joints.map((j) => Math.min(j.upper, Math.max(j.lower, u())));
     const vx = u(), vz = u(), wy = u();
     const qd = this.robot.joints.map(() => u());

@@ -18,7 +18,7 @@
  */
 import type RAPIER from '@dimforge/rapier3d-compat';
 import type { Rapier } from '../rapier.js';
-import { quadrotorModel, QUAD_BODY_HALF_HEIGHT, QUAD_DEFAULTS, rotorLayout, type QuadParams } from '../robots/quadrotor.js';
+import { quadGeometry, quadParams, quadrotorModel, rotorLayout, type QuadParams } from '../robots/quadrotor.js';
 import { ArticulatedEnv, type InitialState } from './base.js';
 import type { EnvConfig, Fault, PhysParams } from './types.js';
 import type { Rng } from '../rng.js';
@@ -76,12 +76,13 @@ export class QuadPayloadEnv extends ArticulatedEnv {
 
   constructor(R: Rapier, config: QuadConfig = {}) {
     const cfg: QuadResolved = { ...QUAD_DEFAULT_CONFIG, ...config } as QuadResolved;
-    const qp = { ...QUAD_DEFAULTS, ...(cfg.robot ?? {}) };
-    super(R, quadrotorModel(qp), { timestep: 0.01, frameSkip: 2, substeps: 0.5, solverIterations: 2, gravity: -9.81 }, cfg, 500);
+    const model = quadrotorModel();
+    const qp = quadParams(model, cfg.robot);
+    super(R, model, { timestep: 0.01, frameSkip: 2, substeps: 0.5, solverIterations: 2, gravity: -9.81 }, cfg, 500);
     this.cfg = cfg;
     this.qp = qp;
-    this.rotors = rotorLayout(qp.armLength);
-    this.maxThrust = (qp.thrustToHover * (qp.bodyMass + qp.payloadMass) * 9.81) / 4;
+    this.rotors = rotorLayout(model);
+    this.maxThrust = (qp.thrustToHover * (quadGeometry(model).bodyMass + qp.payloadMass) * 9.81) / 4;
     delete this.nominal['mass.payload'];
     delete this.nominal['friction.payload'];
     this.current = { ...this.nominal };
@@ -95,7 +96,7 @@ export class QuadPayloadEnv extends ArticulatedEnv {
   }
 
   protected override extraNominalParams(): PhysParams {
-    const qp = this.qp ?? { ...QUAD_DEFAULTS, ...((this.config.robot as Partial<QuadParams>) ?? {}) };
+    const qp = this.qp ?? quadParams(this.model, this.config.robot as Partial<QuadParams> | undefined);
     const p: PhysParams = { payload_mass: qp.payloadMass, cable_length: qp.cableLength };
     for (let i = 0; i < 4; i++) p[`strength.rotor_${i}`] = 1;
     return p;
@@ -104,14 +105,14 @@ export class QuadPayloadEnv extends ArticulatedEnv {
   protected override applyExtraParams(p: PhysParams): void {
     const rb = this.robot.bodies[1];
     const m = p.payload_mass;
-    const r2 = 0.4 * m * (this.qp?.payloadRadius ?? QUAD_DEFAULTS.payloadRadius) ** 2;
+    const r2 = 0.4 * m * quadGeometry(this.model).payloadRadius ** 2;
     rb.setAdditionalMassProperties(m, { x: 0, y: 0, z: 0 }, { x: r2, y: r2, z: r2 }, { x: 0, y: 0, z: 0, w: 1 }, false);
     this.makeRope(p.cable_length);
   }
 
   private makeRope(length: number): void {
     if (this.rope) this.world.removeImpulseJoint(this.rope, false);
-    const data = this.R.JointData.rope(length, { x: 0, y: 0, z: -QUAD_BODY_HALF_HEIGHT }, { x: 0, y: 0, z: 0 });
+    const data = this.R.JointData.rope(length, { x: 0, y: 0, z: -quadGeometry(this.model).bodyHalfHeight }, { x: 0, y: 0, z: 0 });
     this.rope = this.world.createImpulseJoint(data, this.robot.bodies[0], this.robot.bodies[1], true);
     this.rope.setContactsEnabled(false);
   }
@@ -137,7 +138,7 @@ export class QuadPayloadEnv extends ArticulatedEnv {
     const s = noNoise ? 0 : this.cfg.resetNoiseScale;
     const u = () => (s ? rng.range(-s, s) : 0);
     const ref = this.reference(0).p;
-    const lift = this.cfg.track === 'payload' ? this.current.cable_length + QUAD_BODY_HALF_HEIGHT : 0;
+    const lift = this.cfg.track === 'payload' ? this.current.cable_length + quadGeometry(this.model).bodyHalfHeight : 0;
     return { basePos: [ref[0] + u(), ref[1] + u(), ref[2] + lift + u()], baseQuat: [u() * 0.1, u() * 0.1, 0, 1], baseLinVel: [u(), u(), u()], baseAngVel: [u(), u(), u()], q: [], qd: [] };
   }
 
@@ -146,7 +147,7 @@ export class QuadPayloadEnv extends ArticulatedEnv {
     // payload hangs straight below on a taut cable, at rest
     const p = st.basePos;
     const rb = this.robot.bodies[1];
-    rb.setTranslation({ x: p[0], y: p[1], z: p[2] - QUAD_BODY_HALF_HEIGHT - this.current.cable_length }, false);
+    rb.setTranslation({ x: p[0], y: p[1], z: p[2] - quadGeometry(this.model).bodyHalfHeight - this.current.cable_length }, false);
     rb.setRotation({ x: 0, y: 0, z: 0, w: 1 }, false);
     rb.setLinvel({ x: st.baseLinVel[0], y: st.baseLinVel[1], z: st.baseLinVel[2] }, false);
     rb.setAngvel({ x: 0, y: 0, z: 0 }, false);

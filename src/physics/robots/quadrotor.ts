@@ -1,85 +1,87 @@
 /**
- * A quadrotor with a suspended payload (after Belkhale et al. 2021): an X-frame body with four
- * rotors and a point-like payload hanging from the body's centre on a cable. The cable is not a
- * link of the model (it is a distance constraint made by the env, with length as a parameter).
+ * A quadrotor with a suspended payload (after Belkhale et al. 2021): the robot is
+ * assets/robots/quadrotor.urdf (X-frame body with four rotor discs, payload sphere placed by the
+ * floating joint `cable`); the cable itself is a rope constraint made by the env. This file holds
+ * the rotor actuator table (thrust and yaw constants, spin directions) and reads the env's
+ * geometric quantities back from the URDF.
  */
 import type { RobotModel, Vec3 } from '../robot/model.js';
-import { linkFromGeoms, pose } from './common.js';
+import { loadBuiltinRobot } from './load.js';
 
-export interface QuadParams {
+/** Rotor actuators (not expressible in URDF). */
+export const QUAD_ROTORS = {
+  /** yaw reaction torque per newton of thrust, m (k_m / k_f) */
+  yawPerThrust: 0.016,
+  /** max thrust per rotor as a multiple of the nominal per-rotor hover thrust */
+  thrustToHover: 2,
+  /** spin direction of rotor_0..rotor_3 (+1 ccw seen from above) */
+  spin: [1, -1, 1, -1] as readonly number[],
+};
+
+/** What the env reads from the URDF (body 'body', payload 'payload', joint 'cable'). */
+export interface QuadGeometry {
   /** body mass without payload, kg */
   bodyMass: number;
   /** rotor distance from the centre, m */
   armLength: number;
-  /** payload mass, kg */
+  /** half height of the body plate: the cable hangs from (0, 0, -bodyHalfHeight) */
+  bodyHalfHeight: number;
   payloadMass: number;
   payloadRadius: number;
-  /** cable length, m (centre of body bottom to payload centre) */
+  /** cable length, m (centre of the body's bottom face to payload centre) */
   cableLength: number;
-  /** yaw reaction torque per newton of thrust, m (k_m / k_f) */
-  yawPerThrust: number;
-  /** max thrust per rotor as a multiple of the nominal per-rotor hover thrust */
-  thrustToHover: number;
 }
 
-export const QUAD_DEFAULTS: QuadParams = {
-  bodyMass: 0.5,
-  armLength: 0.12,
-  payloadMass: 0.1,
-  payloadRadius: 0.03,
-  cableLength: 0.5,
-  yawPerThrust: 0.016,
-  thrustToHover: 2,
-};
-
-/** Rotor positions (body frame) and spin directions (+1 ccw seen from above). */
-export function rotorLayout(armLength: number): { pos: Vec3; spin: number }[] {
-  const a = armLength / Math.SQRT2;
-  return [
-    { pos: [a, a, 0], spin: 1 },
-    { pos: [-a, a, 0], spin: -1 },
-    { pos: [-a, -a, 0], spin: 1 },
-    { pos: [a, -a, 0], spin: -1 },
-  ];
-}
-
-export const QUAD_BODY_HALF_HEIGHT = 0.02;
-
-export function quadrotorModel(p: Partial<QuadParams> = {}): RobotModel {
-  const P = { ...QUAD_DEFAULTS, ...p };
-  const grey: [number, number, number, number] = [0.3, 0.3, 0.35, 1];
-  const a = P.armLength / Math.SQRT2;
-  const plate = { geometry: { kind: 'box' as const, size: [0.1, 0.1, 2 * QUAD_BODY_HALF_HEIGHT] as Vec3 }, origin: pose() };
-  const arms = [
-    { geometry: { kind: 'box' as const, size: [2 * P.armLength, 0.02, 0.01] as Vec3 }, origin: pose([0, 0, 0], [0, 0, Math.sin(Math.PI / 8), Math.cos(Math.PI / 8)]) },
-    { geometry: { kind: 'box' as const, size: [2 * P.armLength, 0.02, 0.01] as Vec3 }, origin: pose([0, 0, 0], [0, 0, Math.sin(-Math.PI / 8), Math.cos(-Math.PI / 8)]) },
-  ];
-  const rotors = rotorLayout(P.armLength).map((r, i) => ({
-    name: `rotor_${i}`,
-    geometry: { kind: 'cylinder' as const, radius: 0.05, length: 0.01 },
-    origin: pose([r.pos[0], r.pos[1], QUAD_BODY_HALF_HEIGHT]),
-    color: (i < 2 ? [0.9, 0.3, 0.2, 1] : [0.2, 0.5, 0.9, 1]) as [number, number, number, number],
-  }));
-  void a;
-  const body = linkFromGeoms('body', [plate, ...arms, ...rotors], 1, grey);
-  // scale density-derived inertial to the requested mass
-  const k = P.bodyMass / body.inertial!.mass;
-  const t = body.inertial!.inertia;
-  body.inertial = {
-    mass: P.bodyMass,
-    origin: body.inertial!.origin,
-    inertia: { ixx: t.ixx * k, iyy: t.iyy * k, izz: t.izz * k, ixy: t.ixy * k, ixz: t.ixz * k, iyz: t.iyz * k },
+export function quadGeometry(model: RobotModel): QuadGeometry {
+  const where = model.source ?? model.name;
+  const link = (n: string) => model.links.find((l) => l.name === n) ?? fail(`no link "${n}"`);
+  const fail = (msg: string): never => {
+    throw new Error(`${where}: ${msg}`);
   };
-  const payloadGeom = { name: 'payload_geom', geometry: { kind: 'sphere' as const, radius: P.payloadRadius }, origin: pose(), color: [0.95, 0.75, 0.1, 1] as [number, number, number, number] };
-  const payload = linkFromGeoms('payload', [payloadGeom], 1, [0.95, 0.75, 0.1, 1]);
-  const r2 = 0.4 * P.payloadMass * P.payloadRadius ** 2;
-  payload.inertial = { mass: P.payloadMass, origin: pose(), inertia: { ixx: r2, iyy: r2, izz: r2, ixy: 0, ixz: 0, iyz: 0 } };
+  const body = link('body'), payload = link('payload');
+  const plate = body.collisions[0]?.geometry;
+  if (plate?.kind !== 'box') fail('the first collision of "body" must be the plate box');
+  const rotor0 = body.collisions.find((c) => c.name === 'rotor_0') ?? fail('no collision "rotor_0" on "body"');
+  const ball = payload.collisions[0]?.geometry;
+  if (ball?.kind !== 'sphere') fail('the payload collision must be a sphere');
+  const cable = model.joints.find((j) => j.name === 'cable') ?? fail('no joint "cable"');
+  const bodyHalfHeight = (plate as { size: Vec3 }).size[2] / 2;
   return {
-    name: 'quadrotor',
-    root: 'body',
-    links: [body, payload],
-    // The payload is attached by the env's cable; 'floating' marks it as a free body in the model.
-    joints: [{ name: 'cable', type: 'floating', parent: 'body', child: 'payload', origin: pose([0, 0, -QUAD_BODY_HALF_HEIGHT - P.cableLength]), axis: [0, 0, 1] }],
-    source: 'builtin:quadrotor (Belkhale et al. 2021-like)',
+    bodyMass: body.inertial?.mass ?? fail('"body" has no inertial'),
+    armLength: Math.hypot(rotor0.origin.xyz[0], rotor0.origin.xyz[1]),
+    bodyHalfHeight,
+    payloadMass: payload.inertial?.mass ?? fail('"payload" has no inertial'),
+    payloadRadius: (ball as { radius: number }).radius,
+    cableLength: -cable.origin.xyz[2] - bodyHalfHeight,
   };
+}
+
+/** Env-level overrides: the rotor constants and the payload/cable nominal values (both are also DR params). */
+export interface QuadParams {
+  yawPerThrust: number;
+  thrustToHover: number;
+  payloadMass: number;
+  cableLength: number;
+}
+
+/** Rotor positions (body frame, in the rotor plane z = 0: the URDF's rotor_i discs) and spin directions. */
+export function rotorLayout(model: RobotModel): { pos: Vec3; spin: number }[] {
+  const body = model.links.find((l) => l.name === 'body');
+  return QUAD_ROTORS.spin.map((spin, i) => {
+    const c = body?.collisions.find((x) => x.name === `rotor_${i}`);
+    if (!c) throw new Error(`${model.source ?? model.name}: no collision "rotor_${i}" on link "body"`);
+    return { pos: [c.origin.xyz[0], c.origin.xyz[1], 0], spin };
+  });
+}
+
+/** The env's parameters: URDF values and the rotor table, then `overrides` (config.robot). */
+export function quadParams(model: RobotModel, overrides: Partial<QuadParams> = {}): QuadParams {
+  const g = quadGeometry(model);
+  return { yawPerThrust: QUAD_ROTORS.yawPerThrust, thrustToHover: QUAD_ROTORS.thrustToHover, payloadMass: g.payloadMass, cableLength: g.cableLength, ...overrides };
+}
+
+export function quadrotorModel(): RobotModel {
+  const m = loadBuiltinRobot('quadrotor');
+  m.source = `builtin:quadrotor (${m.source})`;
+  return m;
 }

@@ -164,6 +164,10 @@ describe.skipIf(!hasCheckUrdf)('agrees with check_urdf (skipped: check_urdf not 
     ['arm/arm.urdf', []],
     ['humanoid/humanoid.urdf', []],
     ['quirks/quirks.urdf', []],
+    // the built-in robots (assets/robots)
+    ['../../../assets/robots/ant.urdf', []],
+    ['../../../assets/robots/hopper.urdf', []],
+    ['../../../assets/robots/quadrotor.urdf', []],
   ];
   for (const [rel, packagePath] of files) {
     it(rel, async () => {
