@@ -2,14 +2,13 @@
  * Learning-core benchmark:
  *   npx tsx bench/learning.ts [--backends wasm,cpu] [--quick] [--env ID --env-module SPEC]
  * (--env Hopper-v0 --env-module <module exporting createVecEnv(id, numEnvs, config)> switches the
- * PPO measurement to a physics env; default is the built-in PointReach-v0.)
+ * PPO measurement; default is Hopper-v0 through src/meta/rl/physics-vec-env.ts.)
  * Prints and writes bench/results/learning.json: one object per backend that loads,
  *   {backend, forwardGflops, trainGflops, ppoEnvStepsPerSec, details}
  *  - forwardGflops: MLP 45->512->512->27 (ReLU) forward at batch 1000
  *  - trainGflops: one Adam training step (forward + backward + update) at batch 500, counted as
  *    3x the forward FLOPs
- *  - ppoEnvStepsPerSec: PPO (collection + update, default config, 16 envs) on PointReach-v0, the
- *    learning core's own small task (to be switched to Hopper-v0 once the physics envs land)
+ *  - ppoEnvStepsPerSec: PPO (collection + update, default config, 16 envs) on Hopper-v0
  *  - details: matMul with transpose flags vs explicit transposes; gradient of the same MLP with
  *    our ops (explicit transposes on wasm) vs tfjs built-ins (gradMsOurs, gradMsTfjsBuiltin).
  * Timings are the best of several repetitions. On the single-threaded backends (wasm, cpu) they
@@ -33,8 +32,9 @@ const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const backendsArg = args.find((a) => a.startsWith('--backends='))?.slice('--backends='.length) ?? (args.includes('--backends') ? args[args.indexOf('--backends') + 1] : undefined);
 const argValue = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? (args.includes(`--${name}`) ? args[args.indexOf(`--${name}`) + 1] : undefined);
-const ppoEnvId = argValue('env') ?? 'PointReach-v0';
-const ppoEnvModule = argValue('env-module');
+// PPO is measured on Hopper-v0 (the physics env) unless told otherwise.
+const ppoEnvId = argValue('env') ?? 'Hopper-v0';
+const ppoEnvModule = argValue('env-module') ?? (ppoEnvId === 'Hopper-v0' || ppoEnvId === 'Ant-v0' || ppoEnvId === 'QuadPayload-v0' ? new URL('../src/meta/rl/physics-vec-env.ts', import.meta.url).href : undefined);
 const candidates = backendsArg ? backendsArg.split(',') : ['node-gpu', 'node', 'wasm', 'cpu'];
 
 let useCpuTime = false;
