@@ -3,7 +3,7 @@
  * its own: `npx tsx src/meta/mbrl/cli.ts ...`):
  *
  *   train <grbal|rebal|mb> --env Ant-v0 --steps N --seed S --out DIR [--preset demo|paper]
- *         [--data RUN/data.json] [--grad-steps N] [--iterations N] [--hidden 128,128]
+ *         [--data RUN/data.json] [--init-from CKPT] [--grad-steps N] [--iterations N] [--hidden 128,128]
  *         [--inner-lr X] [--learn-inner-lr] [--first-order] [--meta-batch N] [--outer-lr X]
  *         [--episode-steps N] [--planner mppi:128:8] [--recurrent gru:64] [--copy-to FILE]
  *   eval-adapt --env Ant-v0 --fault cripple:3 [--at STEP] --methods grbal,rebal,mb,mbde
@@ -69,6 +69,7 @@ export async function main(argv: string[]): Promise<void> {
       ...(num(f.iterations) !== undefined ? { iterations: num(f.iterations) } : {}),
       ...(num(f['episode-steps']) !== undefined ? { episodeSteps: num(f['episode-steps']) } : {}),
       ...(typeof f.data === 'string' ? { initialData: f.data } : {}),
+      ...(typeof f['init-from'] === 'string' ? { initFrom: f['init-from'] } : {}),
       ...(typeof f.recurrent === 'string' ? { recurrent: { cell: f.recurrent.split(':')[0] as 'gru' | 'lstm', hidden: Number(f.recurrent.split(':')[1] ?? 64) } } : {}),
       command: argv.join(' '),
     };
