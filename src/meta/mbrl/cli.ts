@@ -8,6 +8,7 @@
  *         [--episode-steps N] [--planner mppi:128:8] [--recurrent gru:64] [--copy-to FILE]
  *   eval-adapt --env Ant-v0 --fault cripple:3 [--at STEP] --methods grbal,rebal,mb,mbde
  *         --episodes 5 --seed S [--steps 1000] [--checkpoint-dir DIR] [--planner mppi:128:8] [--json]
+ *   set-planner CHECKPOINT rs:500:10   (the planner a checkpoint's controller uses by default)
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -17,6 +18,7 @@ import { evalAdaptDetailed, type EvalMethod } from './eval.js';
 import type { PlannerConfig, PlannerKind } from './planner.js';
 import { trainModelBasedMeta, type TrainMbConfig } from './train.js';
 import type { MbMethod } from './algos.js';
+import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 import './ant.js';
 
 function flags(argv: string[]): { pos: string[]; f: Record<string, string | true> } {
@@ -105,6 +107,15 @@ export async function main(argv: string[]): Promise<void> {
     });
     if (f.detailed) console.log(JSON.stringify(res));
     else console.log(JSON.stringify({ methods: res.methods }));
+  } else if (cmd === 'set-planner') {
+    // set-planner <checkpoint.json> <kind:candidates:horizon>: the controller's default planner
+    const file = pos[1];
+    const p = planner(pos[2]);
+    if (!file || !p) throw new Error('set-planner <checkpoint.json> <rs|cem|mppi:candidates:horizon>');
+    const ck = loadCheckpoint(file);
+    ck.planner = { ...ck.planner, ...p } as PlannerConfig;
+    saveCheckpoint(file, ck);
+    console.log(JSON.stringify({ file, planner: ck.planner }));
   } else {
     throw new Error('usage: cli.ts train <grbal|rebal|mb> ... | eval-adapt ...');
   }
