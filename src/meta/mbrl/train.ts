@@ -350,7 +350,7 @@ export async function trainModelBasedMeta(config: TrainMbConfig, onProgress?: (p
 
   // random phase
   progress({ phase: 'collect', iteration: 0, envSteps: 0, gradStep: 0 });
-  const r0 = randomSteps === 0 ? { meanForward: NaN, meanReturn: NaN, episodes: 0 } : collect({ env, data, tasks: spec.trainFaults, steps: randomSteps, episodeSteps: c.episodeSteps, rng: collectRng, tick: () => aborted() });
+  const r0 = randomSteps === 0 ? { meanForward: NaN, meanReturn: NaN, episodes: 0 } : collect({ env, data, tasks: spec.trainFaults, steps: randomSteps, episodeSteps: c.episodeSteps, rng: collectRng, tick: (done) => (progress({ phase: 'collect', iteration: 0, envSteps: done, gradStep: 0 }), aborted()) });
   appendJsonl(metricsFile, { iteration: 0, wallTime: Date.now() / 1000, envSteps: data.count, collectForward: r0.meanForward, collectReturn: r0.meanReturn, episodes: r0.episodes });
 
   let init: { params: Params; stats: DynamicsStats } | undefined;
@@ -371,8 +371,9 @@ export async function trainModelBasedMeta(config: TrainMbConfig, onProgress?: (p
         // on-policy collection with the current model (adapting, for GrBAL/ReBAL)
         progress({ phase: 'collect', iteration: it, envSteps: data.count, gradStep: learner.gradSteps });
         const ck = makeCheckpoint(learner, spec, c, data.count, (Date.now() - t0) / 1000);
+        const base = data.count;
         const ctl = createAdaptiveController({ checkpoint: ck, env, seed: collectRng.nextU32(), imaginedPenalty: spec.imaginedPenalty });
-        const r = collect({ env, data, tasks: spec.trainFaults, steps: perIter, episodeSteps: c.episodeSteps, rng: collectRng, controller: ctl, actionNoise: c.actionNoise, tick: () => aborted() });
+        const r = collect({ env, data, tasks: spec.trainFaults, steps: perIter, episodeSteps: c.episodeSteps, rng: collectRng, controller: ctl, actionNoise: c.actionNoise, tick: (done) => (progress({ phase: 'collect', iteration: it, envSteps: base + done, gradStep: learner.gradSteps }), aborted()) });
         ctl.dispose();
         appendJsonl(metricsFile, { iteration: it, wallTime: Date.now() / 1000, envSteps: data.count, collectForward: r.meanForward, collectReturn: r.meanReturn, episodes: r.episodes });
       }
