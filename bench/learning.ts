@@ -10,7 +10,8 @@
  *    3x the forward FLOPs
  *  - ppoEnvStepsPerSec: PPO (collection + update, default config, 16 envs) on PointReach-v0, the
  *    learning core's own small task (to be switched to Hopper-v0 once the physics envs land)
- *  - details: matMul with transpose flags vs explicit transposes, our dense backward vs tfjs's.
+ *  - details: matMul with transpose flags vs explicit transposes; gradient of the same MLP with
+ *    our ops (explicit transposes on wasm) vs tfjs built-ins (gradMsOurs, gradMsTfjsBuiltin).
  * Timings are the best of several repetitions. On the single-threaded backends (wasm, cpu) they
  * are measured in process CPU time, which other processes on a shared machine do not inflate;
  * on the native backends (multi-threaded) in wall time. `details.timing` says which.
@@ -136,8 +137,8 @@ async function benchBackend(name: string) {
       forwardMs: round(fwdMs),
       trainStepMs: round(trainMs),
       trainToForwardRatio: round(trainGflops / forwardGflops),
-      gradMsExplicitTranspose: round(gradOursMs),
-      gradMsTfjsTransposeFlags: round(gradBuiltinMs),
+      gradMsOurs: round(gradOursMs),
+      gradMsTfjsBuiltin: round(gradBuiltinMs),
       denseBackwardSpeedup: round(gradBuiltinMs / gradOursMs),
       matMulGflops: { plain: round(mmFlops / (mmPlain * 1e6)), transposeA: round(mmFlops / (mmTA * 1e6)), transposeB: round(mmFlops / (mmTB * 1e6)), explicitTransposeThenPlain: round(mmFlops / (mmExplicit * 1e6)) },
       matMulTransposeSlowdown: round(Math.max(mmTA, mmTB) / mmPlain),

@@ -9,6 +9,8 @@ describe('backend choice', () => {
     expect(tf.getBackend()).toBe(info.backend);
     // Anything tried before the winner is reported with a reason.
     for (const t of info.tried) expect(t.error.length).toBeGreaterThan(0);
+    // Where the native packages are absent (as here), both were tried first and skipped cleanly.
+    if (info.name.startsWith('wasm')) expect(info.tried.map((t) => t.name)).toEqual(['tfjs-node-gpu', 'tfjs-node']);
     expect(backendInfo()).toEqual(info);
     const y = tf.tidy(() => tf.matMul(tf.ones([2, 3]), tf.ones([3, 2])).dataSync());
     expect(Array.from(y)).toEqual([3, 3, 3, 3]);

@@ -3,7 +3,9 @@
  * fast on the wasm backend.
  *
  * - {@link matmul}: 2-D matMul whose gradient uses explicit transposes instead of matMul's
- *   transpose flags (wasm's transposed matMul is 10–30x slower; see bench/learning.ts).
+ *   transpose flags on wasm (wasm's transposed matMul is 10–30x slower; see bench/learning.ts),
+ *   and the flags elsewhere (cpu and native backends transpose for free). Higher orders always
+ *   go through explicit transposes and this same function.
  * - Activations {@link tanh}, {@link sigmoid}, {@link exp}, {@link elu}, {@link relu},
  *   {@link softplus}: tfjs's own gradients of tanh/sigmoid/exp/elu reuse the op's output in a way
  *   the tape cannot differentiate again, so second-order gradients (MAML) fail. Each gradient here
@@ -26,18 +28,42 @@ export function isTaping(): boolean {
   return engineState.gradientDepth > 0;
 }
 
-function unary(forward: (x: Tensor) => Tensor, grad: (dy: Tensor, x: Tensor) => Tensor): (x: Tensor) => Tensor {
+/**
+ * A unary op with a custom gradient. `gradX` computes the gradient from the input with ops of this
+ * module (differentiable again, used while a tape records, i.e. for higher orders); `gradY`
+ * (optional) computes it from the saved output, which is cheaper and used for the plain,
+ * outermost backward pass.
+ */
+function unary(
+  forward: (x: Tensor) => Tensor,
+  gradX: (dy: Tensor, x: Tensor) => Tensor,
+  gradY?: (dy: Tensor, y: Tensor) => Tensor,
+): (x: Tensor) => Tensor {
   const f = tf.customGrad(((x: Tensor, save: Save) => {
-    save([x]);
-    return { value: forward(x), gradFunc: ((dy: Tensor, saved: Tensor[]) => grad(dy, saved[0])) as GradFn };
+    const y = forward(x);
+    save(gradY ? [x, y] : [x]);
+    return {
+      value: y,
+      gradFunc: ((dy: Tensor, saved: Tensor[]) => (gradY && !isTaping() ? gradY(dy, saved[1]) : gradX(dy, saved[0]))) as GradFn,
+    };
   }) as unknown as CGF);
   return (x: Tensor) => (isTaping() ? (f(x) as Tensor) : forward(x));
 }
 
+/**
+ * tanh forward. On wasm, tf.tanh is scalar code (about 3.5x slower than its vectorized sigmoid),
+ * so there tanh(x) = 2 sigmoid(2x) - 1 (absolute error < 2e-7).
+ */
+function tanhForward(x: Tensor): Tensor {
+  if (tf.getBackend() === 'wasm') return tf.sub(tf.mul(tf.sigmoid(tf.mul(x, 2)), 2), 1);
+  return tf.tanh(x);
+}
+
 /** tanh; d/dx = 1 - tanh(x)^2. */
 export const tanh: (x: Tensor) => Tensor = unary(
-  (x) => tf.tanh(x),
+  tanhForward,
   (dy, x) => tf.mul(dy, tf.sub(1, tf.square(tanh(x)))),
+  (dy, y) => tf.mul(dy, tf.sub(1, tf.square(y))),
 );
 
 /** Logistic sigmoid; d/dx = s(x)(1 - s(x)). */
@@ -47,12 +73,14 @@ export const sigmoid: (x: Tensor) => Tensor = unary(
     const s = sigmoid(x);
     return tf.mul(dy, tf.mul(s, tf.sub(1, s)));
   },
+  (dy, y) => tf.mul(dy, tf.mul(y, tf.sub(1, y))),
 );
 
 /** exp; d/dx = exp(x). */
 export const exp: (x: Tensor) => Tensor = unary(
   (x) => tf.exp(x),
   (dy, x) => tf.mul(dy, exp(x)),
+  (dy, y) => tf.mul(dy, y),
 );
 
 /**
@@ -80,6 +108,8 @@ export const elu: (x: Tensor) => Tensor = unary(
     const m = heaviside(x);
     return tf.mul(dy, tf.add(m, tf.mul(tf.sub(1, m), exp(tf.sub(x, relu(x))))));
   },
+  // from the output: y > 0 ? 1 : y + 1
+  (dy, y) => tf.mul(dy, tf.where(tf.greater(y, 0), tf.onesLike(y), tf.add(y, 1))),
 );
 
 /** softplus = log(1 + exp(x)) (stable); d/dx = sigmoid(x). */
@@ -118,6 +148,9 @@ const matmul2d = tf.customGrad(((a: Tensor, b: Tensor, save: Save) => {
     value: tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D),
     gradFunc: ((dy: Tensor, saved: Tensor[]) => {
       const [sa, sb] = saved;
+      // Plain backward on backends whose transposed matMul is fast (cpu, native): use the flags.
+      if (!isTaping() && tf.getBackend() !== 'wasm')
+        return [tf.matMul(dy as tf.Tensor2D, sb as tf.Tensor2D, false, true), tf.matMul(sa as tf.Tensor2D, dy as tf.Tensor2D, true, false)];
       return [matmul(dy, tf.transpose(sb)), matmul(tf.transpose(sa), dy)];
     }) as GradFn,
   };
