@@ -34,8 +34,15 @@ export class Articulation {
   private readonly R: Rapier;
   /** max deceleration (rad/s^2) used to approach limits; 0 = stop within one substep */
   brake = 0;
+  // scratch targets for Rapier getters (no allocation per read)
+  private readonly tv = { x: 0, y: 0, z: 0 };
+  private readonly tq = { x: 0, y: 0, z: 0, w: 1 };
+  private readonly tl = { x: 0, y: 0, z: 0 };
+  private readonly ta = { x: 0, y: 0, z: 0 };
   /** how many times projectLimits() engaged */
   projections = 0;
+  /** how many times projectSeparation() engaged */
+  separationProjections = 0;
   /** bodies in the subtree rooted at each body (itself included) */
   private readonly subtree: number[][];
 
@@ -70,9 +77,13 @@ export class Articulation {
   readState(): void {
     const s = this.state;
     const bodies = this.robot.bodies;
+    const t = this.tv, r = this.tq, v = this.tl, w = this.ta;
     for (let b = 0; b < this.nb; b++) {
       const rb = bodies[b];
-      const t = rb.translation(), r = rb.rotation(), v = rb.linvel(), w = rb.angvel();
+      rb.translation(t);
+      rb.rotation(r);
+      rb.linvel(v);
+      rb.angvel(w);
       const o = b * 13;
       s[o] = t.x; s[o + 1] = t.y; s[o + 2] = t.z;
       s[o + 3] = r.x; s[o + 4] = r.y; s[o + 5] = r.z; s[o + 6] = r.w;
@@ -202,6 +213,35 @@ export class Articulation {
       this.projections++;
       moved = true;
       this.readState();
+    }
+    return moved;
+  }
+
+  /**
+   * Position-level backstop for joint drift: where a joint's anchors on its two bodies are more
+   * than `tol` apart after a world step, the child subtree is translated to close the gap
+   * (parents first). Counts in `separationProjections`. Refreshes this.state when it moves.
+   */
+  projectSeparation(tol: number): boolean {
+    let moved = false;
+    for (const i of this.robot.topoOrder) {
+      const j = this.robot.joints[i];
+      if (j.type === 'prismatic') continue;
+      const s = this.state;
+      const po = j.parentBody * 13, co = j.childBody * 13;
+      const [px, py, pz] = rot(s[po + 3], s[po + 4], s[po + 5], s[po + 6], j.anchorParent[0], j.anchorParent[1], j.anchorParent[2]);
+      const [cx, cy, cz] = rot(s[co + 3], s[co + 4], s[co + 5], s[co + 6], j.anchorChild[0], j.anchorChild[1], j.anchorChild[2]);
+      const dx = s[po] + px - s[co] - cx, dy = s[po + 1] + py - s[co + 1] - cy, dz = s[po + 2] + pz - s[co + 2] - cz;
+      if (dx * dx + dy * dy + dz * dz <= tol * tol) continue;
+      for (const b of this.subtree[j.childBody]) {
+        const o = b * 13;
+        this.robot.bodies[b].setTranslation({ x: s[o] + dx, y: s[o + 1] + dy, z: s[o + 2] + dz }, false);
+        s[o] += dx;
+        s[o + 1] += dy;
+        s[o + 2] += dz;
+      }
+      this.separationProjections++;
+      moved = true;
     }
     return moved;
   }

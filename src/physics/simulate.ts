@@ -6,10 +6,15 @@ import type { Env, EnvConfig, EnvId } from './envs/types.js';
 import { Rng } from './rng.js';
 import { ANT_ACTUATOR_ORDER } from './robots/ant.js';
 
-/** The ant's scripted trot (found by a small sweep; see simulate.test.ts for its speed). */
-export const ANT_GAIT = { freq: 3, amplitude: 1, anklePhase: Math.PI / 2, hipSign: [1, -1, 1, -1] };
-
 export type SimPolicy = 'random' | 'zero' | 'gait';
+
+/**
+ * The ant's scripted gait: hip_k = A sin(w t + phi_k), ankle_k = A s_k sin(w t + phi_k + psi), with
+ * s_k = +1 for legs 1, 4 and -1 for legs 2, 3 (so + is "foot down" for every leg). Picked from a
+ * sweep in MuJoCo 2.2.2 on Gym's ant.xml (bench/ref/mjdriver.c, 'gait'), where it walks forward;
+ * it is deliberately not point-symmetric (a symmetric gait cannot move an exactly simulated ant).
+ */
+export const ANT_GAIT = { freq: 2, amplitude: 1, anklePhase: Math.PI / 2, hipPhase: [0, Math.PI, Math.PI / 2, Math.PI / 2] };
 
 export interface SimulateOptions {
   env: EnvId | Env;
@@ -48,13 +53,10 @@ export interface SimulateSummary {
 export function gaitAction(env: Env, t: number, out: Float32Array): Float32Array {
   const time = t * env.dt;
   if (env.id === 'Ant-v0') {
-    // trot: diagonal pairs (1, 3) and (2, 4) in antiphase; ankles lead the hips by 90 degrees
     const w = 2 * Math.PI * ANT_GAIT.freq;
-    const hipSign = ANT_GAIT.hipSign;
     for (let k = 1; k <= 4; k++) {
-      const ph = w * time + (k === 1 || k === 3 ? 0 : Math.PI);
-      out[ANT_ACTUATOR_ORDER.indexOf(`hip_${k}`)] = ANT_GAIT.amplitude * hipSign[k - 1] * Math.sin(ph);
-      // + is "foot down" for legs 1 and 4, "foot up" for legs 2 and 3
+      const ph = w * time + ANT_GAIT.hipPhase[k - 1];
+      out[ANT_ACTUATOR_ORDER.indexOf(`hip_${k}`)] = ANT_GAIT.amplitude * Math.sin(ph);
       out[ANT_ACTUATOR_ORDER.indexOf(`ankle_${k}`)] = ANT_GAIT.amplitude * (k === 1 || k === 4 ? 1 : -1) * Math.sin(ph + ANT_GAIT.anklePhase);
     }
   } else if (env.id === 'Hopper-v0') {

@@ -46,10 +46,11 @@ export const ANT_DEFAULT_CONFIG: AntResolved = {
   resetNoiseScale: 0.1,
   maxEpisodeSteps: 1000,
   // see ACTUATION.md: 2 world steps per Gym timestep (h = 5 ms), 8 solver iterations,
-  // joint-limit projection backstop at 0.03 rad
+  // backstops: joint-limit projection at 0.03 rad, joint-separation projection at 5 mm
   substeps: 2,
   solverIterations: 8,
   limitProjection: 0.03,
+  separationProjection: 0.005,
 };
 
 export class AntEnv extends ArticulatedEnv {
@@ -61,7 +62,7 @@ export class AntEnv extends ArticulatedEnv {
 
   constructor(R: Rapier, config: AntConfig = {}) {
     const cfg: AntResolved = { ...ANT_DEFAULT_CONFIG, ...config } as AntResolved;
-    super(R, antModel(cfg.robot), { timestep: 0.01, frameSkip: 5, substeps: 2, solverIterations: 8, limitProjection: 0.03, gravity: -9.81 }, cfg, 1000);
+    super(R, antModel(cfg.robot), { timestep: 0.01, frameSkip: 5, substeps: 2, solverIterations: 8, limitProjection: 0.03, separationProjection: 0.005, gravity: -9.81 }, cfg, 1000);
     this.cfg = cfg;
     this.off = cfg.includeXY ? 2 : 0;
     this.observationSize = 27 + this.off;

@@ -26,8 +26,8 @@ export interface PhysicsSettings {
   limitBrake?: number;
   /** joint-limit projection backstop tolerance (rad), 0 = off (see ACTUATION.md) */
   limitProjection?: number;
-  /** Rapier contact stiffness (Hz), default Rapier's 30 */
-  contactNaturalFrequency?: number;
+  /** joint-separation projection backstop tolerance (m), 0 = off */
+  separationProjection?: number;
   gravity: number;
 }
 
@@ -70,6 +70,8 @@ export abstract class ArticulatedEnv implements Env {
   private schedule: ScheduledFault[];
   private disposed = false;
   bodyCount = 0;
+  /** Rapier world steps per env step = frameSkip * substeps (substeps may be fractional, e.g. 0.5) */
+  protected readonly worldSteps: number;
 
   constructor(R: Rapier, model: RobotModel, physics: PhysicsSettings, config: EnvConfig, maxEpisodeSteps: number) {
     this.R = R;
@@ -81,8 +83,10 @@ export abstract class ArticulatedEnv implements Env {
       solverIterations: config.solverIterations ?? physics.solverIterations,
       pgsIterations: config.pgsIterations ?? physics.pgsIterations,
       limitProjection: (config.limitProjection as number | undefined) ?? physics.limitProjection,
+      separationProjection: (config.separationProjection as number | undefined) ?? physics.separationProjection,
     };
     this.dt = physics.timestep * physics.frameSkip;
+    this.worldSteps = Math.max(1, Math.round(physics.frameSkip * this.physics.substeps));
     this.maxEpisodeSteps = config.maxEpisodeSteps ?? maxEpisodeSteps;
     this.terms = config.randomize ?? [];
     this.schedule = [...(config.faults ?? [])].sort((a, b) => a.atStep - b.atStep);
@@ -124,11 +128,9 @@ export abstract class ArticulatedEnv implements Env {
     if (this.world) this.world.free();
     const R = this.R;
     const world = new R.World({ x: 0, y: 0, z: this.current.gravity ?? this.physics.gravity });
-    world.timestep = this.physics.timestep / this.physics.substeps;
+    world.timestep = this.dt / Math.max(1, Math.round(this.physics.frameSkip * this.physics.substeps));
     world.numSolverIterations = this.physics.solverIterations;
     world.numInternalPgsIterations = this.physics.pgsIterations ?? 1;
-    const hz = (this.config.contactNaturalFrequency as number | undefined) ?? this.physics.contactNaturalFrequency;
-    if (hz) world.integrationParameters.contact_natural_frequency = hz;
     const ground = world.createRigidBody(R.RigidBodyDesc.fixed().setTranslation(0, 0, -0.5));
     world.createCollider(
       R.ColliderDesc.cuboid(500, 500, 0.5).setFriction(1).setFrictionCombineRule(R.CoefficientCombineRule.Max).setCollisionGroups(GROUND_COLLISION_GROUPS),
@@ -225,7 +227,7 @@ export abstract class ArticulatedEnv implements Env {
     }
     this.computeTorques(a);
     const xBefore = this.art.bodyPos(this.torsoBody())[0];
-    this.simulate(this.physics.frameSkip * this.physics.substeps);
+    this.simulate(this.worldSteps);
     const { reward, parts, terminated } = this.evaluate(a, xBefore);
     this.stepCount++;
     const obs = new Float32Array(this.observationSize);
@@ -248,19 +250,21 @@ export abstract class ArticulatedEnv implements Env {
   protected simulate(n: number): void {
     const h = this.world.timestep;
     const tol = this.physics.limitProjection ?? 0;
+    const sepTol = this.physics.separationProjection ?? 0;
     // this.art.state is current on entry (read at the end of the previous step / reset)
     for (let s = 0; s < n; s++) {
       this.beforeWorldStep();
       this.art.actuate(this.torque, h);
       this.world.step();
       this.art.readState();
+      if (sepTol > 0) this.art.projectSeparation(sepTol);
       if (tol > 0) this.art.projectLimits(tol);
     }
   }
 
-  /** How often the joint-limit projection backstop engaged since the env was built/reset. */
-  get limitProjections(): number {
-    return this.art.projections;
+  /** How often the joint-limit / joint-separation backstops engaged since the last reset. */
+  get projections(): { limit: number; separation: number; worldSteps: number } {
+    return { limit: this.art.projections, separation: this.art.separationProjections, worldSteps: this.stepCount * this.worldSteps };
   }
 
   /** Hook for per-substep external forces (quadrotor thrust). */

@@ -57,8 +57,9 @@ export const QUAD_DEFAULT_CONFIG: QuadResolved = {
   healthyReward: 1,
   resetNoiseScale: 0.01,
   maxEpisodeSteps: 500,
-  substeps: 1,
-  solverIterations: 4,
+  // one 20 ms world step per env step (thrust updated at 50 Hz), 2 solver iterations (rope only)
+  substeps: 0.5,
+  solverIterations: 2,
 };
 
 export class QuadPayloadEnv extends ArticulatedEnv {
@@ -76,7 +77,7 @@ export class QuadPayloadEnv extends ArticulatedEnv {
   constructor(R: Rapier, config: QuadConfig = {}) {
     const cfg: QuadResolved = { ...QUAD_DEFAULT_CONFIG, ...config } as QuadResolved;
     const qp = { ...QUAD_DEFAULTS, ...(cfg.robot ?? {}) };
-    super(R, quadrotorModel(qp), { timestep: 0.01, frameSkip: 2, substeps: 1, solverIterations: 4, gravity: -9.81 }, cfg, 500);
+    super(R, quadrotorModel(qp), { timestep: 0.01, frameSkip: 2, substeps: 0.5, solverIterations: 2, gravity: -9.81 }, cfg, 500);
     this.cfg = cfg;
     this.qp = qp;
     this.rotors = rotorLayout(qp.armLength);

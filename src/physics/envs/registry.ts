@@ -77,8 +77,9 @@ export const ENV_SPECS: Record<EnvId, EnvSpec> = {
   },
 };
 
-export function listEnvs(): Omit<EnvSpec, 'make'>[] {
-  return Object.values(ENV_SPECS).map(({ make: _make, ...rest }) => rest);
+/** Registered envs (Gym-style `max_episode_steps` alias included). */
+export function listEnvs(): (Omit<EnvSpec, 'make'> & { max_episode_steps: number })[] {
+  return Object.values(ENV_SPECS).map(({ make: _make, ...rest }) => ({ ...rest, max_episode_steps: rest.maxEpisodeSteps }));
 }
 
 export function isEnvId(id: string): id is EnvId {
