@@ -6,6 +6,7 @@
  *         [--data RUN/data.json] [--init-from CKPT] [--grad-steps N] [--iterations N] [--hidden 128,128]
  *         [--inner-lr X] [--learn-inner-lr] [--first-order] [--meta-batch N] [--outer-lr X]
  *         [--episode-steps N] [--planner mppi:128:8] [--recurrent gru:64] [--copy-to FILE]
+ *         [--oracle]  (train on the held-out fault: the oracle baseline, evaluated as method 'oracle')
  *   eval-adapt --env Ant-v0 --fault cripple:3 [--at STEP] --methods grbal,rebal,mb,mbde
  *         --episodes 5 --seed S [--steps 1000] [--checkpoint-dir DIR] [--planner mppi:128:8] [--json]
  *   set-planner CHECKPOINT rs:500:10   (the planner a checkpoint's controller uses by default)
@@ -20,6 +21,8 @@ import { trainModelBasedMeta, type TrainMbConfig } from './train.js';
 import type { MbMethod } from './algos.js';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 import './ant.js';
+import { resolveTask } from './envs.js';
+import type { MbTaskSpec } from './types.js';
 
 function flags(argv: string[]): { pos: string[]; f: Record<string, string | true> } {
   const pos: string[] = [];
@@ -44,6 +47,11 @@ function planner(v: string | true | undefined): Partial<PlannerConfig> | undefin
   return { kind: kind as PlannerKind, ...(c ? { candidates: Number(c) } : {}), ...(h ? { horizon: Number(h) } : {}) };
 }
 
+function oracleSpec(id: string): MbTaskSpec {
+  const spec = resolveTask(id);
+  return { ...spec, trainFaults: [spec.testFault] };
+}
+
 export async function main(argv: string[]): Promise<void> {
   const { pos, f } = flags(argv);
   await initBackend(backendFromArgv(argv));
@@ -56,7 +64,8 @@ export async function main(argv: string[]): Promise<void> {
     const cfg: TrainMbConfig = {
       ...preset,
       method,
-      env: typeof f.env === 'string' ? f.env : 'Ant-v0',
+      // --oracle: train on the held-out fault itself (the oracle baseline; evaluate as method 'oracle')
+      env: f.oracle ? oracleSpec(typeof f.env === 'string' ? f.env : 'Ant-v0') : typeof f.env === 'string' ? f.env : 'Ant-v0',
       steps: num(f.steps) ?? 20000,
       seed: num(f.seed) ?? 0,
       outDir: out,
