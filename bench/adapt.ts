@@ -6,6 +6,7 @@
  *   {backend, env, envDtMs, demo: {msPerControlStep, ...}, paper: {msPerControlStep, ...}}
  *  - demo: the shipped configuration (DEMO_CONFIG: MLP 2x128, MPPI 128 candidates, horizon 8, M 16)
  *  - paper: Nagabandi et al.'s code (MLP 3x512, random shooting 500 candidates, horizon 10, M 16)
+ *  - shipped: the shipped Ant-v0 checkpoints' default (MLP 2x128, random shooting 500 x 10)
  * msPerControlStep is the mean cost of `act()` (adapt + plan + diagnostics) after warm-up: in
  * process CPU time on the single-threaded backends (wasm, cpu; not inflated by other processes on
  * a shared machine), in wall time on native ones (`timing` says which); wallMsPerControlStep and
@@ -104,6 +105,8 @@ async function main() {
   collect({ env, data, tasks: spec.trainFaults, steps: 300, episodeSteps: 100, rng: new Rng(0) });
   const demo = await measure(info.name, 'demo', DEMO_CONFIG, spec, env, data);
   const paper = await measure(info.name, 'paper', PAPER_CONFIG, spec, env, data);
+  // what the shipped Ant-v0 checkpoints plan with by default (the evaluated configuration)
+  const shipped = await measure(info.name, 'shipped', { ...DEMO_CONFIG, planner: { kind: 'rs', candidates: 500, horizon: 10 } }, spec, env, data);
   const out = {
     backend: info.name,
     env: spec.id,
@@ -113,6 +116,7 @@ async function main() {
     loadavg: os.loadavg(),
     demo,
     paper,
+    shipped,
     demoRealTime: demo.msPerControlStep < env.dt * 1000,
     tensorsLeft: tf.memory().numTensors,
     date: new Date().toISOString(),

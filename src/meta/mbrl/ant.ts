@@ -15,8 +15,14 @@ export const ANT_POSITION_INDICES: [number, number, number] = [0, 1, 2];
 
 export const cripple = (leg: number): MbFault => ({ kind: 'cripple', leg, shrink: true });
 
+/**
+ * GrBAL's ant reward weights the control cost 100x less than Gymnasium's (0.5 x 1e-2 |a|^2): with
+ * Gymnasium's 0.5 |a|^2 an MPC in imagination prefers standing still to walking.
+ */
+export const ANT_MB_CONFIG: AntConfig = { includeXY: true, ctrlCostWeight: 0.005 };
+
 export function antTaskSpec(config: AntConfig = {}): MbTaskSpec {
-  const cfg: AntConfig = { includeXY: true, ...config };
+  const cfg: AntConfig = { ...ANT_MB_CONFIG, ...config };
   return {
     id: 'Ant-v0',
     make: async () => {

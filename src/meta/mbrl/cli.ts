@@ -3,11 +3,13 @@
  * its own: `npx tsx src/meta/mbrl/cli.ts ...`):
  *
  *   train <grbal|rebal|mb> --env Ant-v0 --steps N --seed S --out DIR [--preset demo|paper]
- *         [--data RUN/data.json] [--grad-steps N] [--iterations N] [--hidden 128,128]
+ *         [--data RUN/data.json] [--init-from CKPT] [--grad-steps N] [--iterations N] [--hidden 128,128]
  *         [--inner-lr X] [--learn-inner-lr] [--first-order] [--meta-batch N] [--outer-lr X]
  *         [--episode-steps N] [--planner mppi:128:8] [--recurrent gru:64] [--copy-to FILE]
+ *         [--oracle]  (train on the held-out fault: the oracle baseline, evaluated as method 'oracle')
  *   eval-adapt --env Ant-v0 --fault cripple:3 [--at STEP] --methods grbal,rebal,mb,mbde
  *         --episodes 5 --seed S [--steps 1000] [--checkpoint-dir DIR] [--planner mppi:128:8] [--json]
+ *   set-planner CHECKPOINT rs:500:10   (the planner a checkpoint's controller uses by default)
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -17,7 +19,10 @@ import { evalAdaptDetailed, type EvalMethod } from './eval.js';
 import type { PlannerConfig, PlannerKind } from './planner.js';
 import { trainModelBasedMeta, type TrainMbConfig } from './train.js';
 import type { MbMethod } from './algos.js';
+import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 import './ant.js';
+import { resolveTask } from './envs.js';
+import type { MbTaskSpec } from './types.js';
 
 function flags(argv: string[]): { pos: string[]; f: Record<string, string | true> } {
   const pos: string[] = [];
@@ -42,6 +47,11 @@ function planner(v: string | true | undefined): Partial<PlannerConfig> | undefin
   return { kind: kind as PlannerKind, ...(c ? { candidates: Number(c) } : {}), ...(h ? { horizon: Number(h) } : {}) };
 }
 
+function oracleSpec(id: string): MbTaskSpec {
+  const spec = resolveTask(id);
+  return { ...spec, trainFaults: [spec.testFault] };
+}
+
 export async function main(argv: string[]): Promise<void> {
   const { pos, f } = flags(argv);
   await initBackend(backendFromArgv(argv));
@@ -54,7 +64,8 @@ export async function main(argv: string[]): Promise<void> {
     const cfg: TrainMbConfig = {
       ...preset,
       method,
-      env: typeof f.env === 'string' ? f.env : 'Ant-v0',
+      // --oracle: train on the held-out fault itself (the oracle baseline; evaluate as method 'oracle')
+      env: f.oracle ? oracleSpec(typeof f.env === 'string' ? f.env : 'Ant-v0') : typeof f.env === 'string' ? f.env : 'Ant-v0',
       steps: num(f.steps) ?? 20000,
       seed: num(f.seed) ?? 0,
       outDir: out,
@@ -69,6 +80,7 @@ export async function main(argv: string[]): Promise<void> {
       ...(num(f.iterations) !== undefined ? { iterations: num(f.iterations) } : {}),
       ...(num(f['episode-steps']) !== undefined ? { episodeSteps: num(f['episode-steps']) } : {}),
       ...(typeof f.data === 'string' ? { initialData: f.data } : {}),
+      ...(typeof f['init-from'] === 'string' ? { initFrom: f['init-from'] } : {}),
       ...(typeof f.recurrent === 'string' ? { recurrent: { cell: f.recurrent.split(':')[0] as 'gru' | 'lstm', hidden: Number(f.recurrent.split(':')[1] ?? 64) } } : {}),
       command: argv.join(' '),
     };
@@ -104,6 +116,15 @@ export async function main(argv: string[]): Promise<void> {
     });
     if (f.detailed) console.log(JSON.stringify(res));
     else console.log(JSON.stringify({ methods: res.methods }));
+  } else if (cmd === 'set-planner') {
+    // set-planner <checkpoint.json> <kind:candidates:horizon>: the controller's default planner
+    const file = pos[1];
+    const p = planner(pos[2]);
+    if (!file || !p) throw new Error('set-planner <checkpoint.json> <rs|cem|mppi:candidates:horizon>');
+    const ck = loadCheckpoint(file);
+    ck.planner = { ...ck.planner, ...p } as PlannerConfig;
+    saveCheckpoint(file, ck);
+    console.log(JSON.stringify({ file, planner: ck.planner }));
   } else {
     throw new Error('usage: cli.ts train <grbal|rebal|mb> ... | eval-adapt ...');
   }

@@ -71,7 +71,7 @@ export function collect(o: CollectOptions): CollectStats {
       epRet += r.reward;
       x = r.info?.x_position ?? next[0];
       obs = next;
-      if (o.tick && done % 50 === 0 && o.tick(done)) return { steps: done, episodes: episodes + 1, meanForward: (fwd + x - x0) / (episodes + 1), meanReturn: (ret + epRet) / (episodes + 1) };
+      if (o.tick && done % 100 === 0 && o.tick(done)) return { steps: done, episodes: episodes + 1, meanForward: (fwd + x - x0) / (episodes + 1), meanReturn: (ret + epRet) / (episodes + 1) };
       if (r.terminated || r.truncated) break;
     }
     episodes++;

@@ -71,7 +71,9 @@ export function episodeSeed(seed: number, e: number): number {
 export async function evalAdaptDetailed(o: EvalAdaptOptions): Promise<EvalAdaptDetailed> {
   if (!backendInfo()) await initBackend();
   const spec = resolveTask(o.env);
-  const fault: MbFault = o.fault ? ('kind' in o.fault ? (o.fault as MbFault) : { kind: 'cripple', leg: (o.fault as { leg: number }).leg }) : spec.testFault;
+  // {leg} takes the task's cripple style (Ant-v0: actuators zeroed AND the lower segment shrunk)
+  const style = isCripple(spec.testFault) ? spec.testFault : { kind: 'cripple' as const };
+  const fault: MbFault = o.fault ? ('kind' in o.fault ? (o.fault as MbFault) : { ...style, kind: 'cripple', leg: (o.fault as { leg: number }).leg }) : spec.testFault;
   if (!isCripple(fault) && !('kind' in fault)) throw new Error('fault must be {leg} or a fault object');
   const at = o.at ?? 0;
   const steps = o.steps ?? 1000;

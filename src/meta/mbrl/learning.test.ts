@@ -125,12 +125,16 @@ describe('MPC with the learned model', () => {
     const d = ctl.diagnostics()!;
     expect(d.step).toBe(6);
     expect(d.window).toBe(5);
+    expect(d.plan.positions![2]).toBe(0); // planar: z is 0
     expect(d.adaptation).toBe(true);
     expect(d.predictionError.adapted).toBeTypeOf('number');
     expect(d.plan.observations.length).toBe(6 * 11);
     expect(d.plan.positions!.length).toBe(6 * 3);
     expect(d.plan.positions![0]).toBeCloseTo(obs.length ? d.plan.observations[0] : 0, 6);
     expect(d.timing.totalMs).toBeGreaterThan(0);
+    const before = tf.memory().numTensors;
+    for (let t = 0; t < 10; t++) obs = Float32Array.from(e.step(ctl.act(obs)).obs);
+    expect(tf.memory().numTensors).toBe(before);
     ctl.setAdaptation(false);
     ctl.act(obs);
     const off = ctl.diagnostics()!;

@@ -18,13 +18,13 @@ import { Rng } from '../rng.js';
 import type { ActivationName } from '../ops.js';
 import { backendInfo, initBackend } from '../backend.js';
 import { LOG_LR, adaptParams, dropoutMask, firstOrderDirections, grbalObjective, innerLrOf, mbObjective, rebalObjective, type MbMethod, type MetaHyper, type Segment } from './algos.js';
-import { CHECKPOINT_FORMAT, encodeParams, saveCheckpoint, type MbCheckpoint } from './checkpoint.js';
+import { CHECKPOINT_FORMAT, decodeParams, encodeParams, loadCheckpoint, saveCheckpoint, type MbCheckpoint } from './checkpoint.js';
 import { collect } from './collect.js';
 import { createAdaptiveController } from './controller.js';
 import { TransitionData } from './data.js';
 import { resolveTask } from './envs.js';
 import { batchedSupported, disposeLayers, firstOrderGradsBatched, grbalObjectiveBatched } from './maml.js';
-import { DynamicsModel, computeStats, disposeBatch, type DynamicsSpec } from './model.js';
+import { DynamicsModel, computeStats, disposeBatch, type DynamicsSpec, type DynamicsStats } from './model.js';
 import type { PlannerConfig } from './planner.js';
 import type { MbTaskSpec } from './types.js';
 
@@ -75,6 +75,11 @@ export interface TrainMbConfig {
    * skipped and `steps` counts only the on-policy steps to add.
    */
   initialData?: string;
+  /**
+   * Warm start: the network weights and normalization of an earlier checkpoint with the same
+   * architecture (e.g. GrBAL meta-trained from a converged MB model).
+   */
+  initFrom?: string;
 }
 
 export interface TrainMbProgress {
@@ -96,7 +101,7 @@ export interface TrainMbResult {
   final: Record<string, number>;
 }
 
-type Resolved = Required<Omit<TrainMbConfig, 'env' | 'recurrent' | 'command' | 'initialData'>> & { recurrent: TrainMbConfig['recurrent'] | null; command: string | null; initialData: string | null; envId: string };
+type Resolved = Required<Omit<TrainMbConfig, 'env' | 'recurrent' | 'command' | 'initialData' | 'initFrom'>> & { recurrent: TrainMbConfig['recurrent'] | null; command: string | null; initialData: string | null; initFrom: string | null; envId: string };
 
 export function resolveTrainConfig(c: TrainMbConfig, spec: MbTaskSpec): Resolved {
   return {
@@ -127,6 +132,7 @@ export function resolveTrainConfig(c: TrainMbConfig, spec: MbTaskSpec): Resolved
     saveData: c.saveData ?? true,
     command: c.command ?? null,
     initialData: c.initialData ?? null,
+    initFrom: c.initFrom ?? null,
   };
 }
 
@@ -149,9 +155,17 @@ export class MbLearner {
     hyper: MetaHyper,
     readonly opts: { outerLr: number; metaBatch: number; batchSize: number; contextDropout: number; batchedInner?: boolean },
     readonly rng: Rng,
+    init?: { params: Params; stats: DynamicsStats },
   ) {
-    this.model = new DynamicsModel(spec, computeStats(data, spec.inputDims));
+    this.model = new DynamicsModel(spec, init?.stats ?? computeStats(data, spec.inputDims));
     this.params = this.model.init(rng);
+    if (init) {
+      for (const k in init.params) {
+        if (!this.params[k] || this.params[k].shape.join() !== init.params[k].shape.join()) throw new Error(`initFrom: param ${k} does not match the architecture`);
+        this.params[k].dispose();
+        this.params[k] = init.params[k];
+      }
+    }
     if (method === 'grbal' && hyper.learnInnerLr) this.params[LOG_LR] = tf.scalar(Math.log(hyper.innerLr));
     this.hyper = hyper;
     this.adam = new Adam({ lr: opts.outerLr, maxGradNorm: 10 });
@@ -336,10 +350,19 @@ export async function trainModelBasedMeta(config: TrainMbConfig, onProgress?: (p
 
   // random phase
   progress({ phase: 'collect', iteration: 0, envSteps: 0, gradStep: 0 });
-  const r0 = randomSteps === 0 ? { meanForward: NaN, meanReturn: NaN, episodes: 0 } : collect({ env, data, tasks: spec.trainFaults, steps: randomSteps, episodeSteps: c.episodeSteps, rng: collectRng, tick: () => aborted() });
+  const r0 = randomSteps === 0 ? { meanForward: NaN, meanReturn: NaN, episodes: 0 } : collect({ env, data, tasks: spec.trainFaults, steps: randomSteps, episodeSteps: c.episodeSteps, rng: collectRng, tick: (done) => (progress({ phase: 'collect', iteration: 0, envSteps: done, gradStep: 0 }), aborted()) });
   appendJsonl(metricsFile, { iteration: 0, wallTime: Date.now() / 1000, envSteps: data.count, collectForward: r0.meanForward, collectReturn: r0.meanReturn, episodes: r0.episodes });
 
-  const learner = new MbLearner(c.method, dspec, data, hyper, { outerLr: c.outerLr, metaBatch: c.metaBatch, batchSize: c.batchSize, contextDropout: c.contextDropout }, trainRng);
+  let init: { params: Params; stats: DynamicsStats } | undefined;
+  if (c.initFrom) {
+    const ck0 = loadCheckpoint(c.initFrom);
+    const all = decodeParams(ck0.params);
+    const params: Params = {};
+    for (const k in all) if (k.startsWith('dyn.') || k.startsWith('enc.')) params[k] = all[k];
+    else all[k].dispose();
+    init = { params, stats: ck0.stats };
+  }
+  const learner = new MbLearner(c.method, dspec, data, hyper, { outerLr: c.outerLr, metaBatch: c.metaBatch, batchSize: c.batchSize, contextDropout: c.contextDropout }, trainRng, init);
   const ckPath = path.join(c.outDir, 'checkpoints', 'latest.json');
   let final: Record<string, number> = {};
   try {
@@ -348,8 +371,9 @@ export async function trainModelBasedMeta(config: TrainMbConfig, onProgress?: (p
         // on-policy collection with the current model (adapting, for GrBAL/ReBAL)
         progress({ phase: 'collect', iteration: it, envSteps: data.count, gradStep: learner.gradSteps });
         const ck = makeCheckpoint(learner, spec, c, data.count, (Date.now() - t0) / 1000);
+        const base = data.count;
         const ctl = createAdaptiveController({ checkpoint: ck, env, seed: collectRng.nextU32(), imaginedPenalty: spec.imaginedPenalty });
-        const r = collect({ env, data, tasks: spec.trainFaults, steps: perIter, episodeSteps: c.episodeSteps, rng: collectRng, controller: ctl, actionNoise: c.actionNoise, tick: () => aborted() });
+        const r = collect({ env, data, tasks: spec.trainFaults, steps: perIter, episodeSteps: c.episodeSteps, rng: collectRng, controller: ctl, actionNoise: c.actionNoise, tick: (done) => (progress({ phase: 'collect', iteration: it, envSteps: base + done, gradStep: learner.gradSteps }), aborted()) });
         ctl.dispose();
         appendJsonl(metricsFile, { iteration: it, wallTime: Date.now() / 1000, envSteps: data.count, collectForward: r.meanForward, collectReturn: r.meanReturn, episodes: r.episodes });
       }
