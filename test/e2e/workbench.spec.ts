@@ -57,6 +57,26 @@ test('the workbench opens, bodies move, and the viewport is drawn', async () => 
   await browser.close();
 });
 
+test('the adaptation demo opens first: break a leg and the charts mark it', async () => {
+  test.skip(!chromiumAvailable(), 'no Chromium at /usr/bin/chromium (apt-get install chromium)');
+  const browser = await launchChromium();
+  const page = await browser.newPage({ viewport: { width: 1400, height: 850 } });
+  const errors = watchConsole(page);
+  await page.goto(shell.url);
+  await expect(page.locator('[data-test=ready-flag]')).toHaveText('ready', { timeout: 30_000 });
+  await expect(page.locator('[data-test=scene-picker]')).toHaveValue('adapt-ant');
+  await expect(page.locator('[data-test=chart-prediction_error]')).toBeVisible({ timeout: 30_000 });
+  await page.locator('[data-test=leg]').selectOption('3');
+  await page.locator('[data-test=break-leg]').click();
+  await expect(page.locator('[data-test=log]')).toContainText('leg 3 broken', { timeout: 20_000 });
+  await page.locator('[data-test=adaptation]').click();
+  await expect(page.locator('[data-test=log]')).toContainText('adaptation off', { timeout: 20_000 });
+  await page.waitForTimeout(3000);
+  await page.screenshot({ path: 'test-results/adaptation.png' });
+  expect(errors).toEqual([]);
+  await browser.close();
+});
+
 test('a training run started from the Runs view shows progress and its curve', async () => {
   test.skip(!chromiumAvailable(), 'no Chromium at /usr/bin/chromium (apt-get install chromium)');
   const browser = await launchChromium();
