@@ -13,7 +13,8 @@ import { makeEnv } from '../../physics/envs/registry';
 import type { Env, Fault } from '../../physics/envs/types';
 import { initBackend } from '../../meta/backend';
 import { createAdaptiveController } from '../../meta/mbrl/controller';
-import { legBodies, type SceneRunner } from './scene-runner';
+import { FaultTimeline } from './fault-timeline';
+import type { SceneRunner } from './scene-runner';
 import { ASSETS } from '../cli/paths';
 
 export type AdaptMethod = 'grbal' | 'rebal' | 'mb' | 'mbde';
@@ -43,8 +44,10 @@ export class AdaptScene implements SceneRunner {
   private simTime = 0;
   private x0 = 0;
   private info: Record<string, unknown> = {};
-  private events: SimEvent[] = [];
-  private pending: { at: number; fault: Fault }[] = [];
+  private readonly faults = new FaultTimeline(
+    (f) => this.env.applyFault(f),
+    () => this.env.sceneSpec(),
+  );
   private plan: number[] | null = null;
 
   private constructor(private readonly env: Env, private seed: number, method: AdaptMethod) {
@@ -79,9 +82,8 @@ export class AdaptScene implements SceneRunner {
   }
 
   reset(seed: number): void {
-    this.broken.clear();
+    this.faults.episodeStarted();
     this.seed = seed;
-    this.pending = [];
     this.obs = this.env.reset({ seed }).obs;
     this.x0 = this.obs[0];
     this.simTime = 0;
@@ -90,8 +92,7 @@ export class AdaptScene implements SceneRunner {
   }
 
   step(): void {
-    for (const p of this.pending.filter((f) => f.at <= this.simTime + 1e-9)) this.fire(p.fault);
-    this.pending = this.pending.filter((f) => f.at > this.simTime + 1e-9);
+    this.faults.fireDue(this.simTime);
     const action = this.ctl.act(this.obs);
     const r = this.env.step(action);
     this.obs = r.obs;
@@ -101,17 +102,8 @@ export class AdaptScene implements SceneRunner {
     this.plan = d?.plan.positions ? Array.from(d.plan.positions) : null;
   }
 
-  private broken = new Set<number>();
-
   highlight(): number[] {
-    return [...this.broken];
-  }
-
-  private fire(fault: Fault): void {
-    this.env.applyFault(fault);
-    if (fault.kind === 'cripple') for (const b of legBodies(this.env.sceneSpec(), fault.leg)) this.broken.add(b);
-    const label = fault.kind === 'cripple' ? `leg ${fault.leg} broken` : fault.kind;
-    this.events.push({ time: this.simTime, kind: 'fault', label });
+    return this.faults.highlight();
   }
 
   command(cmd: SceneCommand, simTime: number): string {
@@ -119,21 +111,16 @@ export class AdaptScene implements SceneRunner {
       case 'fault': {
         // GrBAL's crippled leg: actuators zeroed and the lower segment shrunk.
         const fault: Fault = cmd.fault.kind === 'cripple' ? { kind: 'cripple', leg: cmd.fault.leg, shrink: true } : (cmd.fault as Fault);
-        if (cmd.at !== undefined && cmd.at > simTime) {
-          this.pending.push({ at: cmd.at, fault });
-          return `${fault.kind} scheduled at t = ${cmd.at.toFixed(2)} s`;
-        }
-        this.fire(fault);
-        return `${fault.kind} at t = ${simTime.toFixed(2)} s`;
+        return this.faults.request(fault, cmd.at, simTime);
       }
       case 'clearFaults':
         this.reset(this.seed);
-        this.events.push({ time: 0, kind: 'reset', label: 'healed (episode restarted)' });
+        this.faults.note(0, 'reset', 'healed (episode restarted)');
         return 'faults cleared; episode restarted';
       case 'adaptation':
         this.adapting = cmd.on;
         this.ctl.setAdaptation(cmd.on);
-        this.events.push({ time: this.simTime, kind: 'adaptation', label: `adaptation ${cmd.on ? 'on' : 'off'}` });
+        this.faults.note(this.simTime, 'adaptation', `adaptation ${cmd.on ? 'on' : 'off'}`);
         return `adaptation ${cmd.on ? 'on' : 'off'}`;
       case 'method': {
         const next = this.controller(cmd.method);
@@ -141,7 +128,7 @@ export class AdaptScene implements SceneRunner {
         this.ctl = next;
         this.method = cmd.method;
         this.ctl.reset();
-        this.events.push({ time: this.simTime, kind: 'method', label: `method ${cmd.method}` });
+        this.faults.note(this.simTime, 'method', `method ${cmd.method}`);
         return `method: ${cmd.method}`;
       }
       default:
@@ -168,9 +155,7 @@ export class AdaptScene implements SceneRunner {
   }
 
   drainEvents(): SimEvent[] {
-    const e = this.events;
-    this.events = [];
-    return e;
+    return this.faults.drainEvents();
   }
 
   ghost(): number[] | null {

@@ -11,7 +11,8 @@ import type { DRTerm } from '../../physics/randomization';
 import type { Env, EnvId, Fault, StepInfo } from '../../physics/envs/types';
 import { Rng } from '../../physics/rng';
 import { gaitAction } from '../../physics/simulate';
-import { legBodies, type SceneRunner } from './scene-runner';
+import { FaultTimeline } from './fault-timeline';
+import type { SceneRunner } from './scene-runner';
 
 type Policy = 'random' | 'zero' | 'gait';
 
@@ -26,8 +27,10 @@ export class EnvScene implements SceneRunner {
   private episodeReturn = 0;
   private info: StepInfo | null = null;
   private reward = 0;
-  private events: SimEvent[] = [];
-  private pendingFaults: { at: number; fault: Fault }[] = [];
+  private readonly faults = new FaultTimeline(
+    (f) => this.env.applyFault(f),
+    () => this.env.sceneSpec(),
+  );
   private randomize: DRTerm[] = [];
 
   private constructor(private env: Env, private seed: number) {
@@ -67,7 +70,7 @@ export class EnvScene implements SceneRunner {
   }
 
   private startEpisode(): void {
-    this.broken?.clear();
+    this.faults.episodeStarted(true);
     const r = this.env.reset({ seed: this.seed + this.episode });
     this.info = r.info;
     this.t = 0;
@@ -79,13 +82,12 @@ export class EnvScene implements SceneRunner {
   reset(seed: number): void {
     this.seed = seed;
     this.episode = 0;
-    this.pendingFaults = [];
+    this.faults.episodeStarted();
     this.startEpisode();
   }
 
   step(): void {
-    for (const p of this.pendingFaults.filter((f) => f.at <= this.simTime + 1e-9)) this.fire(p.fault);
-    this.pendingFaults = this.pendingFaults.filter((f) => f.at > this.simTime + 1e-9);
+    this.faults.fireDue(this.simTime);
     if (this.policy === 'random') this.rng.fillUniform(this.action, -1, 1);
     else if (this.policy === 'zero') this.action.fill(0);
     else gaitAction(this.env, this.t, this.action);
@@ -96,23 +98,14 @@ export class EnvScene implements SceneRunner {
     this.reward = r.reward;
     this.episodeReturn += r.reward;
     if (r.terminated || r.truncated) {
-      this.events.push({ time: this.simTime, kind: 'episode', label: `episode ${this.episode} ${r.terminated ? 'terminated' : 'truncated'}, return ${this.episodeReturn.toFixed(1)}` });
+      this.faults.note(this.simTime, 'episode', `episode ${this.episode} ${r.terminated ? 'terminated' : 'truncated'}, return ${this.episodeReturn.toFixed(1)}`);
       this.episode++;
       this.startEpisode();
     }
   }
 
-  private broken = new Set<number>();
-
   highlight(): number[] {
-    return [...this.broken];
-  }
-
-  private fire(fault: Fault): void {
-    this.env.applyFault(fault);
-    if (fault.kind === 'cripple') for (const b of legBodies(this.env.sceneSpec(), fault.leg)) this.broken.add(b);
-    const label = fault.kind === 'cripple' ? `leg ${fault.leg} broken` : fault.kind === 'lockJoint' ? `joint ${fault.joint} locked` : `motor ${fault.joint} weakened to ${fault.factor}`;
-    this.events.push({ time: this.simTime, kind: 'fault', label });
+    return this.faults.highlight();
   }
 
   async command(cmd: SceneCommand, simTime: number): Promise<string> {
@@ -122,16 +115,10 @@ export class EnvScene implements SceneRunner {
         this.policy = cmd.policy;
         return `policy: ${cmd.policy}`;
       case 'fault': {
-        const fault = cmd.fault as Fault;
-        if (cmd.at !== undefined && cmd.at > simTime) {
-          this.pendingFaults.push({ at: cmd.at, fault });
-          return `${fault.kind} scheduled at t = ${cmd.at.toFixed(2)} s`;
-        }
-        this.fire(fault);
-        return `${fault.kind} applied at t = ${simTime.toFixed(2)} s`;
+        return this.faults.request(cmd.fault as Fault, cmd.at, simTime);
       }
       case 'clearFaults':
-        this.pendingFaults = [];
+        this.faults.episodeStarted();
         this.startEpisode();
         return 'faults cleared; episode restarted';
       case 'randomize': {
@@ -176,9 +163,7 @@ export class EnvScene implements SceneRunner {
   }
 
   drainEvents(): SimEvent[] {
-    const e = this.events;
-    this.events = [];
-    return e;
+    return this.faults.drainEvents();
   }
 
   dispose(): void {

@@ -1,7 +1,7 @@
 /** Messages between a simulation session and its worker thread (internal to src/main). */
 import type { SceneCommand } from '../../shared/contract';
 import type { SceneSpec } from '../../shared/scene';
-import type { SimEvent } from '../../shared/snapshot';
+import type { SimSnapshot } from '../../shared/snapshot';
 
 export type ToSimWorker =
   | { type: 'init'; sceneId: string; seed: number; paused: boolean }
@@ -15,17 +15,8 @@ export type ToSimWorker =
 
 export type FromSimWorker =
   | { type: 'ready'; scene: SceneSpec; dt: number; physicsBackend: string }
-  | {
-      type: 'snapshot';
-      frame: number;
-      time: number;
-      poses: Float32Array;
-      telemetry: Record<string, number>;
-      realTimeFactor: number;
-      events?: SimEvent[];
-      ghost?: number[];
-      highlight?: number[];
-    }
+  /** A snapshot as the session forwards it, less the session id the worker does not know. */
+  | ({ type: 'snapshot' } & Omit<SimSnapshot, 'sessionId'>)
   | { type: 'stepped'; requestId: number }
   | { type: 'commanded'; requestId: number; ok: boolean; message: string }
   | { type: 'error'; message: string };

@@ -60,21 +60,13 @@ export class SimSession {
 
   private handle(msg: FromSimWorker): void {
     switch (msg.type) {
-      case 'snapshot':
+      case 'snapshot': {
+        const { type: _type, ...snapshot } = msg;
         this.state.time = msg.time;
         this.state.frame = msg.frame;
-        this.events.snapshot({
-          sessionId: this.state.sessionId,
-          frame: msg.frame,
-          time: msg.time,
-          poses: msg.poses,
-          telemetry: msg.telemetry,
-          realTimeFactor: msg.realTimeFactor,
-          ...(msg.events?.length ? { events: msg.events } : {}),
-          ...(msg.ghost ? { ghost: msg.ghost } : {}),
-          ...(msg.highlight ? { highlight: msg.highlight } : {}),
-        });
+        this.events.snapshot({ sessionId: this.state.sessionId, ...snapshot });
         break;
+      }
       case 'commanded': {
         const c = this.commands.get(msg.requestId);
         this.commands.delete(msg.requestId);
