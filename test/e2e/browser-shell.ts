@@ -4,7 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { chromium, type Browser, type ConsoleMessage, type Page } from '@playwright/test';
+import { chromium, expect, test, type Browser, type ConsoleMessage, type Page } from '@playwright/test';
 
 export const CHROMIUM = process.env.ADAPTLAB_CHROMIUM ?? '/usr/bin/chromium';
 export const CHROMIUM_ARGS = [
@@ -91,4 +91,18 @@ export async function distinctViewportColors(page: Page): Promise<number> {
     for (let i = 0; i < d.length; i += 4 * 7) colors.add((d[i] << 16) | (d[i + 1] << 8) | d[i + 2]);
     return colors.size;
   });
+}
+
+/**
+ * Opens the workbench in the system Chromium (skipping the test, with the reason, where there is
+ * none) and waits until it says "ready". `errors` collects console errors: tests expect none.
+ */
+export async function openWorkbench(shell: Shell, viewport = { width: 1280, height: 800 }): Promise<{ browser: Browser; page: Page; errors: string[] }> {
+  test.skip(!chromiumAvailable(), 'no Chromium at /usr/bin/chromium (apt-get install chromium)');
+  const browser = await launchChromium();
+  const page = await browser.newPage({ viewport });
+  const errors = watchConsole(page);
+  await page.goto(shell.url);
+  await expect(page.locator('[data-test=ready-flag]')).toHaveText('ready', { timeout: 30_000 });
+  return { browser, page, errors };
 }

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
-import { chromiumAvailable, distinctViewportColors, launchChromium, startShell, watchConsole, type Shell } from './browser-shell';
+import { type Shell, distinctViewportColors, openWorkbench, startShell } from './browser-shell';
 
 let shell: Shell;
 
@@ -17,12 +17,7 @@ test.afterAll(async () => {
 });
 
 test('upload a robot folder, move a joint, simulate, and survive a broken URDF', async () => {
-  test.skip(!chromiumAvailable(), 'no Chromium at /usr/bin/chromium (apt-get install chromium)');
-  const browser = await launchChromium();
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  const errors = watchConsole(page);
-  await page.goto(shell.url);
-  await expect(page.locator('[data-test=ready-flag]')).toHaveText('ready', { timeout: 30_000 });
+  const { browser, page, errors } = await openWorkbench(shell, { width: 1280, height: 800 });
 
   // A pybullet-style quadruped: URDF + meshes/ (OBJ with MTL, STL, a texture), as a folder.
   await page.locator('[data-test=robot-folder-input]').setInputFiles('test/fixtures/urdf/quadruped');

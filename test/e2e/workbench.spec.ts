@@ -4,7 +4,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebSocket } from 'ws';
-import { chromiumAvailable, distinctViewportColors, launchChromium, startShell, watchConsole, type Shell } from './browser-shell';
+import { type Shell, distinctViewportColors, openWorkbench, startShell } from './browser-shell';
 
 let shell: Shell;
 
@@ -22,22 +22,16 @@ test('start prints which shell runs and why', () => {
 });
 
 test('the workbench opens, bodies move, and the viewport is drawn', async () => {
-  test.skip(!chromiumAvailable(), 'no Chromium at /usr/bin/chromium (apt-get install chromium)');
-  const browser = await launchChromium();
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  const errors = watchConsole(page);
-  await page.goto(shell.url);
-  await expect(page.locator('[data-test=ready-flag]')).toHaveText('ready', { timeout: 30_000 });
+  const { browser, page, errors } = await openWorkbench(shell, { width: 1280, height: 800 });
   await expect(page.locator('[data-test=shell]')).toHaveText('browser shell');
 
-  // The default scene is the ant walking a scripted gait: its torso's position changes.
+  // The default scene is the ant walking under MPC: its torso's position changes.
   await page.locator('.tree li', { hasText: 'torso' }).click();
   const pos = page.locator('.props dd').first();
   await expect(pos).not.toBeEmpty();
   const a = await pos.textContent();
-  await page.waitForTimeout(300);
-  const b = await pos.textContent();
-  expect(b).not.toEqual(a);
+  // Planning makes a control step slow to start (~0.1 s or more): poll rather than sleep.
+  await expect.poll(() => pos.textContent(), { timeout: 15_000 }).not.toEqual(a);
 
   // Pause holds the scene still; step advances it by one frame.
   await page.locator('[data-test=pause]').click();
@@ -58,12 +52,7 @@ test('the workbench opens, bodies move, and the viewport is drawn', async () => 
 });
 
 test('the adaptation demo opens first: break a leg and the charts mark it', async () => {
-  test.skip(!chromiumAvailable(), 'no Chromium at /usr/bin/chromium (apt-get install chromium)');
-  const browser = await launchChromium();
-  const page = await browser.newPage({ viewport: { width: 1400, height: 850 } });
-  const errors = watchConsole(page);
-  await page.goto(shell.url);
-  await expect(page.locator('[data-test=ready-flag]')).toHaveText('ready', { timeout: 30_000 });
+  const { browser, page, errors } = await openWorkbench(shell, { width: 1400, height: 850 });
   await expect(page.locator('[data-test=scene-picker]')).toHaveValue('adapt-ant');
   await expect(page.locator('[data-test=chart-prediction_error]')).toBeVisible({ timeout: 30_000 });
   await page.locator('[data-test=leg]').selectOption('3');
@@ -78,12 +67,7 @@ test('the adaptation demo opens first: break a leg and the charts mark it', asyn
 });
 
 test('a training run started from the Runs view shows progress and its curve', async () => {
-  test.skip(!chromiumAvailable(), 'no Chromium at /usr/bin/chromium (apt-get install chromium)');
-  const browser = await launchChromium();
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  const errors = watchConsole(page);
-  await page.goto(shell.url);
-  await expect(page.locator('[data-test=ready-flag]')).toHaveText('ready', { timeout: 30_000 });
+  const { browser, page, errors } = await openWorkbench(shell, { width: 1280, height: 800 });
   await page.locator('[data-test=view-runs]').click();
   await page.locator('[data-test=train-env]').selectOption('PointReach-v0');
   await page.locator('[data-test=train-steps]').fill('6144');
