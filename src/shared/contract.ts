@@ -8,8 +8,18 @@
 import { z } from 'zod';
 import type { SceneSpec } from './scene';
 import type { SessionState, SimSnapshot } from './snapshot';
+import { scenarioEventSchema, type Scenario } from './scenario';
 
 export const sessionId = z.string().min(1).max(64);
+
+/** Recording upload limits: the whole file, one chunk (raw bytes; base64 is 4/3 of it), a thumbnail. */
+export const MAX_RECORDING_BYTES = 2 * 1024 ** 3;
+export const RECORDING_CHUNK_BYTES = 512 * 1024;
+export const MAX_CHUNK_BASE64 = Math.ceil(RECORDING_CHUNK_BYTES / 3) * 4;
+export const MAX_THUMBNAIL_BASE64 = 4 * 1024 * 1024;
+const recordingId = z.string().regex(/^[a-f0-9-]{8,40}$/);
+/** A plain file name: letters, digits, dot, dash, underscore; ends in .mp4 or .webm. */
+const recordingName = z.string().max(120).regex(/^[A-Za-z0-9][A-Za-z0-9._-]*\.(mp4|webm)$/, 'a plain file name ending in .mp4 or .webm');
 
 /** zod schemas of every request's params, keyed by method name. */
 export const requestSchemas = {
@@ -35,6 +45,28 @@ export const requestSchemas = {
     })
     .strict(),
   'sim.setTimeScale': z.object({ sessionId, timeScale: z.number().min(0.01).max(16) }).strict(),
+  // --- recording (issue 7) ---
+  /** Fire a scenario event (break a leg, toggle adaptation) in a session whose scene supports it. */
+  'sim.event': z.object({ sessionId, event: scenarioEventSchema }).strict(),
+  /** The scenarios shipped in assets/scenarios, parsed, with what keeps each from recording. */
+  'scenario.list': z.object({}).strict(),
+  /** Starts an upload of a recorded video into the recordings folder. */
+  'recording.begin': z
+    .object({
+      name: recordingName,
+      /** Total size announced up front, checked against the limit and at the end. */
+      bytes: z.number().int().min(1).max(MAX_RECORDING_BYTES),
+    })
+    .strict(),
+  /** One chunk of the file, base64, in order (index 0, 1, 2...). */
+  'recording.chunk': z
+    .object({ recordingId, index: z.number().int().min(0).max(1_000_000), data: z.string().min(1).max(MAX_CHUNK_BASE64) })
+    .strict(),
+  /** Completes an upload; the file appears under its final name. Optional PNG thumbnail, base64. */
+  'recording.finish': z.object({ recordingId, thumbnailPng: z.string().max(MAX_THUMBNAIL_BASE64).optional() }).strict(),
+  'recording.abort': z.object({ recordingId }).strict(),
+  /** Recordings saved so far, newest first. */
+  'recording.list': z.object({}).strict(),
 } as const;
 
 export type Method = keyof typeof requestSchemas;
@@ -55,11 +87,34 @@ export interface SceneInfo {
   id: string;
   title: string;
   description: string;
+  /** Scenario event actions this scene applies ('breakLeg', 'adaptation'); 'marker' works everywhere. */
+  events?: string[];
 }
 
 export interface OpenedSession {
   state: SessionState;
   scene: SceneSpec;
+  /** Simulated seconds per physics frame (what one 'step' frame advances). */
+  dt: number;
+}
+
+export interface ScenarioEntry {
+  /** File name under assets/scenarios. */
+  file: string;
+  /** The parsed scenario, or null when the file is invalid (see problems). */
+  scenario: Scenario | null;
+  /** Why it cannot be recorded now (invalid file, missing scene, unsupported events); empty when it can. */
+  problems: string[];
+}
+
+export interface RecordingInfo {
+  name: string;
+  /** Absolute path of the file on the main side. */
+  path: string;
+  bytes: number;
+  /** Absolute path of the PNG thumbnail, when one was saved. */
+  thumbnail: string | null;
+  createdAt: number;
 }
 
 /** Result type of each method. */
@@ -70,6 +125,13 @@ export interface Results {
   'sim.close': { closed: boolean };
   'sim.control': SessionState;
   'sim.setTimeScale': SessionState;
+  'sim.event': SessionState;
+  'scenario.list': ScenarioEntry[];
+  'recording.begin': { recordingId: string; folder: string };
+  'recording.chunk': { received: number };
+  'recording.finish': RecordingInfo;
+  'recording.abort': { aborted: boolean };
+  'recording.list': RecordingInfo[];
 }
 
 export interface LogEntry {
@@ -95,9 +157,14 @@ export interface Events {
   'sim.state': SessionState;
   'job.progress': JobProgress;
   log: LogEntry;
+  /** A shell asks the renderer to do something (e.g. File > Record video… opens the Record dialog). */
+  'app.command': AppCommand;
+}
+export interface AppCommand {
+  command: 'record-video';
 }
 export type EventName = keyof Events;
-export const EVENT_NAMES: readonly EventName[] = ['sim.snapshot', 'sim.state', 'job.progress', 'log'];
+export const EVENT_NAMES: readonly EventName[] = ['sim.snapshot', 'sim.state', 'job.progress', 'log', 'app.command'];
 
 /** What the renderer holds. Implemented by preload (IPC) and by the WebSocket client. */
 export interface WorkbenchApi {

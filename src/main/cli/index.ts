@@ -1,6 +1,7 @@
 /** The `adaptlab` command line: one entry, subcommands on the same service and libraries. */
 import { APP_VERSION } from '../service/workbench';
 import { parseArgs, UsageError, type ParsedArgs } from './args';
+import { record, RECORD_USAGE } from './record';
 import { start } from './start';
 
 interface Command {
@@ -16,6 +17,11 @@ const COMMANDS: Record<string, Command> = {
     usage: 'adaptlab start [--shell electron|browser] [--port N] [--no-open]',
     booleans: ['no-open'],
     run: start,
+  },
+  record: {
+    summary: 'Record a scenario to MP4/WebM, frame by frame, with overlays (headless Chromium)',
+    usage: RECORD_USAGE,
+    run: record,
   },
   version: {
     summary: 'Print the version',

@@ -18,7 +18,11 @@ const APP_ORIGIN = 'app://adaptlab';
 
 protocol.registerSchemesAsPrivileged([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
 
-const service = new WorkbenchService({ shell: 'electron', shellReason: 'Electron binary present' });
+const service = new WorkbenchService({
+  shell: 'electron',
+  shellReason: 'Electron binary present',
+  runsRoot: join(app.getPath('userData'), 'runs'),
+});
 let win: BrowserWindow | null = null;
 
 function serveRenderer(): void {
@@ -64,7 +68,7 @@ function buildMenu(): void {
             if (!r.canceled && r.filePaths[0]) service.log('info', 'menu', `open robot: ${r.filePaths[0]}`);
           },
         },
-        { label: 'Record video…', accelerator: 'CmdOrCtrl+R', click: () => service.log('info', 'menu', 'record video requested') },
+        { label: 'Record video…', accelerator: 'CmdOrCtrl+R', click: () => service.command('record-video') },
         { type: 'separator' },
         { role: 'quit' },
       ],

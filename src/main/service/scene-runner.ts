@@ -4,6 +4,7 @@
  */
 import type { SceneInfo } from '../../shared/contract';
 import type { SceneSpec } from '../../shared/scene';
+import type { ScenarioEvent } from '../../shared/scenario';
 
 export interface SceneRunner {
   readonly dt: number;
@@ -13,6 +14,8 @@ export interface SceneRunner {
   writePoses(out: Float32Array): void;
   telemetry(): Record<string, number>;
   dispose(): void;
+  /** Applies a scenario event; scenes that have one list the actions in their entry's `events`. */
+  event?(e: ScenarioEvent): void;
 }
 
 export interface SceneEntry extends SceneInfo {

@@ -1,5 +1,6 @@
 /** Messages between a simulation session and its worker thread (internal to src/main). */
 import type { SceneSpec } from '../../shared/scene';
+import type { ScenarioEvent } from '../../shared/scenario';
 
 export type ToSimWorker =
   | { type: 'init'; sceneId: string; seed: number; paused: boolean }
@@ -8,7 +9,8 @@ export type ToSimWorker =
   | { type: 'reset'; seed?: number }
   | { type: 'step'; frames: number; requestId: number }
   | { type: 'timeScale'; value: number }
-  | { type: 'stop' };
+  | { type: 'stop' }
+  | { type: 'event'; event: ScenarioEvent };
 
 export type FromSimWorker =
   | { type: 'ready'; scene: SceneSpec; dt: number; physicsBackend: string }

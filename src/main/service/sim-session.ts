@@ -1,6 +1,7 @@
 /** Owns one simulation worker: forwards commands down and snapshots up. */
 import type { Worker } from 'node:worker_threads';
 import type { SceneSpec } from '../../shared/scene';
+import type { ScenarioEvent } from '../../shared/scenario';
 import type { SessionState, SimSnapshot } from '../../shared/snapshot';
 import type { FromSimWorker, ToSimWorker } from './sim-protocol';
 import { spawnWorker } from './spawn-worker';
@@ -15,6 +16,8 @@ export class SimSession {
   readonly state: SessionState;
   scene!: SceneSpec;
   physicsBackend = '';
+  /** Simulated seconds per physics frame. */
+  dt = 0;
   private worker: Worker;
   private nextRequest = 1;
   private pending = new Map<number, () => void>();
@@ -36,6 +39,7 @@ export class SimSession {
         if (msg.type === 'ready') {
           this.scene = msg.scene;
           this.physicsBackend = msg.physicsBackend;
+          this.dt = msg.dt;
           resolve();
         } else if (msg.type === 'error') {
           reject(new Error(msg.message));
@@ -102,6 +106,11 @@ export class SimSession {
       this.pending.set(requestId, resolve);
       this.send({ type: 'step', frames, requestId });
     });
+  }
+
+  /** Applies a scenario event (fault, adaptation toggle) before the next step. */
+  event(event: ScenarioEvent): void {
+    this.send({ type: 'event', event });
   }
 
   setTimeScale(value: number): void {

@@ -120,6 +120,10 @@ port.on('message', async (msg: ToSimWorker) => {
         snapshot();
         post({ type: 'stepped', requestId: msg.requestId });
         break;
+      case 'event':
+        if (!runner?.event) throw new Error(`this scene does not apply "${msg.event.action}" events`);
+        runner.event(msg.event);
+        break;
       case 'timeScale':
         timeScale = msg.value;
         break;

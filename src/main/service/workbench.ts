@@ -14,12 +14,17 @@ import {
   type Params,
   type Results,
 } from '../../shared/contract';
+import { UNIVERSAL_EVENT_ACTIONS, describeEvent } from '../../shared/scenario';
+import { RecordingStore } from './recordings';
+import { listScenarios } from './scenarios';
 import { SCENES, physicsBackendName } from './scene-runner';
 import { SimSession } from './sim-session';
 
 export interface ShellInfo {
   shell: AppInfo['shell'];
   shellReason: string;
+  /** Folder of runs (recordings go to <runsRoot>/recordings); default ./runs. */
+  runsRoot?: string;
 }
 
 export const APP_VERSION = '0.1.0';
@@ -27,9 +32,16 @@ export const APP_VERSION = '0.1.0';
 export class WorkbenchService {
   private readonly bus = new EventEmitter();
   private readonly sessions = new Map<string, SimSession>();
+  readonly recordings: RecordingStore;
 
   constructor(private readonly shell: ShellInfo) {
     this.bus.setMaxListeners(100);
+    this.recordings = new RecordingStore(shell.runsRoot ?? 'runs');
+  }
+
+  /** A shell (menu item, shortcut) asks the renderer to do something, e.g. open the Record dialog. */
+  command(command: Events['app.command']['command']): void {
+    this.emit('app.command', { command });
   }
 
   on<E extends EventName>(event: E, handler: (payload: Events[E]) => void): () => void {
@@ -82,7 +94,7 @@ export class WorkbenchService {
       });
       this.sessions.set(id, session);
       this.log('info', 'sim', `opened ${p.sceneId} (session ${id}, seed ${p.seed ?? 0}) on ${session.physicsBackend}`);
-      return { state: { ...session.state }, scene: session.scene };
+      return { state: { ...session.state }, scene: session.scene, dt: session.dt };
     },
     'sim.close': async (p) => {
       const s = this.sessions.get(p.sessionId);
@@ -106,10 +118,34 @@ export class WorkbenchService {
       s.setTimeScale(p.timeScale);
       return { ...s.state };
     },
+    'sim.event': async (p) => {
+      const s = this.session(p.sessionId);
+      const e = p.event;
+      if (!UNIVERSAL_EVENT_ACTIONS.includes(e.action)) {
+        const supported = SCENES.find((x) => x.id === s.state.sceneId)?.events ?? [];
+        if (!supported.includes(e.action)) {
+          throw new Error(`scene ${s.state.sceneId} does not support the event "${e.action}" (${describeEvent(e)})`);
+        }
+        s.event(e);
+      }
+      this.log('info', `sim:${s.state.sessionId}`, describeEvent(e));
+      return { ...s.state };
+    },
+    'scenario.list': async () => listScenarios(SCENES),
+    'recording.begin': async (p) => this.recordings.begin(p.name, p.bytes),
+    'recording.chunk': async (p) => this.recordings.chunk(p.recordingId, p.index, p.data),
+    'recording.finish': async (p) => {
+      const info = await this.recordings.finish(p.recordingId, p.thumbnailPng);
+      this.log('info', 'recording', `saved ${info.path} (${info.bytes} bytes)`);
+      return info;
+    },
+    'recording.abort': async (p) => this.recordings.abort(p.recordingId),
+    'recording.list': async () => this.recordings.list(),
   };
 
   async dispose(): Promise<void> {
     await Promise.all([...this.sessions.values()].map((s) => s.close()));
     this.sessions.clear();
+    await this.recordings.dispose();
   }
 }

@@ -130,7 +130,7 @@ export function createWorkbench(api: WorkbenchApi) {
     },
   };
 
-  return { state, live, actions, log };
+  return { state, live, actions, log, api };
 }
 
 export type Workbench = ReturnType<typeof createWorkbench>;
