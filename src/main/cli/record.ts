@@ -29,10 +29,19 @@ export const RECORD_CHROMIUM_ARGS = [
   '--ignore-gpu-blocklist',
 ];
 
+interface RecordSummary {
+  frames: number;
+  fps: number;
+  codec: string;
+  wallSeconds: number;
+  physicsFrames: number;
+  timings: { stepMs: number; drawMs: number; encodeMs: number };
+}
+
 /** What the page exposes (src/renderer/src/recorder/automation.ts), seen from Node. */
 interface PageGlobals {
   adaptlabRecorder?: {
-    record(scenario: unknown, options: RecordOptions): Promise<RecordingInfo & { result: { frames: number; codec: string; wallSeconds: number; simDuration: number } }>;
+    record(scenario: unknown, options: RecordOptions): Promise<RecordingInfo & { result: RecordSummary }>;
     cancel(): void;
   };
 }
@@ -108,7 +117,7 @@ export async function record(args: ParsedArgs): Promise<number> {
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    page = await browser.newPage({ viewport: { width: 1100, height: 720 } });
+    page = await browser.newPage({ viewport: { width: 520, height: 300 } });
     page.on('console', (m) => {
       if (m.type() === 'error') pageErrors.push(m.text());
     });
@@ -141,12 +150,14 @@ export async function record(args: ParsedArgs): Promise<number> {
       { s: scenario, o: options },
     );
     if (!info.ok) throw new Error(cancelled ? 'cancelled' : info.message);
-    const saved: RecordingInfo & { result: { frames: number; codec: string; wallSeconds: number; simDuration: number } } = info.r;
+    const saved: RecordingInfo & { result: RecordSummary } = info.r;
     await mkdir(dirname(out), { recursive: true });
     await move(saved.path, out);
     const r = saved.result;
-    console.log(`record: wrote ${out} (${r.frames} frames, ${r.simDuration.toFixed(3)} s simulated, ${r.codec}, ` +
-      `${(saved.bytes / 1024 / 1024).toFixed(2)} MB) in ${clock(r.wallSeconds)}`);
+    const per = (ms: number) => `${(ms / r.frames).toFixed(0)} ms`;
+    console.log(`record: wrote ${out} (${r.frames} frames = ${(r.frames / r.fps).toFixed(3)} s at ${r.fps} fps, ` +
+      `${r.physicsFrames} physics steps, ${r.codec}, ${(saved.bytes / 1024 / 1024).toFixed(2)} MB) in ${clock(r.wallSeconds)}`);
+    console.log(`record: per frame: stepping ${per(r.timings.stepMs)}, drawing ${per(r.timings.drawMs)}, encoding ${per(r.timings.encodeMs)}`);
     return 0;
   } catch (err) {
     if (pageErrors.length) console.error(`record: errors in the page:\n  ${pageErrors.slice(0, 5).join('\n  ')}`);

@@ -23,7 +23,7 @@ import { SimSession } from './sim-session';
 export interface ShellInfo {
   shell: AppInfo['shell'];
   shellReason: string;
-  /** Folder of runs (recordings go to <runsRoot>/recordings); default ./runs. */
+  /** Folder of runs (recordings go to <runsRoot>/recordings); default $ADAPTLAB_RUNS, else ./runs. */
   runsRoot?: string;
 }
 
@@ -36,7 +36,7 @@ export class WorkbenchService {
 
   constructor(private readonly shell: ShellInfo) {
     this.bus.setMaxListeners(100);
-    this.recordings = new RecordingStore(shell.runsRoot ?? 'runs');
+    this.recordings = new RecordingStore(shell.runsRoot ?? process.env.ADAPTLAB_RUNS ?? 'runs');
   }
 
   /** A shell (menu item, shortcut) asks the renderer to do something, e.g. open the Record dialog. */

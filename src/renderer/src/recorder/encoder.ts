@@ -147,7 +147,7 @@ export class ClipEncoder {
     }
     this.framesIn++;
     // Keep the muxer from falling far behind (it awaits the writer).
-    await this.muxing;
+    if (this.framesIn - this.packetsOut > 2 * MAX_QUEUE) await this.muxing;
     this.check();
   }
 

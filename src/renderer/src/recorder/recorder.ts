@@ -51,6 +51,8 @@ export interface RecordResult extends ResolvedRecording {
   simDuration: number;
   warnings: string[];
   wallSeconds: number;
+  /** Wall milliseconds spent stepping (round trips included), drawing, and encoding. */
+  timings: { stepMs: number; drawMs: number; encodeMs: number };
 }
 
 export class RecordCancelled extends Error {
@@ -163,10 +165,18 @@ export async function recordScenario(
     let physicsFrame = 0;
     let thumbnailPng: Uint8Array | null = null;
     const thumbAt = Math.floor(rec.frames / 3);
+    const timings = { stepMs: 0, drawMs: 0, encodeMs: 0 };
+    let mark = performance.now();
+    const lap = (k: keyof typeof timings) => {
+      const now = performance.now();
+      timings[k] += now - mark;
+      mark = now;
+    };
 
     progress('recording', 0, 0);
     for (let i = 0; i < rec.frames; i++) {
       checkCancel();
+      mark = performance.now();
       const target = physicsFrameAt(i, rec.fps, dt);
       for (const action of stepPlan(physicsFrame, target, scenario.events, dt, fired)) {
         if (action.kind === 'event') {
@@ -181,6 +191,7 @@ export async function recordScenario(
       if (snap.frame !== physicsFrame) snap = await snapshotAt(sessionId, physicsFrame);
       const t = i / rec.fps;
       if (key) samples.push({ t, v: snap.telemetry[key] });
+      lap('stepMs');
 
       view.applyPoses(snap.poses);
       view.scene.updateMatrixWorld();
@@ -208,7 +219,9 @@ export async function recordScenario(
         actions,
       });
       if (i === thumbAt) thumbnailPng = await thumbnail(out);
+      lap('drawMs');
       await encoder.encode(out, i);
+      lap('encodeMs');
       progress('recording', i + 1, t);
     }
     progress('finishing', rec.frames, (rec.frames - 1) / rec.fps);
@@ -223,6 +236,7 @@ export async function recordScenario(
       simDuration: physicsFrame * dt,
       warnings,
       wallSeconds: elapsed(),
+      timings,
     };
     encoder = null;
     return result;

@@ -1,0 +1,82 @@
+import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { RECORDING_CHUNK_BYTES, parseRequest } from '../../shared/contract';
+import { RecordingStore } from './recordings';
+import { listScenarios } from './scenarios';
+import { WorkbenchService } from './workbench';
+
+const b64 = (b: Uint8Array) => Buffer.from(b).toString('base64');
+const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]);
+
+describe('RecordingStore', () => {
+  it('assembles chunks in order into the recordings folder, never overwriting', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'rec-test-'));
+    const store = new RecordingStore(root);
+    const bytes = new Uint8Array(RECORDING_CHUNK_BYTES + 1000).map((_, i) => i % 251);
+    for (let round = 0; round < 2; round++) {
+      const { recordingId, folder } = await store.begin('clip.mp4', bytes.length);
+      expect(folder).toBe(join(root, 'recordings'));
+      await store.chunk(recordingId, 0, b64(bytes.subarray(0, RECORDING_CHUNK_BYTES)));
+      await store.chunk(recordingId, 1, b64(bytes.subarray(RECORDING_CHUNK_BYTES)));
+      const info = await store.finish(recordingId, PNG.toString('base64'));
+      expect(info.name).toBe(round === 0 ? 'clip.mp4' : 'clip-2.mp4');
+      expect(Buffer.compare(readFileSync(info.path), Buffer.from(bytes))).toBe(0);
+      expect(info.thumbnail).toBe(`${info.path}.png`);
+    }
+    expect((await store.list()).map((r) => r.name).sort()).toEqual(['clip-2.mp4', 'clip.mp4']);
+    expect(readdirSync(join(root, 'recordings')).filter((f) => f.endsWith('.part'))).toEqual([]);
+  });
+
+  it('aborts on out-of-order chunks, oversize data and incomplete files, leaving nothing behind', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'rec-test-'));
+    const store = new RecordingStore(root, 1000);
+    await expect(store.begin('big.mp4', 1001)).rejects.toThrow(/over the limit/);
+    const a = await store.begin('a.mp4', 10);
+    await expect(store.chunk(a.recordingId, 1, b64(new Uint8Array(5)))).rejects.toThrow(/out of order/);
+    await expect(store.chunk(a.recordingId, 0, b64(new Uint8Array(5)))).rejects.toThrow(/no recording upload/);
+    const b = await store.begin('b.mp4', 10);
+    await expect(store.chunk(b.recordingId, 0, b64(new Uint8Array(11)))).rejects.toThrow(/larger than/);
+    const c = await store.begin('c.mp4', 10);
+    await store.chunk(c.recordingId, 0, b64(new Uint8Array(5)));
+    await expect(store.finish(c.recordingId)).rejects.toThrow(/incomplete: 5 of 10/);
+    expect(readdirSync(join(root, 'recordings'))).toEqual([]);
+  });
+
+  it('the contract refuses path-like names and oversized chunks', () => {
+    expect(() => parseRequest('recording.begin', { name: '../x.mp4', bytes: 10 })).toThrow(/name/);
+    expect(() => parseRequest('recording.begin', { name: 'x.exe', bytes: 10 })).toThrow(/name/);
+    expect(() => parseRequest('recording.begin', { name: 'x.mp4', bytes: 0 })).toThrow(/bytes/);
+    expect(() => parseRequest('recording.chunk', { recordingId: 'abcdef12', index: 0, data: 'A'.repeat(800_000) })).toThrow(/data/);
+    expect(parseRequest('recording.begin', { name: 'ok-1.webm', bytes: 10 }).params).toEqual({ name: 'ok-1.webm', bytes: 10 });
+  });
+});
+
+describe('scenarios and events in the service', () => {
+  it('lists shipped scenarios with what keeps each from recording', () => {
+    const list = listScenarios([{ id: 'demo-falling', title: '', description: '' }]);
+    const demo = list.find((s) => s.file === 'demo-falling.json')!;
+    const ant = list.find((s) => s.file === 'ant-broken-leg.json')!;
+    expect(demo.problems).toEqual([]);
+    expect(ant.problems).toEqual(['scene Ant-v0 is not available (available: demo-falling)']);
+  });
+
+  it('sim.open reports dt; sim.event refuses events the scene does not support and accepts markers', async () => {
+    const service = new WorkbenchService({ shell: 'browser', shellReason: 'test', runsRoot: mkdtempSync(join(tmpdir(), 'rec-test-')) });
+    try {
+      const opened = await service.call('sim.open', { sceneId: 'demo-falling', paused: true });
+      expect(opened.dt).toBeCloseTo(1 / 120);
+      const sessionId = opened.state.sessionId;
+      await expect(service.call('sim.event', { sessionId, event: { at: 4, action: 'breakLeg', leg: 3 } })).rejects.toThrow(
+        /scene demo-falling does not support the event "breakLeg" \(leg 3 broken at t = 4\.0 s\)/,
+      );
+      await expect(service.call('sim.event', { sessionId, event: { at: 1, action: 'marker', label: 'x' } })).resolves.toMatchObject({ sessionId });
+      const scenarios = await service.call('scenario.list', {});
+      expect(scenarios.map((s) => s.file)).toContain('ant-broken-leg.json');
+      expect(existsSync(service.recordings.folder)).toBe(false);
+    } finally {
+      await service.dispose();
+    }
+  });
+});
