@@ -5,7 +5,7 @@
  */
 import { expect, test } from '@playwright/test';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromiumAvailable, launchChromium, startShell, watchConsole } from './browser-shell';
@@ -89,7 +89,7 @@ test('the Record dialog records a WebM, saves it into the runs folder and plays 
     const errors = watchConsole(page);
     await page.goto(shell.url);
     await expect(page.locator('[data-test=ready-flag]')).toHaveText('ready', { timeout: 60_000 });
-    await page.locator('[data-test=pause]').click();
+    await expect(page.locator('[data-test=pause]')).toBeEnabled();
     await page.locator('[data-test=record]').click();
     const dialog = page.locator('[data-test=record-dialog]');
     await expect(dialog).toBeVisible();
@@ -98,6 +98,18 @@ test('the Record dialog records a WebM, saves it into the runs folder and plays 
     await expect(page.locator('[data-test=record-problems]')).toContainText('scene Ant-v0 is not available');
     await expect(page.locator('[data-test=record-start]')).toBeDisabled();
     await page.locator('[data-test=record-scenario]').selectOption('demo-falling.json');
+    await page.locator('[data-test=record-size]').selectOption('320x240');
+
+    // Cancel a long recording: it stops, saves nothing, and the live scene runs again.
+    await page.locator('[data-test=record-duration]').fill('60');
+    await page.locator('[data-test=record-start]').click();
+    await expect(page.locator('[data-test=pause]')).toBeDisabled();
+    await expect(page.locator('[data-test=record-status]')).toContainText(/frame [1-9]\d* \/ 1800/, { timeout: 60_000 });
+    await page.locator('[data-test=record-cancel]').click();
+    await expect(page.locator('[data-test=record-status]')).toHaveText('cancelled');
+    await expect(page.locator('[data-test=pause]')).toBeEnabled();
+    expect(existsSync(join(runs, 'recordings')) ? readdirSync(join(runs, 'recordings')) : []).toEqual([]);
+
     await page.locator('[data-test=record-duration]').fill('1');
     await page.locator('[data-test=record-size]').selectOption('320x240');
     await page.locator('[data-test=record-fps]').selectOption('30');

@@ -81,7 +81,7 @@ export function drawOverlay(ctx: CanvasRenderingContext2D | OffscreenCanvasRende
   // Fired events, listed under the header.
   ctx.font = `${px(16)}px ${FONT}`;
   for (const e of o.fired.slice(-4)) {
-    const r = px(5);
+    const r = Math.max(3, Math.round(6 * k));
     ctx.fillStyle = eventColor(e);
     ctx.beginPath();
     ctx.arc(m + r, y + px(16) / 2, r, 0, Math.PI * 2);
@@ -118,7 +118,7 @@ function drawBanner(
   e: ScenarioEvent,
   life: number,
 ): void {
-  const text = describeEvent(e).toUpperCase();
+  const text = describeEvent(e);
   ctx.font = `700 ${px(26)}px ${FONT}`;
   const tw = ctx.measureText(text).width;
   const pad = Math.round(16 * k);
@@ -233,7 +233,8 @@ function drawSparkline(
   ctx.textBaseline = 'top';
   ctx.textAlign = 'left';
 
-  // Event markers: a vertical line at each fired event's time.
+  // Event markers: a vertical line at each fired event's time, with a short label.
+  ctx.font = `600 ${px(12)}px ${FONT}`;
   for (const e of o.fired) {
     ctx.strokeStyle = eventColor(e);
     ctx.lineWidth = Math.max(1.5, 2.5 * k);
@@ -241,6 +242,8 @@ function drawSparkline(
     ctx.moveTo(tx(e.at), gy0 - 2);
     ctx.lineTo(tx(e.at), gy1 + 2);
     ctx.stroke();
+    ctx.fillStyle = eventColor(e);
+    shadowed(ctx, () => ctx.fillText(shortLabel(e), tx(e.at) + 4, gy0));
   }
 
   // The sparkline.
@@ -265,6 +268,12 @@ function drawSparkline(
     ctx.arc(tx(last.t), vy(last.v), Math.max(2.5, 4 * k), 0, Math.PI * 2);
     ctx.fill();
   }
+}
+
+function shortLabel(e: ScenarioEvent): string {
+  if (e.action === 'breakLeg') return `leg ${e.leg} broken`;
+  if (e.action === 'adaptation') return `adaptation ${e.on ? 'on' : 'off'}`;
+  return e.label;
 }
 
 export function formatValue(v: number): string {
