@@ -46,6 +46,9 @@ interface PageGlobals {
   };
 }
 
+/** Seconds without a progress report after which the recording is declared stuck. */
+const STALL_MS = 180_000;
+
 type Progress = { phase: string; frame: number; frames: number; simTime: number; elapsed: number; eta: number | null } | { log: string };
 
 export function recordOptions(args: ParsedArgs): { scenarioPath: string; out: string; options: RecordOptions } {
@@ -124,7 +127,9 @@ export async function record(args: ParsedArgs): Promise<number> {
     page.on('pageerror', (e) => pageErrors.push(e.message));
     let lastPrint = 0;
     let lastPercent = -1;
+    let lastSign = Date.now();
     await page.exposeFunction('adaptlabRecordProgress', (p: Progress) => {
+      lastSign = Date.now();
       if ('log' in p) return console.log(`record: ${p.log}`);
       const percent = Math.floor((100 * p.frame) / Math.max(1, p.frames));
       const now = Date.now();
@@ -142,13 +147,22 @@ export async function record(args: ParsedArgs): Promise<number> {
     const hasHook = await page.evaluate(() => typeof (globalThis as unknown as PageGlobals).adaptlabRecorder?.record === 'function');
     if (!hasHook) throw new Error('the app in Chromium has no recorder (is the renderer build current? run "npm run build")');
 
-    const info = await page.evaluate(
+    // A page that stops reporting progress (crashed GPU process, hung encoder) fails the command.
+    let watchdog: NodeJS.Timeout | undefined;
+    const stalled = new Promise<never>((_, reject) => {
+      watchdog = setInterval(() => {
+        if (Date.now() - lastSign > STALL_MS) reject(new Error(`the recorder made no progress for ${STALL_MS / 1000} s`));
+      }, 1000);
+    });
+    const recording = page.evaluate(
       ({ s, o }) => (globalThis as unknown as PageGlobals).adaptlabRecorder!.record(s, o).then(
         (r) => ({ ok: true as const, r }),
         (e: unknown) => ({ ok: false as const, message: e instanceof Error ? e.message : String(e) }),
       ),
       { s: scenario, o: options },
     );
+    lastSign = Date.now();
+    const info = await Promise.race([recording, stalled]).finally(() => clearInterval(watchdog));
     if (!info.ok) throw new Error(cancelled ? 'cancelled' : info.message);
     const saved: RecordingInfo & { result: RecordSummary } = info.r;
     await mkdir(dirname(out), { recursive: true });

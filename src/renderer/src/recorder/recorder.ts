@@ -66,8 +66,12 @@ export class RecordCancelled extends Error {
 const SNAPSHOT_TIMEOUT_MS = 15_000;
 
 /** Things about a scenario that the recorder cannot honour yet, said once rather than ignored. */
-export function scenarioWarnings(s: Scenario): string[] {
+export function scenarioWarnings(s: Scenario, rec: ResolvedRecording): string[] {
   const w: string[] = [];
+  const last = (rec.frames - 1) / rec.fps;
+  for (const e of s.events) {
+    if (e.at > last + 1e-9) w.push(`event "${describeEvent(e)}" is after the last frame (t = ${last.toFixed(2)} s) and will not appear`);
+  }
   if (s.checkpoint) w.push(`checkpoint ${s.checkpoint} is named in the overlay only: sessions do not load controllers yet`);
   return w;
 }
@@ -96,7 +100,7 @@ export async function recordScenario(
   progress('preparing', 0, 0);
 
   await preflight(api, scenario);
-  const warnings = scenarioWarnings(scenario);
+  const warnings = scenarioWarnings(scenario, rec);
   warnings.forEach((w) => hooks.onLog?.(`warning: ${w}`));
   checkCancel();
 
