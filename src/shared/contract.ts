@@ -67,6 +67,8 @@ export const requestSchemas = {
   'recording.abort': z.object({ recordingId }).strict(),
   /** Recordings saved so far, newest first. */
   'recording.list': z.object({}).strict(),
+  /** A saved recording's PNG thumbnail, base64 (for the Runs panel and the Record dialog). */
+  'recording.thumbnail': z.object({ name: recordingName }).strict(),
 } as const;
 
 export type Method = keyof typeof requestSchemas;
@@ -132,6 +134,7 @@ export interface Results {
   'recording.finish': RecordingInfo;
   'recording.abort': { aborted: boolean };
   'recording.list': RecordingInfo[];
+  'recording.thumbnail': { png: string | null };
 }
 
 export interface LogEntry {

@@ -126,6 +126,10 @@ test('the Record dialog records a WebM, saves it into the runs folder and plays 
     const video = page.locator('[data-test=record-video]');
     await expect.poll(() => video.evaluate((v: HTMLVideoElement) => v.readyState), { timeout: 10_000 }).toBeGreaterThanOrEqual(1);
     expect(await video.evaluate((v: HTMLVideoElement) => [v.videoWidth, v.videoHeight])).toEqual([320, 240]);
+    // It is listed with its thumbnail under the recordings folder.
+    await expect(page.locator('[data-test=record-recent] li')).toHaveCount(1);
+    await expect(page.locator('[data-test=record-recent] img')).toHaveJSProperty('complete', true);
+    expect(await page.locator('[data-test=record-recent] img').evaluate((i: HTMLImageElement) => i.naturalWidth)).toBe(320);
     await page.screenshot({ path: join(OUT, 'record-dialog.png') });
     if (hasFfprobe) {
       expect(probe(path)).toMatchObject({ frames: 30, codec: 'vp9', width: 320, height: 240 });

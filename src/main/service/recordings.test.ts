@@ -26,6 +26,9 @@ describe('RecordingStore', () => {
       expect(info.thumbnail).toBe(`${info.path}.png`);
     }
     expect((await store.list()).map((r) => r.name).sort()).toEqual(['clip-2.mp4', 'clip.mp4']);
+    expect(await store.thumbnail('clip.mp4')).toBe(PNG.toString('base64'));
+    expect(await store.thumbnail('none.mp4')).toBeNull();
+    await expect(store.thumbnail('../clip.mp4')).rejects.toThrow(/plain file name/);
     expect(readdirSync(join(root, 'recordings')).filter((f) => f.endsWith('.part'))).toEqual([]);
   });
 

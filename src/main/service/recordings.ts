@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, open, readdir, rename, rm, stat, writeFile, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm, stat, writeFile, type FileHandle } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
 import { MAX_RECORDING_BYTES, RECORDING_CHUNK_BYTES, type RecordingInfo } from '../../shared/contract';
 
@@ -112,6 +112,14 @@ export class RecordingStore {
       out.push({ name, path, bytes: st.size, thumbnail: existsSync(thumb) ? thumb : null, createdAt: st.mtimeMs });
     }
     return out.sort((a, b) => b.createdAt - a.createdAt);
+  }
+
+  /** The PNG thumbnail of a saved recording, base64, or null when it has none. */
+  async thumbnail(name: string): Promise<string | null> {
+    if (basename(name) !== name || name.startsWith('.')) throw new Error(`"${name}" is not a plain file name`);
+    const png = join(this.folder, `${name}.png`);
+    if (!existsSync(png)) return null;
+    return (await readFile(png)).toString('base64');
   }
 
   async dispose(): Promise<void> {

@@ -141,6 +141,7 @@ export class WorkbenchService {
     },
     'recording.abort': async (p) => this.recordings.abort(p.recordingId),
     'recording.list': async () => this.recordings.list(),
+    'recording.thumbnail': async (p) => ({ png: await this.recordings.thumbnail(p.name) }),
   };
 
   async dispose(): Promise<void> {
