@@ -67,7 +67,7 @@ test('adaptlab record writes a frame-exact 2 s clip that decodes and moves', asy
   spawnSync('ffmpeg', ['-v', 'error', '-y', '-i', file, '-vf', 'select=eq(n\\,45)', '-vframes', '1', join(OUT, 'demo-falling-frame45.png')]);
 });
 
-test('adaptlab record fails clearly when the scene is missing or there is no Chromium', async () => {
+test('adaptlab record fails clearly when the scene is missing or the output is not a video file', async () => {
   const ant = await cli(['record', '--scenario', 'assets/scenarios/ant-broken-leg.json', '--out', join(OUT, 'ant.mp4')]);
   expect(ant.code).toBe(1);
   expect(ant.out).toContain('scene Ant-v0 is not available');
