@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import type { SceneSpec } from './scene';
 import type { SessionState, SimSnapshot } from './snapshot';
-import { scenarioEventSchema, type Scenario } from './scenario';
+import type { Scenario } from './scenario';
 
 export const sessionId = z.string().min(1).max(64);
 
@@ -20,6 +20,35 @@ export const MAX_THUMBNAIL_BASE64 = 4 * 1024 * 1024;
 const recordingId = z.string().regex(/^[a-f0-9-]{8,40}$/);
 /** A plain file name: letters, digits, dot, dash, underscore; ends in .mp4 or .webm. */
 const recordingName = z.string().max(120).regex(/^[A-Za-z0-9][A-Za-z0-9._-]*\.(mp4|webm)$/, 'a plain file name ending in .mp4 or .webm');
+
+/** Commands a scene may support; which ones is listed in SceneInfo.controls. */
+export const sceneCommand = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('policy'), policy: z.enum(['random', 'zero', 'gait', 'mpc']) }).strict(),
+  z
+    .object({
+      type: z.literal('fault'),
+      fault: z.discriminatedUnion('kind', [
+        z.object({ kind: z.literal('cripple'), leg: z.number().int().min(0).max(15) }).strict(),
+        z.object({ kind: z.literal('weakenMotor'), joint: z.number().int().min(0).max(255), factor: z.number().min(0).max(1) }).strict(),
+        z.object({ kind: z.literal('lockJoint'), joint: z.number().int().min(0).max(255) }).strict(),
+      ]),
+      /** Sim time (s) at which it fires; now if absent or past. */
+      at: z.number().min(0).max(1e6).optional(),
+    })
+    .strict(),
+  z.object({ type: z.literal('clearFaults') }).strict(),
+  z.object({ type: z.literal('adaptation'), on: z.boolean() }).strict(),
+  z.object({ type: z.literal('method'), method: z.enum(['grbal', 'rebal', 'mb', 'mbde']) }).strict(),
+  z
+    .object({
+      type: z.literal('randomize'),
+      /** Parameter key -> [low, high] scale range around nominal; empty clears. */
+      ranges: z.record(z.string().max(100), z.tuple([z.number(), z.number()])),
+    })
+    .strict(),
+]);
+export type SceneCommand = z.infer<typeof sceneCommand>;
+export type SceneControl = SceneCommand['type'];
 
 /** zod schemas of every request's params, keyed by method name. */
 export const requestSchemas = {
@@ -45,17 +74,32 @@ export const requestSchemas = {
     })
     .strict(),
   'sim.setTimeScale': z.object({ sessionId, timeScale: z.number().min(0.01).max(16) }).strict(),
+  'sim.command': z.object({ sessionId, command: sceneCommand }).strict(),
+  'job.start': z
+    .object({
+      algo: z.literal('ppo'),
+      env: z.string().min(1).max(100),
+      steps: z.number().int().min(1).max(1e9),
+      seed: z.number().int().min(0).max(2 ** 31 - 1),
+      numEnvs: z.number().int().min(1).max(64).optional(),
+    })
+    .strict(),
+  'job.cancel': z.object({ jobId: z.string().min(1).max(64) }).strict(),
+  'job.resume': z.object({ runId: z.string().min(1).max(200) }).strict(),
+  'job.list': z.object({}).strict(),
+  'runs.list': z.object({}).strict(),
+  'runs.metrics': z.object({ runId: z.string().min(1).max(200), maxPoints: z.number().int().min(10).max(100_000).optional() }).strict(),
+  'runs.reveal': z.object({ runId: z.string().min(1).max(200) }).strict(),
   // --- recording (issue 7) ---
-  /** Fire a scenario event (break a leg, toggle adaptation) in a session whose scene supports it. */
-  'sim.event': z.object({ sessionId, event: scenarioEventSchema }).strict(),
   /** The scenarios shipped in assets/scenarios, parsed, with what keeps each from recording. */
   'scenario.list': z.object({}).strict(),
-  /** Starts an upload of a recorded video into the recordings folder. */
+  /** Starts an upload of a recorded video: into <runs>/recordings, or into a run's videos folder. */
   'recording.begin': z
     .object({
       name: recordingName,
       /** Total size announced up front, checked against the limit and at the end. */
       bytes: z.number().int().min(1).max(MAX_RECORDING_BYTES),
+      runId: z.string().min(1).max(200).optional(),
     })
     .strict(),
   /** One chunk of the file, base64, in order (index 0, 1, 2...). */
@@ -65,7 +109,7 @@ export const requestSchemas = {
   /** Completes an upload; the file appears under its final name. Optional PNG thumbnail, base64. */
   'recording.finish': z.object({ recordingId, thumbnailPng: z.string().max(MAX_THUMBNAIL_BASE64).optional() }).strict(),
   'recording.abort': z.object({ recordingId }).strict(),
-  /** Recordings saved so far, newest first. */
+  /** Recordings saved in <runs>/recordings so far, newest first. */
   'recording.list': z.object({}).strict(),
   /** A saved recording's PNG thumbnail, base64 (for the Runs panel and the Record dialog). */
   'recording.thumbnail': z.object({ name: recordingName }).strict(),
@@ -89,8 +133,12 @@ export interface SceneInfo {
   id: string;
   title: string;
   description: string;
-  /** Scenario event actions this scene applies ('breakLeg', 'adaptation'); 'marker' works everywhere. */
-  events?: string[];
+  /** Scene commands it accepts (sim.command), so the UI shows only what works. */
+  controls: SceneControl[];
+  /** Number of legs that can be broken, where 'fault' is supported. */
+  legs?: number;
+  /** Nominal physical parameters that 'randomize' may scale, with their nominal values. */
+  parameters?: Record<string, number>;
 }
 
 export interface OpenedSession {
@@ -127,7 +175,14 @@ export interface Results {
   'sim.close': { closed: boolean };
   'sim.control': SessionState;
   'sim.setTimeScale': SessionState;
-  'sim.event': SessionState;
+  'sim.command': { message: string };
+  'job.start': JobInfo;
+  'job.cancel': JobInfo;
+  'job.resume': JobInfo;
+  'job.list': JobInfo[];
+  'runs.list': RunSummary[];
+  'runs.metrics': MetricSeries;
+  'runs.reveal': { path: string; opened: boolean };
   'scenario.list': ScenarioEntry[];
   'recording.begin': { recordingId: string; folder: string };
   'recording.chunk': { received: number };
@@ -135,6 +190,42 @@ export interface Results {
   'recording.abort': { aborted: boolean };
   'recording.list': RecordingInfo[];
   'recording.thumbnail': { png: string | null };
+}
+
+export interface JobInfo {
+  jobId: string;
+  algo: string;
+  env: string;
+  status: JobProgress['status'];
+  runId: string | null;
+  step: number;
+  totalSteps: number;
+  etaSeconds: number | null;
+  error?: string;
+}
+
+export interface RunSummary {
+  id: string;
+  dir: string;
+  algo: string;
+  env: string;
+  seed: number | null;
+  status: string;
+  step: number;
+  totalSteps: number | null;
+  createdAt: string | null;
+  backend: string | null;
+  /** Last logged values of the run's metrics. */
+  last: Record<string, number>;
+  /** Video files in the run folder. */
+  videos: string[];
+}
+
+export interface MetricSeries {
+  runId: string;
+  steps: number[];
+  /** metric name -> values aligned with steps (null where not logged). */
+  values: Record<string, (number | null)[]>;
 }
 
 export interface LogEntry {
@@ -147,6 +238,7 @@ export interface LogEntry {
 export interface JobProgress {
   jobId: string;
   kind: string;
+  runId?: string | null;
   step: number;
   totalSteps: number;
   etaSeconds: number | null;

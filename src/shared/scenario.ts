@@ -19,8 +19,6 @@ export const scenarioEventSchema = z.discriminatedUnion('action', [
 ]);
 export type ScenarioEvent = z.infer<typeof scenarioEventSchema>;
 export type ScenarioEventAction = ScenarioEvent['action'];
-/** Event actions that need no support from the scene. */
-export const UNIVERSAL_EVENT_ACTIONS: readonly ScenarioEventAction[] = ['marker'];
 
 export const cameraSchema = z.discriminatedUnion('mode', [
   z
@@ -149,23 +147,78 @@ export class ScenarioError extends Error {
   override name = 'ScenarioError';
 }
 
+/** What the recorder needs to know of a scene (a subset of SceneInfo). */
+export interface SceneCapabilities {
+  id: string;
+  /** Scene commands it accepts ('fault', 'adaptation', 'method', 'policy', ...). */
+  controls?: readonly string[];
+  legs?: number;
+}
+
+/** Methods a scene with a 'method' control can switch to, and policies of a 'policy' control. */
+export const SCENE_METHODS = ['grbal', 'rebal', 'mb', 'mbde'] as const;
+export const SCENE_POLICIES = ['random', 'zero', 'gait', 'mpc'] as const;
+
+/** The scene control an event needs; null when it is the recorder's own (a marker). */
+export function eventControl(e: ScenarioEvent): string | null {
+  return e.action === 'breakLeg' ? 'fault' : e.action === 'adaptation' ? 'adaptation' : null;
+}
+
+/** The scene command (contract 'sim.command') that carries out an event; null for markers. */
+export function eventCommand(e: ScenarioEvent):
+  | { type: 'fault'; fault: { kind: 'cripple'; leg: number } }
+  | { type: 'adaptation'; on: boolean }
+  | null {
+  if (e.action === 'breakLeg') return { type: 'fault', fault: { kind: 'cripple', leg: e.leg } };
+  if (e.action === 'adaptation') return { type: 'adaptation', on: e.on };
+  return null;
+}
+
 /**
- * What keeps a scenario from being recorded in a scene with `available` ids and the given
- * supported event actions: the scene is missing, or an event is not supported there.
+ * The scene command that selects the scenario's method: 'method' where the scene has one,
+ * else 'policy'; null when the scene has neither (the method is then a caption, e.g. the demo).
+ * Throws when the scene has such a control but cannot run this method.
  */
-export function scenarioProblems(
-  s: Scenario,
-  scenes: readonly { id: string; events?: readonly string[] }[],
-): string[] {
+export function methodCommand(s: Scenario, scene: SceneCapabilities):
+  | { type: 'method'; method: (typeof SCENE_METHODS)[number] }
+  | { type: 'policy'; policy: (typeof SCENE_POLICIES)[number] }
+  | null {
+  const controls = scene.controls ?? [];
+  const m = s.method.toLowerCase();
+  if (controls.includes('method') && (SCENE_METHODS as readonly string[]).includes(m)) {
+    return { type: 'method', method: m as (typeof SCENE_METHODS)[number] };
+  }
+  if (controls.includes('policy') && (SCENE_POLICIES as readonly string[]).includes(m)) {
+    return { type: 'policy', policy: m as (typeof SCENE_POLICIES)[number] };
+  }
+  if (!controls.includes('method') && !controls.includes('policy')) return null;
+  const offers = [
+    ...(controls.includes('method') ? SCENE_METHODS : []),
+    ...(controls.includes('policy') ? SCENE_POLICIES : []),
+  ];
+  throw new ScenarioError(`scene ${scene.id} cannot run method "${s.method}" (it offers: ${offers.join(', ')})`);
+}
+
+/**
+ * What keeps a scenario from being recorded with the given scenes: the scene is missing, its
+ * method cannot be selected there, or an event is not supported (or names a leg it lacks).
+ */
+export function scenarioProblems(s: Scenario, scenes: readonly SceneCapabilities[]): string[] {
   const scene = scenes.find((x) => x.id === s.env);
   if (!scene) return [`scene ${s.env} is not available (available: ${scenes.map((x) => x.id).join(', ') || 'none'})`];
-  const supported = new Set<string>([...UNIVERSAL_EVENT_ACTIONS, ...(scene.events ?? [])]);
   const problems: string[] = [];
+  try {
+    methodCommand(s, scene);
+  } catch (err) {
+    problems.push((err as Error).message);
+  }
+  const controls = new Set(scene.controls ?? []);
   for (const e of s.events) {
-    if (!supported.has(e.action)) {
-      problems.push(
-        `scene ${s.env} does not support the event "${e.action}" (${describeEvent(e)}); it supports: ${[...supported].join(', ')}`,
-      );
+    const need = eventControl(e);
+    if (need && !controls.has(need)) {
+      problems.push(`scene ${s.env} does not support the event "${e.action}" (${describeEvent(e)}): it has no "${need}" control`);
+    } else if (e.action === 'breakLeg' && scene.legs !== undefined && e.leg >= scene.legs) {
+      problems.push(`scene ${s.env} has ${scene.legs} legs (0 to ${scene.legs - 1}): cannot break leg ${e.leg}`);
     }
   }
   return problems;

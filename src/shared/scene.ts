@@ -44,6 +44,8 @@ export interface SceneSpec {
   bodies: BodySpec[];
   /** Half-size of the ground plane to draw, 0 for none. */
   groundHalfSize: number;
+  /** Body the camera follows (a walking robot leaves the view otherwise). */
+  followBody?: number;
 }
 
 export const POSE_STRIDE = 7;

@@ -10,6 +10,16 @@ export interface SimSnapshot {
   telemetry: Record<string, number>;
   /** Simulated seconds per wall second over the last second. */
   realTimeFactor: number;
+  /** Things that happened since the previous snapshot ("leg 3 broken"), for chart markers. */
+  events?: SimEvent[];
+  /** A planned future path to draw as a ghost (xyz triples, world frame), e.g. MPC's best plan. */
+  ghost?: number[];
+}
+
+export interface SimEvent {
+  time: number;
+  kind: string;
+  label: string;
 }
 
 export type SessionStatus = 'running' | 'paused';

@@ -5,7 +5,7 @@
  */
 import { expect, test } from '@playwright/test';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromiumAvailable, launchChromium, startShell, watchConsole } from './browser-shell';
@@ -68,9 +68,15 @@ test('adaptlab record writes a frame-exact 2 s clip that decodes and moves', asy
 });
 
 test('adaptlab record fails clearly when the scene is missing or the output is not a video file', async () => {
+  const missing = join(OUT, 'missing-scene.json');
+  writeFileSync(missing, JSON.stringify({ title: 'x', env: 'Nope-v0', method: 'none', duration: 1 }));
+  const nope = await cli(['record', '--scenario', missing, '--out', join(OUT, 'nope.mp4')]);
+  expect(nope.code).toBe(1);
+  expect(nope.out).toContain('scene Nope-v0 is not available');
+  // The Ant scene exists but does not offer GrBAL or adaptation yet: the scenario says so.
   const ant = await cli(['record', '--scenario', 'assets/scenarios/ant-broken-leg.json', '--out', join(OUT, 'ant.mp4')]);
   expect(ant.code).toBe(1);
-  expect(ant.out).toContain('scene Ant-v0 is not available');
+  expect(ant.out).toMatch(/scene Ant-v0 (cannot run method "grbal"|does not support the event "adaptation")/);
   expect(existsSync(join(OUT, 'ant.mp4'))).toBe(false);
   const bad = await cli(['record', '--scenario', 'assets/scenarios/demo-falling.json', '--out', join(OUT, 'x.avi')]);
   expect(bad.code).toBe(2);
@@ -81,8 +87,7 @@ test('the Record dialog records a WebM, saves it into the runs folder and plays 
   test.skip(!chromiumAvailable(), 'no Chromium at /usr/bin/chromium (apt-get install chromium)');
   test.setTimeout(240_000);
   const runs = mkdtempSync(join(tmpdir(), 'adaptlab-runs-'));
-  process.env.ADAPTLAB_RUNS = runs;
-  const shell = await startShell();
+  const shell = await startShell(['--runs', runs]);
   const browser = await launchChromium();
   try {
     const page = await browser.newPage({ viewport: { width: 1100, height: 760 } });
@@ -95,7 +100,7 @@ test('the Record dialog records a WebM, saves it into the runs folder and plays 
     await expect(dialog).toBeVisible();
     // The ant scenario is listed but not recordable yet, and says why.
     await page.locator('[data-test=record-scenario]').selectOption('ant-broken-leg.json');
-    await expect(page.locator('[data-test=record-problems]')).toContainText('scene Ant-v0 is not available');
+    await expect(page.locator('[data-test=record-problems]')).toContainText('scene Ant-v0');
     await expect(page.locator('[data-test=record-start]')).toBeDisabled();
     await page.locator('[data-test=record-scenario]').selectOption('demo-falling.json');
     await page.locator('[data-test=record-size]').selectOption('320x240');
@@ -139,7 +144,6 @@ test('the Record dialog records a WebM, saves it into the runs folder and plays 
   } finally {
     await browser.close();
     await shell.stop();
-    delete process.env.ADAPTLAB_RUNS;
     rmSync(runs, { recursive: true, force: true });
   }
 });

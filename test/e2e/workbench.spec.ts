@@ -1,12 +1,17 @@
 import { expect, test } from '@playwright/test';
+import { mkdtempSync } from 'node:fs';
 import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { WebSocket } from 'ws';
 import { chromiumAvailable, distinctViewportColors, launchChromium, startShell, watchConsole, type Shell } from './browser-shell';
 
 let shell: Shell;
 
+const runsDir = mkdtempSync(join(tmpdir(), 'adaptlab-e2e-runs-'));
+
 test.beforeAll(async () => {
-  shell = await startShell();
+  shell = await startShell(['--runs', runsDir]);
 });
 test.afterAll(async () => {
   await shell?.stop();
@@ -25,8 +30,8 @@ test('the workbench opens, bodies move, and the viewport is drawn', async () => 
   await expect(page.locator('[data-test=ready-flag]')).toHaveText('ready', { timeout: 30_000 });
   await expect(page.locator('[data-test=shell]')).toHaveText('browser shell');
 
-  // Two snapshots of the scene differ: read body positions from the inspector of a falling ball.
-  await page.locator('.tree li', { hasText: 'ball7' }).click();
+  // The default scene is the ant walking a scripted gait: its torso's position changes.
+  await page.locator('.tree li', { hasText: 'torso' }).click();
   const pos = page.locator('.props dd').first();
   await expect(pos).not.toBeEmpty();
   const a = await pos.textContent();
@@ -48,6 +53,26 @@ test('the workbench opens, bodies move, and the viewport is drawn', async () => 
   // The viewport is not blank: its pixels vary.
   expect(await distinctViewportColors(page)).toBeGreaterThan(50);
   await page.screenshot({ path: 'test-results/workbench-full.png' });
+  expect(errors).toEqual([]);
+  await browser.close();
+});
+
+test('a training run started from the Runs view shows progress and its curve', async () => {
+  test.skip(!chromiumAvailable(), 'no Chromium at /usr/bin/chromium (apt-get install chromium)');
+  const browser = await launchChromium();
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const errors = watchConsole(page);
+  await page.goto(shell.url);
+  await expect(page.locator('[data-test=ready-flag]')).toHaveText('ready', { timeout: 30_000 });
+  await page.locator('[data-test=view-runs]').click();
+  await page.locator('[data-test=train-env]').selectOption('PointReach-v0');
+  await page.locator('[data-test=train-steps]').fill('6144');
+  await page.locator('[data-test=train-start]').click();
+  const row = page.locator('[data-test=run-row]').first();
+  await expect(row).toContainText('done', { timeout: 90_000 });
+  await row.locator('input[type=checkbox]').check();
+  await expect(page.locator('[data-test=compare-chart] canvas')).toBeVisible({ timeout: 10_000 });
+  await page.screenshot({ path: 'test-results/runs.png' });
   expect(errors).toEqual([]);
   await browser.close();
 });

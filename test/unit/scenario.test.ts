@@ -1,6 +1,6 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { describeEvent, parseScenario, recordingFileName, resolveRecording, scenarioProblems, ScenarioError } from '../../src/shared/scenario';
+import { describeEvent, eventCommand, methodCommand, parseScenario, recordingFileName, resolveRecording, scenarioProblems, ScenarioError } from '../../src/shared/scenario';
 
 const base = { title: 'T', env: 'demo-falling', method: 'none', duration: 2 };
 
@@ -34,10 +34,23 @@ describe('scenario schema', () => {
     const s = parseScenario({ ...base, env: 'Ant-v0', duration: 10, events: [{ at: 4, action: 'breakLeg', leg: 3 }] });
     expect(scenarioProblems(s, [{ id: 'demo-falling' }])).toEqual(['scene Ant-v0 is not available (available: demo-falling)']);
     const d = parseScenario({ ...base, events: [{ at: 1, action: 'breakLeg', leg: 3 }, { at: 1, action: 'marker', label: 'm' }] });
-    const problems = scenarioProblems(d, [{ id: 'demo-falling' }]);
-    expect(problems).toHaveLength(1);
-    expect(problems[0]).toMatch(/scene demo-falling does not support the event "breakLeg" \(leg 3 broken at t = 1\.0 s\); it supports: marker/);
-    expect(scenarioProblems(d, [{ id: 'demo-falling', events: ['breakLeg'] }])).toEqual([]);
+    const problems = scenarioProblems(d, [{ id: 'demo-falling', controls: [] }]);
+    expect(problems).toEqual(['scene demo-falling does not support the event "breakLeg" (leg 3 broken at t = 1.0 s): it has no "fault" control']);
+    expect(scenarioProblems(d, [{ id: 'demo-falling', controls: ['fault'] }])).toEqual([]);
+    expect(scenarioProblems(d, [{ id: 'demo-falling', controls: ['fault'], legs: 2 }])).toEqual([
+      'scene demo-falling has 2 legs (0 to 1): cannot break leg 3',
+    ]);
+  });
+
+  it('maps methods and events to scene commands', () => {
+    const g = parseScenario({ ...base, method: 'grbal' });
+    expect(methodCommand(g, { id: 'x', controls: [] })).toBeNull();
+    expect(methodCommand(g, { id: 'x', controls: ['method'] })).toEqual({ type: 'method', method: 'grbal' });
+    expect(() => methodCommand(g, { id: 'x', controls: ['policy'] })).toThrow('scene x cannot run method "grbal" (it offers: random, zero, gait, mpc)');
+    expect(methodCommand(parseScenario({ ...base, method: 'gait' }), { id: 'x', controls: ['policy'] })).toEqual({ type: 'policy', policy: 'gait' });
+    expect(eventCommand({ at: 4, action: 'breakLeg', leg: 3 })).toEqual({ type: 'fault', fault: { kind: 'cripple', leg: 3 } });
+    expect(eventCommand({ at: 0, action: 'adaptation', on: false })).toEqual({ type: 'adaptation', on: false });
+    expect(eventCommand({ at: 0, action: 'marker', label: 'x' })).toBeNull();
   });
 
   it('describes events and names files', () => {

@@ -3,6 +3,7 @@ import { APP_VERSION } from '../service/workbench';
 import { parseArgs, UsageError, type ParsedArgs } from './args';
 import { record, RECORD_USAGE } from './record';
 import { start } from './start';
+import { evaluate, runs, train } from './train';
 
 interface Command {
   summary: string;
@@ -14,7 +15,7 @@ interface Command {
 const COMMANDS: Record<string, Command> = {
   start: {
     summary: 'Open the workbench (Electron if installed, else the browser shell)',
-    usage: 'adaptlab start [--shell electron|browser] [--port N] [--no-open]',
+    usage: 'adaptlab start [--shell electron|browser] [--port N] [--no-open] [--runs DIR]',
     booleans: ['no-open'],
     run: start,
   },
@@ -22,6 +23,23 @@ const COMMANDS: Record<string, Command> = {
     summary: 'Record a scenario to MP4/WebM, frame by frame, with overlays (headless Chromium)',
     usage: RECORD_USAGE,
     run: record,
+  },
+  train: {
+    summary: 'Train a policy (PPO) on an env, printing progress; the run goes to a folder',
+    usage: 'adaptlab train ppo --env Hopper-v0 [--steps N] [--seed S] [--out DIR] [--num-envs N] [--backend B] [--resume RUN_DIR]',
+    run: train,
+  },
+  runs: {
+    summary: 'List training runs in a folder (default ./runs)',
+    usage: 'adaptlab runs [DIR] [--json]',
+    booleans: ['json'],
+    run: runs,
+  },
+  eval: {
+    summary: "Evaluate a run's latest checkpoint: mean and std of the return",
+    usage: 'adaptlab eval --run DIR [--episodes K] [--seed S] [--json]',
+    booleans: ['json'],
+    run: evaluate,
   },
   version: {
     summary: 'Print the version',

@@ -19,7 +19,7 @@ export async function start(args: ParsedArgs): Promise<number> {
     return await new Promise<number>((ok) => child.on('exit', (code) => ok(code ?? 0)));
   }
   console.log(`AdaptLab: browser shell, because ${choice.reason}`);
-  const service = new WorkbenchService({ shell: 'browser', shellReason: choice.reason });
+  const service = new WorkbenchService({ shell: 'browser', shellReason: choice.reason, runsRoot: flag(args, 'runs') ?? process.env.ADAPTLAB_RUNS ?? 'runs' });
   const server = await startBrowserShellServer({ service, rendererDir: RENDERER_OUT, port: intFlag(args, 'port', 0, 0, 65535) });
   console.log(`AdaptLab: open ${server.url}`);
   openWindow(server.url, boolFlag(args, 'no-open'));

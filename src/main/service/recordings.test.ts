@@ -56,28 +56,34 @@ describe('RecordingStore', () => {
   });
 });
 
-describe('scenarios and events in the service', () => {
+describe('scenarios and recordings in the service', () => {
   it('lists shipped scenarios with what keeps each from recording', () => {
-    const list = listScenarios([{ id: 'demo-falling', title: '', description: '' }]);
+    const list = listScenarios([{ id: 'demo-falling', title: '', description: '', controls: [] }]);
     const demo = list.find((s) => s.file === 'demo-falling.json')!;
     const ant = list.find((s) => s.file === 'ant-broken-leg.json')!;
     expect(demo.problems).toEqual([]);
     expect(ant.problems).toEqual(['scene Ant-v0 is not available (available: demo-falling)']);
   });
 
-  it('sim.open reports dt; sim.event refuses events the scene does not support and accepts markers', async () => {
-    const service = new WorkbenchService({ shell: 'browser', shellReason: 'test', runsRoot: mkdtempSync(join(tmpdir(), 'rec-test-')) });
+  it('sim.open reports dt; scenario.list checks scenarios against the real scenes; uploads go to runs', async () => {
+    const runs = mkdtempSync(join(tmpdir(), 'rec-test-'));
+    const service = new WorkbenchService({ shell: 'browser', shellReason: 'test', runsRoot: runs });
     try {
       const opened = await service.call('sim.open', { sceneId: 'demo-falling', paused: true });
       expect(opened.dt).toBeCloseTo(1 / 120);
-      const sessionId = opened.state.sessionId;
-      await expect(service.call('sim.event', { sessionId, event: { at: 4, action: 'breakLeg', leg: 3 } })).rejects.toThrow(
-        /scene demo-falling does not support the event "breakLeg" \(leg 3 broken at t = 4\.0 s\)/,
-      );
-      await expect(service.call('sim.event', { sessionId, event: { at: 1, action: 'marker', label: 'x' } })).resolves.toMatchObject({ sessionId });
       const scenarios = await service.call('scenario.list', {});
-      expect(scenarios.map((s) => s.file)).toContain('ant-broken-leg.json');
-      expect(existsSync(service.recordings.folder)).toBe(false);
+      expect(scenarios.find((s) => s.file === 'demo-falling.json')!.problems).toEqual([]);
+      const ant = scenarios.find((s) => s.file === 'ant-broken-leg.json')!;
+      expect(ant.scenario?.env).toBe('Ant-v0');
+      // Until the Ant scene offers GrBAL and adaptation, the scenario says so instead of recording something else.
+      for (const p of ant.problems) expect(p).toMatch(/^scene Ant-v0 (cannot run method "grbal"|does not support the event "adaptation")/);
+      const { recordingId, folder } = await service.call('recording.begin', { name: 'a.mp4', bytes: 3 });
+      expect(folder).toBe(join(runs, 'recordings'));
+      await service.call('recording.chunk', { recordingId, index: 0, data: b64(new Uint8Array([1, 2, 3])) });
+      expect((await service.call('recording.finish', { recordingId })).path).toBe(join(runs, 'recordings', 'a.mp4'));
+      expect((await service.call('recording.list', {})).map((r) => r.name)).toEqual(['a.mp4']);
+      await expect(service.call('recording.begin', { name: 'a.mp4', bytes: 3, runId: 'no-such-run' })).rejects.toThrow(/no run folder/);
+      expect(existsSync(join(runs, 'no-such-run'))).toBe(false);
     } finally {
       await service.dispose();
     }

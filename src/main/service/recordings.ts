@@ -6,12 +6,13 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, rm, stat, writeFile, type FileHandle } from 'node:fs/promises';
-import { basename, extname, join, resolve } from 'node:path';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import { MAX_RECORDING_BYTES, RECORDING_CHUNK_BYTES, type RecordingInfo } from '../../shared/contract';
 
 interface Upload {
   id: string;
   name: string;
+  folder: string;
   part: string;
   file: FileHandle;
   expected: number;
@@ -32,17 +33,19 @@ export class RecordingStore {
     this.folder = join(resolve(runsRoot), 'recordings');
   }
 
-  async begin(name: string, bytes: number): Promise<{ recordingId: string; folder: string }> {
+  /** Starts an upload into `folder` (default: the recordings folder; a run's videos folder must be in an existing run). */
+  async begin(name: string, bytes: number, folder = this.folder): Promise<{ recordingId: string; folder: string }> {
     await this.dropStale();
     if (bytes > this.maxBytes) throw new Error(`recording of ${bytes} bytes is over the limit of ${this.maxBytes} bytes`);
     if (this.uploads.size >= MAX_OPEN_UPLOADS) throw new Error(`too many recordings being saved at once (${this.uploads.size})`);
     if (basename(name) !== name) throw new Error(`"${name}" is not a plain file name`);
-    await mkdir(this.folder, { recursive: true });
+    if (folder !== this.folder && !existsSync(dirname(folder))) throw new Error(`no run folder ${dirname(folder)}`);
+    await mkdir(folder, { recursive: true });
     const id = randomUUID();
-    const part = join(this.folder, `.${id}.part`);
+    const part = join(folder, `.${id}.part`);
     const file = await open(part, 'wx');
-    this.uploads.set(id, { id, name, part, file, expected: bytes, received: 0, nextIndex: 0, touched: Date.now() });
-    return { recordingId: id, folder: this.folder };
+    this.uploads.set(id, { id, name, folder, part, file, expected: bytes, received: 0, nextIndex: 0, touched: Date.now() });
+    return { recordingId: id, folder };
   }
 
   async chunk(recordingId: string, index: number, base64: string): Promise<{ received: number }> {
@@ -76,7 +79,7 @@ export class RecordingStore {
     this.uploads.delete(recordingId);
     await u.file.sync();
     await u.file.close();
-    const path = this.freeName(u.name);
+    const path = freeName(u.folder, u.name);
     await rename(u.part, path);
     let thumbnail: string | null = null;
     if (thumbnailPng) {
@@ -132,18 +135,18 @@ export class RecordingStore {
     return u;
   }
 
-  /** name.mp4, else name-2.mp4, name-3.mp4...: never overwrite a recording. */
-  private freeName(name: string): string {
-    const ext = extname(name);
-    const stem = name.slice(0, name.length - ext.length);
-    for (let i = 1; ; i++) {
-      const p = join(this.folder, i === 1 ? name : `${stem}-${i}${ext}`);
-      if (!existsSync(p)) return p;
-    }
-  }
-
   private async dropStale(): Promise<void> {
     const now = Date.now();
     for (const u of [...this.uploads.values()]) if (now - u.touched > STALE_MS) await this.abort(u.id);
+  }
+}
+
+/** name.mp4, else name-2.mp4, name-3.mp4...: never overwrite a recording. */
+function freeName(folder: string, name: string): string {
+  const ext = extname(name);
+  const stem = name.slice(0, name.length - ext.length);
+  for (let i = 1; ; i++) {
+    const p = join(folder, i === 1 ? name : `${stem}-${i}${ext}`);
+    if (!existsSync(p)) return p;
   }
 }

@@ -2,20 +2,27 @@
  * What a simulation session drives: anything that steps at a fixed dt, draws as a SceneSpec
  * and writes body poses. The demo scene and (later) every registered environment fit it.
  */
-import type { SceneInfo } from '../../shared/contract';
+import type { SceneCommand, SceneInfo } from '../../shared/contract';
 import type { SceneSpec } from '../../shared/scene';
-import type { ScenarioEvent } from '../../shared/scenario';
+import type { SimEvent } from '../../shared/snapshot';
+import { ENV_SPECS } from '../../physics/envs/registry';
+import type { EnvId } from '../../physics/envs/types';
 
 export interface SceneRunner {
   readonly dt: number;
   spec(): SceneSpec;
   reset(seed: number): void;
-  step(): void;
+  /** One fixed-dt step; may be async (a controller planning with tfjs). */
+  step(): void | Promise<void>;
   writePoses(out: Float32Array): void;
   telemetry(): Record<string, number>;
   dispose(): void;
-  /** Applies a scenario event; scenes that have one list the actions in their entry's `events`. */
-  event?(e: ScenarioEvent): void;
+  /** Applies a scene command; returns a line for the log. Throws when unsupported. */
+  command?(cmd: SceneCommand, simTime: number): string | Promise<string>;
+  /** Events since the last call. */
+  drainEvents?(): SimEvent[];
+  /** Planned path to draw (xyz triples), if the scene plans. */
+  ghost?(): number[] | null;
 }
 
 export interface SceneEntry extends SceneInfo {
@@ -23,22 +30,55 @@ export interface SceneEntry extends SceneInfo {
 }
 
 async function rapier() {
-  const R = (await import('@dimforge/rapier3d-compat')).default;
-  await R.init();
-  return R;
+  const { loadRapier } = await import('../../physics/rapier');
+  return loadRapier();
 }
 
+const ENV_SCENES: { id: EnvId; title: string; controls: SceneInfo['controls']; legs?: number }[] = [
+  { id: 'Ant-v0', title: 'Ant', controls: ['policy', 'fault', 'clearFaults', 'randomize'], legs: 4 },
+  { id: 'Hopper-v0', title: 'Hopper', controls: ['policy', 'randomize'] },
+  { id: 'QuadPayload-v0', title: 'Quadrotor + payload', controls: ['policy', 'randomize'] },
+];
+
 export const SCENES: SceneEntry[] = [
+  ...ENV_SCENES.map(
+    ({ id, title, controls, legs }): SceneEntry => ({
+      id,
+      title,
+      description: ENV_SPECS[id].description,
+      controls,
+      ...(legs ? { legs } : {}),
+      async create(seed) {
+        const { EnvScene } = await import('./env-scene');
+        return EnvScene.create(id, seed);
+      },
+    }),
+  ),
   {
     id: 'demo-falling',
     title: 'Falling bodies',
     description: 'Boxes and balls falling onto a ground, and a swinging chain of capsules on revolute joints.',
+    controls: [],
     async create(seed) {
       const { FallingBodiesScene } = await import('../../physics/demo/falling-bodies');
       return new FallingBodiesScene(await rapier(), seed);
     },
   },
 ];
+
+/** Scene list with each env's nominal parameters (for the DR panel), computed once. */
+let listing: Promise<SceneInfo[]> | null = null;
+export function listScenes(): Promise<SceneInfo[]> {
+  listing ??= (async () => {
+    const { EnvScene } = await import('./env-scene');
+    return Promise.all(
+      SCENES.map(async ({ create: _c, ...info }) =>
+        info.controls.includes('randomize') ? { ...info, parameters: await EnvScene.parameters(info.id as EnvId) } : info,
+      ),
+    );
+  })();
+  return listing;
+}
 
 export function findScene(id: string): SceneEntry {
   const entry = SCENES.find((s) => s.id === id);
@@ -48,5 +88,6 @@ export function findScene(id: string): SceneEntry {
 
 export async function physicsBackendName(): Promise<string> {
   const R = await rapier();
-  return `rapier3d-compat ${R.version()}`;
+  const { rapierFlavor } = await import('../../physics/rapier');
+  return `rapier3d ${R.version()} (${rapierFlavor() === 'simd' ? 'SIMD' : 'compat'})`;
 }

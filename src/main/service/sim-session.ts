@@ -1,7 +1,7 @@
 /** Owns one simulation worker: forwards commands down and snapshots up. */
 import type { Worker } from 'node:worker_threads';
+import type { SceneCommand } from '../../shared/contract';
 import type { SceneSpec } from '../../shared/scene';
-import type { ScenarioEvent } from '../../shared/scenario';
 import type { SessionState, SimSnapshot } from '../../shared/snapshot';
 import type { FromSimWorker, ToSimWorker } from './sim-protocol';
 import { spawnWorker } from './spawn-worker';
@@ -21,6 +21,7 @@ export class SimSession {
   private worker: Worker;
   private nextRequest = 1;
   private pending = new Map<number, () => void>();
+  private commands = new Map<number, { resolve(m: string): void; reject(e: Error): void }>();
 
   private constructor(id: string, sceneId: string, paused: boolean, private readonly events: SimSessionEvents) {
     this.state = { sessionId: id, sceneId, status: paused ? 'paused' : 'running', timeScale: 1, time: 0, frame: 0 };
@@ -67,8 +68,17 @@ export class SimSession {
           poses: msg.poses,
           telemetry: msg.telemetry,
           realTimeFactor: msg.realTimeFactor,
+          ...(msg.events?.length ? { events: msg.events } : {}),
+          ...(msg.ghost ? { ghost: msg.ghost } : {}),
         });
         break;
+      case 'commanded': {
+        const c = this.commands.get(msg.requestId);
+        this.commands.delete(msg.requestId);
+        if (msg.ok) c?.resolve(msg.message);
+        else c?.reject(new Error(msg.message));
+        break;
+      }
       case 'stepped':
         this.pending.get(msg.requestId)?.();
         this.pending.delete(msg.requestId);
@@ -108,9 +118,13 @@ export class SimSession {
     });
   }
 
-  /** Applies a scenario event (fault, adaptation toggle) before the next step. */
-  event(event: ScenarioEvent): void {
-    this.send({ type: 'event', event });
+  /** Sends a scene command; rejects with the scene's reason when it does not support it. */
+  command(command: SceneCommand): Promise<string> {
+    const requestId = this.nextRequest++;
+    return new Promise((resolve, reject) => {
+      this.commands.set(requestId, { resolve, reject });
+      this.send({ type: 'command', command, requestId });
+    });
   }
 
   setTimeScale(value: number): void {

@@ -42,34 +42,54 @@ function snapshot(): void {
   if (!runner) return;
   const poses = new Float32Array(bodies * POSE_STRIDE);
   runner.writePoses(poses);
+  const events = runner.drainEvents?.();
+  const ghost = runner.ghost?.() ?? undefined;
   post(
-    { type: 'snapshot', frame, time: simTime, poses, telemetry: runner.telemetry(), realTimeFactor: running ? realTimeFactor() : 0 },
+    {
+      type: 'snapshot',
+      frame,
+      time: simTime,
+      poses,
+      telemetry: runner.telemetry(),
+      realTimeFactor: running ? realTimeFactor() : 0,
+      ...(events?.length ? { events } : {}),
+      ...(ghost ? { ghost } : {}),
+    },
     [poses.buffer],
   );
 }
 
-function stepOnce(): void {
-  runner!.step();
+async function stepOnce(): Promise<void> {
+  await runner!.step();
   frame++;
   simTime += runner!.dt;
 }
 
-function tick(): void {
+/** Serializes everything that touches the scene: ticks, commands and single steps. */
+let chain: Promise<unknown> = Promise.resolve();
+function serial<T>(fn: () => Promise<T> | T): Promise<T> {
+  const next = chain.then(fn);
+  chain = next.catch(() => undefined);
+  return next;
+}
+
+async function tick(): Promise<void> {
   timer = null;
   if (!runner || !running) return;
   const now = performance.now();
   owed += ((now - lastWall) / 1000) * timeScale;
   lastWall = now;
   let steps = 0;
-  while (owed >= runner.dt && steps < MAX_STEPS_PER_FRAME) {
-    stepOnce();
+  const budgetEnd = now + FRAME_MS;
+  while (owed >= runner.dt && steps < MAX_STEPS_PER_FRAME && performance.now() < budgetEnd) {
+    await stepOnce();
     owed -= runner.dt;
     steps++;
   }
-  if (steps === MAX_STEPS_PER_FRAME) owed = 0; // behind: drop the debt rather than spiral
+  if (owed >= runner.dt) owed = Math.min(owed, runner.dt); // behind: drop the debt rather than spiral
   snapshot();
   const spent = performance.now() - now;
-  timer = setTimeout(tick, Math.max(0, FRAME_MS - spent));
+  if (running) timer = setTimeout(() => void serial(tick), Math.max(0, FRAME_MS - spent));
 }
 
 function start(): void {
@@ -78,7 +98,7 @@ function start(): void {
   lastWall = performance.now();
   owed = 0;
   rtfWindow.length = 0;
-  timer = setTimeout(tick, 0);
+  timer = setTimeout(() => void serial(tick), 0);
 }
 
 function stop(): void {
@@ -87,7 +107,9 @@ function stop(): void {
   timer = null;
 }
 
-port.on('message', async (msg: ToSimWorker) => {
+port.on('message', (msg: ToSimWorker) => void serial(() => handle(msg)));
+
+async function handle(msg: ToSimWorker): Promise<void> {
   try {
     switch (msg.type) {
       case 'init': {
@@ -116,16 +138,20 @@ port.on('message', async (msg: ToSimWorker) => {
         snapshot();
         break;
       case 'step':
-        for (let i = 0; i < msg.frames && runner; i++) stepOnce();
+        for (let i = 0; i < msg.frames && runner; i++) await stepOnce();
         snapshot();
         post({ type: 'stepped', requestId: msg.requestId });
         break;
-      case 'event':
-        if (!runner?.event) throw new Error(`this scene does not apply "${msg.event.action}" events`);
-        runner.event(msg.event);
-        break;
       case 'timeScale':
         timeScale = msg.value;
+        break;
+      case 'command':
+        try {
+          if (!runner?.command) throw new Error('this scene takes no commands');
+          post({ type: 'commanded', requestId: msg.requestId, ok: true, message: await runner.command(msg.command, simTime) });
+        } catch (err) {
+          post({ type: 'commanded', requestId: msg.requestId, ok: false, message: err instanceof Error ? err.message : String(err) });
+        }
         break;
       case 'stop':
         stop();
@@ -137,4 +163,4 @@ port.on('message', async (msg: ToSimWorker) => {
   } catch (err) {
     post({ type: 'error', message: err instanceof Error ? err.message : String(err) });
   }
-});
+}

@@ -52,6 +52,15 @@ describe('workbench service', () => {
     expect(await run()).toEqual(await run());
   });
 
+  it('refuses scene commands a scene does not support, saying why', async () => {
+    const { state } = await service.call('sim.open', { sceneId: 'demo-falling', paused: true });
+    await expect(service.call('sim.command', { sessionId: state.sessionId, command: { type: 'fault', fault: { kind: 'cripple', leg: 3 } } })).rejects.toThrow(
+      /takes no commands/,
+    );
+    await expect(service.dispatch('sim.command', { sessionId: state.sessionId, command: { type: 'fault', fault: { kind: 'melt' } } })).rejects.toThrow(/invalid command/);
+    await service.call('sim.close', { sessionId: state.sessionId });
+  });
+
   it('refuses malformed requests with a message naming the field', async () => {
     await expect(service.dispatch('sim.open', { sceneId: 42 })).rejects.toThrow(/sim\.open: invalid sceneId/);
     await expect(service.dispatch('sim.control', { sessionId: 'x', command: 'explode' })).rejects.toThrow(/command/);

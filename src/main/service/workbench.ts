@@ -4,6 +4,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
+import { createRequire } from 'node:module';
 import {
   parseRequest,
   type AppInfo,
@@ -14,29 +15,72 @@ import {
   type Params,
   type Results,
 } from '../../shared/contract';
-import { UNIVERSAL_EVENT_ACTIONS, describeEvent } from '../../shared/scenario';
+import { join, resolve } from 'node:path';
+import { JobManager } from './jobs';
+import { listRuns, revealFolder, runMetrics } from './runs';
+import { listScenes, physicsBackendName } from './scene-runner';
 import { RecordingStore } from './recordings';
 import { listScenarios } from './scenarios';
-import { SCENES, physicsBackendName } from './scene-runner';
 import { SimSession } from './sim-session';
 
 export interface ShellInfo {
   shell: AppInfo['shell'];
   shellReason: string;
-  /** Folder of runs (recordings go to <runsRoot>/recordings); default $ADAPTLAB_RUNS, else ./runs. */
+  /** Where training runs live (default ./runs; the Electron shell passes its user-data folder). */
   runsRoot?: string;
+  /** Training jobs at once (default: number of cores). */
+  maxJobs?: number;
 }
 
 export const APP_VERSION = '0.1.0';
 
+/**
+ * Which tfjs backend training workers will pick (same order as src/meta/backend.ts), found by
+ * package resolution so the service itself never loads TensorFlow.
+ */
+function probeLearningBackend(): string {
+  const req = createRequire(import.meta.url);
+  const wanted = process.env.ADAPTLAB_BACKEND;
+  if (wanted && wanted !== 'auto') return `${wanted} (requested)`;
+  for (const [pkg, name] of [
+    ['@tensorflow/tfjs-node-gpu', 'tfjs-node-gpu'],
+    ['@tensorflow/tfjs-node', 'tfjs-node'],
+    ['@tensorflow/tfjs-backend-wasm', 'wasm'],
+  ] as const) {
+    try {
+      req.resolve(pkg);
+      return name;
+    } catch {
+      // not installed: next
+    }
+  }
+  return 'cpu';
+}
+
 export class WorkbenchService {
   private readonly bus = new EventEmitter();
   private readonly sessions = new Map<string, SimSession>();
+  readonly runsRoot: string;
+  readonly jobs: JobManager;
+  /** Recorded videos (issue 7): <runsRoot>/recordings, or a run's videos folder. */
   readonly recordings: RecordingStore;
+  /** The backend a training worker actually loaded (set when one starts). */
+  private learningBackend: string | null = null;
 
   constructor(private readonly shell: ShellInfo) {
     this.bus.setMaxListeners(100);
-    this.recordings = new RecordingStore(shell.runsRoot ?? process.env.ADAPTLAB_RUNS ?? 'runs');
+    this.runsRoot = resolve(shell.runsRoot ?? 'runs');
+    this.recordings = new RecordingStore(this.runsRoot);
+    this.jobs = new JobManager(
+      this.runsRoot,
+      (p) => this.emit('job.progress', p),
+      (level, message) => {
+        const m = /started \((.+)\)$/.exec(message);
+        if (m) this.learningBackend = m[1];
+        this.log(level, 'jobs', message);
+      },
+      shell.maxJobs,
+    );
   }
 
   /** A shell (menu item, shortcut) asks the renderer to do something, e.g. open the Record dialog. */
@@ -81,10 +125,10 @@ export class WorkbenchService {
       shell: this.shell.shell,
       shellReason: this.shell.shellReason,
       physicsBackend: await physicsBackendName(),
-      learningBackend: 'not loaded',
+      learningBackend: this.learningBackend ?? probeLearningBackend(),
       platform: `${process.platform}-${process.arch}`,
     }),
-    'scene.list': async () => SCENES.map(({ id, title, description }) => ({ id, title, description })),
+    'scene.list': async () => listScenes(),
     'sim.open': async (p) => {
       const id = randomUUID().slice(0, 8);
       const session = await SimSession.open(id, p.sceneId, p.seed ?? 0, p.paused ?? false, {
@@ -113,26 +157,29 @@ export class WorkbenchService {
       }
       return { ...s.state };
     },
+    'sim.command': async (p) => {
+      const message = await this.session(p.sessionId).command(p.command);
+      this.log('info', `sim:${p.sessionId}`, message);
+      return { message };
+    },
+    'job.start': async (p) => this.jobs.start(p),
+    'job.cancel': async (p) => this.jobs.cancel(p.jobId),
+    'job.resume': async (p) => this.jobs.resume(p.runId),
+    'job.list': async () => this.jobs.list(),
+    'runs.list': async () => listRuns(this.runsRoot),
+    'runs.metrics': async (p) => runMetrics(this.jobs.runDir(p.runId), p.runId, p.maxPoints),
+    'runs.reveal': async (p) => {
+      const path = this.jobs.runDir(p.runId);
+      return { path, opened: revealFolder(path) };
+    },
     'sim.setTimeScale': async (p) => {
       const s = this.session(p.sessionId);
       s.setTimeScale(p.timeScale);
       return { ...s.state };
     },
-    'sim.event': async (p) => {
-      const s = this.session(p.sessionId);
-      const e = p.event;
-      if (!UNIVERSAL_EVENT_ACTIONS.includes(e.action)) {
-        const supported = SCENES.find((x) => x.id === s.state.sceneId)?.events ?? [];
-        if (!supported.includes(e.action)) {
-          throw new Error(`scene ${s.state.sceneId} does not support the event "${e.action}" (${describeEvent(e)})`);
-        }
-        s.event(e);
-      }
-      this.log('info', `sim:${s.state.sessionId}`, describeEvent(e));
-      return { ...s.state };
-    },
-    'scenario.list': async () => listScenarios(SCENES),
-    'recording.begin': async (p) => this.recordings.begin(p.name, p.bytes),
+    'scenario.list': async () => listScenarios(await listScenes()),
+    'recording.begin': async (p) =>
+      this.recordings.begin(p.name, p.bytes, p.runId ? join(this.jobs.runDir(p.runId), 'videos') : undefined),
     'recording.chunk': async (p) => this.recordings.chunk(p.recordingId, p.index, p.data),
     'recording.finish': async (p) => {
       const info = await this.recordings.finish(p.recordingId, p.thumbnailPng);
@@ -145,6 +192,7 @@ export class WorkbenchService {
   };
 
   async dispose(): Promise<void> {
+    await this.jobs.dispose();
     await Promise.all([...this.sessions.values()].map((s) => s.close()));
     this.sessions.clear();
     await this.recordings.dispose();

@@ -74,6 +74,10 @@ export interface Joint {
   /** Actuator gear: an action in [-1, 1] times gear is the joint torque/force (Gym convention). */
   gear?: number;
   mimic?: { joint: string; multiplier: number; offset: number };
+  /** URDF <safety_controller> (kept for completeness; the simulator does not enforce it). */
+  safetyController?: { softLowerLimit: number; softUpperLimit: number; kPosition: number; kVelocity: number };
+  /** URDF <calibration> reference positions. */
+  calibration?: { rising?: number; falling?: number };
 }
 
 export interface RobotModel {

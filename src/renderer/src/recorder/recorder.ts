@@ -5,9 +5,11 @@
  * i/fps. Wall-clock speed does not matter: a slow machine records the same file, just later.
  */
 import * as THREE from 'three';
-import type { OpenedSession, WorkbenchApi } from '../../../shared/contract';
+import type { OpenedSession, SceneInfo, WorkbenchApi } from '../../../shared/contract';
 import {
   describeEvent,
+  eventCommand,
+  methodCommand,
   resolveRecording,
   scenarioProblems,
   type RecordOptions,
@@ -77,10 +79,11 @@ export function scenarioWarnings(s: Scenario, rec: ResolvedRecording): string[] 
 }
 
 /** Checks a scenario against the scenes the service has; throws with every problem found. */
-export async function preflight(api: WorkbenchApi, s: Scenario): Promise<void> {
+export async function preflight(api: WorkbenchApi, s: Scenario): Promise<SceneInfo> {
   const scenes = await api.invoke('scene.list', {});
   const problems = scenarioProblems(s, scenes);
   if (problems.length) throw new Error(problems.join('\n'));
+  return scenes.find((x) => x.id === s.env)!;
 }
 
 export async function recordScenario(
@@ -99,7 +102,7 @@ export async function recordScenario(
     hooks.onProgress?.({ phase, frame, frames: rec.frames, simTime, elapsed: elapsed(), eta: etaSeconds(frame, rec.frames, elapsed()) });
   progress('preparing', 0, 0);
 
-  await preflight(api, scenario);
+  const sceneInfo = await preflight(api, scenario);
   const warnings = scenarioWarnings(scenario, rec);
   warnings.forEach((w) => hooks.onLog?.(`warning: ${w}`));
   checkCancel();
@@ -137,6 +140,9 @@ export async function recordScenario(
     const sessionId = opened.state.sessionId;
     const dt = opened.dt;
     if (!(dt > 0)) throw new Error(`scene ${scenario.env} reported no physics time step`);
+    // Select the scenario's method where the scene offers a choice.
+    const method = methodCommand(scenario, sceneInfo);
+    if (method) hooks.onLog?.((await api.invoke('sim.command', { sessionId, command: method })).message);
     let snap = await snapshotAt(sessionId, 0);
     const key = scenario.overlay.sparkline;
     if (key && !(key in snap.telemetry)) {
@@ -184,7 +190,8 @@ export async function recordScenario(
       const target = physicsFrameAt(i, rec.fps, dt);
       for (const action of stepPlan(physicsFrame, target, scenario.events, dt, fired)) {
         if (action.kind === 'event') {
-          await api.invoke('sim.event', { sessionId, event: action.event });
+          const command = eventCommand(action.event);
+          if (command) await api.invoke('sim.command', { sessionId, command });
           firedList.push(action.event);
           hooks.onLog?.(describeEvent(action.event));
         } else {

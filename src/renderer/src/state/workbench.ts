@@ -3,9 +3,9 @@
  * stay outside reactivity (they change 60 times a second and only the viewport reads them).
  */
 import { markRaw, reactive } from 'vue';
-import type { AppInfo, LogEntry, SceneInfo, WorkbenchApi } from '../../../shared/contract';
+import type { AppInfo, JobInfo, LogEntry, MetricSeries, Params, RunSummary, SceneCommand, SceneInfo, WorkbenchApi } from '../../../shared/contract';
 import type { SceneSpec } from '../../../shared/scene';
-import type { SessionState, SimSnapshot } from '../../../shared/snapshot';
+import type { SessionState, SimEvent, SimSnapshot } from '../../../shared/snapshot';
 
 const HISTORY = 600;
 const MAX_LOG = 500;
@@ -27,8 +27,16 @@ export function createWorkbench(api: WorkbenchApi) {
     scene: null as SceneSpec | null,
     logs: [] as LogEntry[],
     telemetry: { time: [], series: {}, version: 0 } as Telemetry,
+    /** Events of the current episode (chart markers, log). */
+    events: [] as SimEvent[],
     lastTelemetry: {} as Record<string, number>,
     selectedBody: -1,
+    view: 'simulate' as 'simulate' | 'runs',
+    jobs: [] as JobInfo[],
+    runs: [] as RunSummary[],
+    /** Runs ticked for comparison, and their metrics (fetched on demand). */
+    compare: [] as string[],
+    metrics: {} as Record<string, MetricSeries>,
     simTime: 0,
     frame: 0,
     realTimeFactor: 0,
@@ -36,7 +44,7 @@ export function createWorkbench(api: WorkbenchApi) {
     error: '',
   });
   /** Latest poses, read by the viewport each animation frame. */
-  const live = { poses: null as Float32Array | null, version: 0 };
+  const live = { poses: null as Float32Array | null, ghost: null as number[] | null, version: 0 };
 
   function log(level: LogEntry['level'], source: string, message: string): void {
     state.logs.push({ level, source, message, time: Date.now() });
@@ -46,15 +54,25 @@ export function createWorkbench(api: WorkbenchApi) {
   function onSnapshot(s: SimSnapshot): void {
     if (!state.session || s.sessionId !== state.session.sessionId) return;
     live.poses = s.poses;
+    live.ghost = s.ghost ?? null;
     live.version++;
+    for (const e of s.events ?? []) {
+      state.events.push(e);
+      log('info', 'sim', `t = ${e.time.toFixed(2)} s: ${e.label}`);
+    }
     state.simTime = s.time;
     state.frame = s.frame;
     state.realTimeFactor = s.realTimeFactor;
     state.lastTelemetry = s.telemetry;
     const t = state.telemetry;
-    if (t.time.length && s.time < t.time[t.time.length - 1]) clearTelemetry();
+    const last = t.time.length ? t.time[t.time.length - 1] : -Infinity;
+    if (s.time < last) clearTelemetry();
+    // A snapshot at the same sim time (pause, a command) adds no point: charts need increasing x.
+    if (s.time <= last) return;
     t.time.push(s.time);
-    for (const [k, v] of Object.entries(s.telemetry)) (t.series[k] ??= new Array(t.time.length - 1).fill(null)).push(v);
+    for (const [k, v] of Object.entries(s.telemetry)) {
+      (t.series[k] ??= new Array(t.time.length - 1).fill(null)).push(Number.isFinite(v) ? v : (null as unknown as number));
+    }
     if (t.time.length > HISTORY) {
       t.time.splice(0, t.time.length - HISTORY);
       for (const k in t.series) t.series[k].splice(0, t.series[k].length - HISTORY);
@@ -63,6 +81,7 @@ export function createWorkbench(api: WorkbenchApi) {
   }
 
   function clearTelemetry(): void {
+    state.events = [];
     state.telemetry.time = [];
     state.telemetry.series = {};
     state.telemetry.version++;
@@ -72,6 +91,19 @@ export function createWorkbench(api: WorkbenchApi) {
   api.on('sim.state', (s) => {
     if (state.session && s.sessionId === state.session.sessionId) state.session = s;
   });
+  api.on('job.progress', (p) => {
+    const j = state.jobs.find((x) => x.jobId === p.jobId);
+    const info: JobInfo = { jobId: p.jobId, algo: p.kind, env: j?.env ?? '', status: p.status, runId: p.runId ?? null, step: p.step, totalSteps: p.totalSteps, etaSeconds: p.etaSeconds };
+    if (j) Object.assign(j, info, { env: j.env });
+    else void actions.refreshJobs();
+    // Keep the runs table and compared curves live while a job trains (throttled).
+    if (p.runId && (p.status !== 'running' || Date.now() - lastRunsRefresh > 2000)) {
+      lastRunsRefresh = Date.now();
+      void actions.refreshRuns();
+      if (state.compare.includes(p.runId)) void actions.loadMetrics(p.runId);
+    }
+  });
+  let lastRunsRefresh = 0;
   api.on('log', (e) => {
     state.logs.push(e);
     if (state.logs.length > MAX_LOG) state.logs.splice(0, state.logs.length - MAX_LOG);
@@ -95,6 +127,7 @@ export function createWorkbench(api: WorkbenchApi) {
         state.scenes = await api.invoke('scene.list', {});
         log('info', 'ui', `${state.info.shell} shell (${state.info.shellReason}); physics ${state.info.physicsBackend}`);
         if (state.scenes.length) await actions.openScene(state.scenes[0].id);
+        await Promise.all([actions.refreshJobs(), actions.refreshRuns()]);
         state.ready = true;
       });
     },
@@ -125,12 +158,58 @@ export function createWorkbench(api: WorkbenchApi) {
         state.session = await api.invoke('sim.setTimeScale', { sessionId: s.sessionId, timeScale });
       });
     },
+    async command(command: SceneCommand) {
+      const s = state.session;
+      if (!s) return;
+      await guard(command.type, async () => {
+        const r = await api.invoke('sim.command', { sessionId: s.sessionId, command });
+        log('info', 'sim', r.message);
+      });
+    },
+    async refreshJobs() {
+      state.jobs = (await guard('jobs', () => api.invoke('job.list', {}))) ?? state.jobs;
+    },
+    async refreshRuns() {
+      state.runs = (await guard('runs', () => api.invoke('runs.list', {}))) ?? state.runs;
+    },
+    async startJob(p: Params<'job.start'>) {
+      const job = await guard('start training', () => api.invoke('job.start', p));
+      if (job) {
+        state.jobs.push(job);
+        log('info', 'jobs', `queued ${p.algo} on ${p.env} for ${p.steps} steps (seed ${p.seed})`);
+      }
+    },
+    async cancelJob(jobId: string) {
+      await guard('stop', () => api.invoke('job.cancel', { jobId }));
+    },
+    async resumeRun(runId: string) {
+      const job = await guard('resume', () => api.invoke('job.resume', { runId }));
+      if (job) state.jobs.push(job);
+    },
+    async revealRun(runId: string) {
+      const r = await guard('open folder', () => api.invoke('runs.reveal', { runId }));
+      if (r) log('info', 'runs', r.opened ? `opened ${r.path}` : `run folder: ${r.path}`);
+    },
+    async loadMetrics(runId: string) {
+      const m = await guard('metrics', () => api.invoke('runs.metrics', { runId, maxPoints: 1000 }));
+      if (m) state.metrics = { ...state.metrics, [runId]: markRaw(m) };
+    },
+    toggleCompare(runId: string) {
+      const i = state.compare.indexOf(runId);
+      if (i >= 0) state.compare.splice(i, 1);
+      else {
+        state.compare.push(runId);
+        void actions.loadMetrics(runId);
+      }
+    },
     select(body: number) {
       state.selectedBody = body;
     },
   };
 
-  return { state, live, actions, log, api };
+  const sceneInfo = () => state.scenes.find((x) => x.id === state.session?.sceneId) ?? null;
+
+  return { state, live, actions, log, sceneInfo, api };
 }
 
 export type Workbench = ReturnType<typeof createWorkbench>;

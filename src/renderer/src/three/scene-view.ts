@@ -29,6 +29,7 @@ export class SceneView {
   private ground: THREE.Object3D[] = [];
   private bodyMatrices: THREE.Matrix4[] = [];
   private spec: SceneSpec | null = null;
+  private ghost: THREE.Line | null = null;
   private frameTimes: number[] = [];
   private raf = 0;
   private readonly tmp = new THREE.Matrix4();
@@ -131,6 +132,39 @@ export class SceneView {
     }
   }
 
+  /** Draws (or hides, with null) a planned path: xyz triples in the scene's world frame. */
+  setGhost(points: number[] | null): void {
+    const MAX = 512;
+    if (!this.ghost) {
+      const geo = new THREE.BufferGeometry();
+      geo.setAttribute('position', new THREE.BufferAttribute(new Float32Array(MAX * 3), 3));
+      const mat = new THREE.LineDashedMaterial({ color: 0x9fd3ff, dashSize: 0.06, gapSize: 0.04, transparent: true, opacity: 0.85 });
+      this.ghost = new THREE.Line(geo, mat);
+      this.ghost.frustumCulled = false;
+      this.world.add(this.ghost);
+    }
+    const n = points ? Math.min(MAX, Math.floor(points.length / 3)) : 0;
+    this.ghost.visible = n > 1;
+    if (n < 2 || !points) return;
+    const attr = this.ghost.geometry.getAttribute('position') as THREE.BufferAttribute;
+    (attr.array as Float32Array).set(points.slice(0, n * 3));
+    attr.needsUpdate = true;
+    this.ghost.geometry.setDrawRange(0, n);
+    this.ghost.computeLineDistances();
+  }
+
+  /** Keeps the orbit target on a body (the robot walks away otherwise). */
+  follow(index: number): void {
+    if (index < 0 || index >= this.bodyMatrices.length) return;
+    const p = this.bodyPosition(index);
+    const delta = p.clone().sub(this.controls.target);
+    delta.y = 0;
+    this.controls.target.add(delta);
+    this.camera.position.add(delta);
+    this.sun.position.set(p.x + 4, 8, p.z + 3);
+    this.sun.target.position.copy(p);
+  }
+
   /** World position (three.js frame) of a body, for the inspector and camera follow. */
   bodyPosition(index: number, out = new THREE.Vector3()): THREE.Vector3 {
     out.setFromMatrixPosition(this.bodyMatrices[index] ?? new THREE.Matrix4());
@@ -186,6 +220,8 @@ export class SceneView {
       b.mesh.dispose();
     }
     for (const g of this.ground) this.scene.remove(g);
+    this.ghost?.removeFromParent();
+    this.ghost = null;
     this.batches = [];
     this.ground = [];
   }

@@ -1,0 +1,144 @@
+/**
+ * Training jobs owned by the workbench service: a queue (at most N at once, N = cores by
+ * default) of worker threads, progress forwarded as 'job.progress' events, cancel and resume.
+ */
+import { randomUUID } from 'node:crypto';
+import { basename, join } from 'node:path';
+import type { JobInfo, JobProgress } from '../../shared/contract';
+import { JobQueue, type QueuedJob } from '../../meta/jobs/queue';
+import { startTrainingWorker } from '../../meta/jobs/spawn';
+import type { JobProgress as MetaProgress, JobResult, TrainingJobSpec } from '../../meta/jobs/train';
+import { isPhysicsEnv, PHYSICS_ENV_MODULE } from '../../meta/rl/physics-vec-env';
+import { Run } from '../../meta/runs';
+
+export interface JobRequest {
+  algo: 'ppo';
+  env: string;
+  steps: number;
+  seed: number;
+  numEnvs?: number;
+}
+
+/** A training job spec; physics env ids reach the worker through their vec-env module. */
+export function trainingSpec(req: JobRequest, runsRoot: string): TrainingJobSpec {
+  return {
+    algo: req.algo,
+    env: req.env,
+    ...(isPhysicsEnv(req.env) ? { envModule: PHYSICS_ENV_MODULE } : {}),
+    totalSteps: req.steps,
+    seed: req.seed,
+    runsRoot,
+    ...(req.numEnvs ? { numEnvs: req.numEnvs } : {}),
+  };
+}
+
+interface Job {
+  info: JobInfo;
+  handle: QueuedJob<JobResult>;
+}
+
+export class JobManager {
+  private readonly jobs = new Map<string, Job>();
+  private readonly queue: JobQueue<TrainingJobSpec, JobResult, MetaProgress>;
+
+  constructor(
+    readonly runsRoot: string,
+    private readonly emit: (p: JobProgress) => void,
+    private readonly log: (level: 'info' | 'error', message: string) => void,
+    concurrency?: number,
+  ) {
+    this.queue = new JobQueue((spec, hooks) => startTrainingWorker(spec, hooks), concurrency);
+  }
+
+  start(req: JobRequest): JobInfo {
+    return this.enqueue(trainingSpec(req, this.runsRoot), { algo: req.algo, env: req.env, runId: null, totalSteps: req.steps });
+  }
+
+  resume(runId: string, extraSteps?: number): JobInfo {
+    const dir = this.runDir(runId);
+    const run = Run.open(dir);
+    const cfg = run.config<{ algo: 'ppo'; env: string; seed: number; totalSteps: number; envModule?: string | null }>();
+    if (this.active().some((j) => j.info.runId === runId)) throw new Error(`run ${runId} is already being trained`);
+    const spec: TrainingJobSpec = {
+      algo: cfg.algo,
+      env: cfg.env,
+      ...(cfg.envModule || isPhysicsEnv(cfg.env) ? { envModule: PHYSICS_ENV_MODULE } : {}),
+      totalSteps: cfg.totalSteps + (extraSteps ?? 0),
+      seed: cfg.seed,
+      runDir: dir,
+      resume: true,
+    };
+    return this.enqueue(spec, { algo: cfg.algo, env: cfg.env, runId, totalSteps: spec.totalSteps });
+  }
+
+  cancel(jobId: string): JobInfo {
+    const job = this.jobs.get(jobId);
+    if (!job) throw new Error(`no job "${jobId}"`);
+    job.handle.cancel();
+    return { ...job.info };
+  }
+
+  list(): JobInfo[] {
+    return [...this.jobs.values()].map((j) => ({ ...j.info }));
+  }
+
+  private active(): Job[] {
+    return [...this.jobs.values()].filter((j) => j.info.status === 'queued' || j.info.status === 'running');
+  }
+
+  runDir(runId: string): string {
+    if (!/^[A-Za-z0-9._-]+$/.test(runId) || runId.startsWith('.')) throw new Error(`invalid run id "${runId}"`);
+    return join(this.runsRoot, runId);
+  }
+
+  private enqueue(spec: TrainingJobSpec, meta: { algo: string; env: string; runId: string | null; totalSteps: number }): JobInfo {
+    const jobId = randomUUID().slice(0, 8);
+    const info: JobInfo = { jobId, algo: meta.algo, env: meta.env, status: 'queued', runId: meta.runId, step: 0, totalSteps: meta.totalSteps, etaSeconds: null };
+    let latest: Record<string, number> = {};
+    const progress = (metrics: Record<string, number> = latest) =>
+      this.emit({ jobId, kind: info.algo, runId: info.runId, step: info.step, totalSteps: info.totalSteps, etaSeconds: info.etaSeconds, metrics, status: info.status });
+    const handle = this.queue.enqueue(spec, {
+      onStarted: (backend) => {
+        info.status = 'running';
+        this.log('info', `job ${jobId}: ${info.algo} on ${info.env} started (${backend})`);
+        progress();
+      },
+      onProgress: (p) => {
+        info.status = 'running';
+        info.step = p.step;
+        info.etaSeconds = p.etaSeconds;
+        info.runId = basename(p.runDir);
+        const metrics: Record<string, number> = {};
+        for (const [k, v] of Object.entries(p.metrics)) if (typeof v === 'number' && Number.isFinite(v)) metrics[k] = v;
+        latest = metrics;
+        progress(metrics);
+      },
+    });
+    this.jobs.set(jobId, { info, handle });
+    progress();
+    handle.result.then(
+      (r) => {
+        info.status = r === null || r.status === 'cancelled' ? 'cancelled' : 'done';
+        if (r) {
+          info.step = r.step;
+          info.runId = basename(r.runDir);
+        }
+        info.etaSeconds = 0;
+        this.log('info', `job ${jobId}: ${info.status} at step ${info.step}${info.runId ? ` (run ${info.runId})` : ''}`);
+        progress();
+      },
+      (err) => {
+        info.status = 'failed';
+        info.error = err instanceof Error ? err.message : String(err);
+        this.log('error', `job ${jobId} failed: ${info.error}`);
+        progress();
+      },
+    );
+    return { ...info };
+  }
+
+  async dispose(): Promise<void> {
+    for (const j of this.active()) j.handle.cancel();
+    await Promise.allSettled([...this.jobs.values()].map((j) => j.handle.result));
+  }
+}

@@ -1,0 +1,21 @@
+/** Public API of the learning core (see README.md in this folder). */
+export { tf } from './tf.js';
+export { initBackend, backendInfo, backendFromArgv, type BackendInfo, type BackendPreference } from './backend.js';
+export { Rng, type RngState } from './rng.js';
+export * from './ops.js';
+export * from './params.js';
+export * from './nn.js';
+export { Adam, type AdamConfig, type AdamState } from './adam.js';
+export { RunningMeanStd, type RunningMeanStdState } from './normalizer.js';
+export { adapt, metaGradient, type InnerOptions, type MetaTask } from './maml.js';
+export { checkFirstOrder, checkSecondOrder, fdDirectional, randomDirection } from './gradcheck.js';
+export * from './rl/env.js';
+export { RolloutBuffer, computeGae } from './rl/gae.js';
+export { PPO, defaultPpoConfig, type PpoConfig, type PpoMetrics, type PpoState } from './rl/ppo.js';
+export { PointReach, Pendulum, builtinTasks } from './rl/tasks.js';
+export * from './runs.js';
+export { runTrainingJob, createEnv, type TrainingJobSpec, type JobProgress, type JobResult, type JobOptions } from './jobs/train.js';
+export { evaluateRun, type EvalOptions, type EvalResult } from './jobs/eval.js';
+export { startTrainingWorker, workerUrl, type TrainingWorkerHandle, type StartOptions } from './jobs/spawn.js';
+export { JobQueue, type QueuedJob, type QueueHooks, type StartedJob } from './jobs/queue.js';
+export type { HostToWorker, WorkerToHost, WorkerData } from './jobs/protocol.js';

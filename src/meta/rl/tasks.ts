@@ -1,0 +1,202 @@
+/**
+ * Small pure-TS continuous-control tasks with real dynamics, for tests and benchmarks of the RL
+ * core before (and besides) the Rapier environments:
+ *  - PointReach-v0: a 2-D point mass with damping pushed by a bounded force toward a random goal.
+ *  - Pendulum-v1: Gymnasium's pendulum swing-up (same dynamics and reward).
+ * Both are vectorized natively and expose getState/setState for exact resume.
+ */
+import { Rng, type RngState } from '../rng.js';
+import { subSeed, type VecEnvLike, type VecEnvStep } from './env.js';
+
+interface TaskState {
+  s: number[];
+  t: number[];
+  rng: RngState;
+  obs: number[];
+}
+
+abstract class VecTask implements VecEnvLike {
+  abstract readonly observationSize: number;
+  abstract readonly actionSize: number;
+  abstract readonly stateSize: number;
+  abstract readonly maxEpisodeSteps: number;
+  readonly actionLow!: Float32Array;
+  readonly actionHigh!: Float32Array;
+  protected s!: Float64Array;
+  protected t!: Int32Array;
+  protected rng = new Rng(0);
+  protected obsBuf!: Float32Array;
+
+  constructor(readonly numEnvs: number) {}
+
+  protected abstract resetOne(i: number): void;
+  /** Advances env i by one step; returns the reward and whether it terminated. */
+  protected abstract stepOne(i: number, a: Float32Array): { reward: number; terminated: boolean };
+  protected abstract writeObs(i: number, out: Float32Array, offset: number): void;
+
+  protected init(): void {
+    this.s = new Float64Array(this.numEnvs * this.stateSize);
+    this.t = new Int32Array(this.numEnvs);
+    this.obsBuf = new Float32Array(this.numEnvs * this.observationSize);
+  }
+
+  reset(seed = 0): Float32Array {
+    this.rng = new Rng(subSeed(seed, 0));
+    for (let i = 0; i < this.numEnvs; i++) {
+      this.resetOne(i);
+      this.t[i] = 0;
+      this.writeObs(i, this.obsBuf, i * this.observationSize);
+    }
+    return this.obsBuf.slice();
+  }
+
+  step(actions: Float32Array): VecEnvStep {
+    const N = this.numEnvs;
+    const A = this.actionSize;
+    const O = this.observationSize;
+    const rewards = new Float32Array(N);
+    const terminated = new Uint8Array(N);
+    const truncated = new Uint8Array(N);
+    let finalObs: Float32Array | null = null;
+    const a = new Float32Array(A);
+    for (let i = 0; i < N; i++) {
+      for (let j = 0; j < A; j++) {
+        const x = actions[i * A + j];
+        a[j] = Math.min(this.actionHigh[j], Math.max(this.actionLow[j], Number.isFinite(x) ? x : 0));
+      }
+      const r = this.stepOne(i, a);
+      this.t[i]++;
+      rewards[i] = r.reward;
+      terminated[i] = r.terminated ? 1 : 0;
+      truncated[i] = !r.terminated && this.t[i] >= this.maxEpisodeSteps ? 1 : 0;
+      if (terminated[i] || truncated[i]) {
+        finalObs ??= new Float32Array(N * O);
+        this.writeObs(i, finalObs, i * O);
+        this.resetOne(i);
+        this.t[i] = 0;
+      }
+      this.writeObs(i, this.obsBuf, i * O);
+    }
+    return { obs: this.obsBuf.slice(), rewards, terminated, truncated, finalObs };
+  }
+
+  getState(): TaskState {
+    return { s: Array.from(this.s), t: Array.from(this.t), rng: this.rng.getState(), obs: Array.from(this.obsBuf) };
+  }
+
+  setState(st: unknown): void {
+    const s = st as TaskState;
+    this.s.set(s.s);
+    this.t.set(s.t);
+    this.rng.setState(s.rng);
+    this.obsBuf.set(s.obs);
+  }
+}
+
+/**
+ * Point mass in the plane: state (x, y, vx, vy, gx, gy); m = 1, force f = maxForce * a with
+ * |a_i| <= 1, linear damping, dt = 0.05, semi-implicit Euler. Obs: (x, y, vx, vy, gx - x, gy - y).
+ * Reward: -|g - p| - 0.01 |a|^2 per step. 100 steps per episode; no termination.
+ */
+export class PointReach extends VecTask {
+  readonly observationSize = 6;
+  readonly actionSize = 2;
+  readonly stateSize = 6;
+  readonly maxEpisodeSteps = 100;
+  override readonly actionLow = new Float32Array([-1, -1]);
+  override readonly actionHigh = new Float32Array([1, 1]);
+  static readonly dt = 0.05;
+  readonly damping: number;
+  readonly maxForce: number;
+
+  constructor(numEnvs: number, opts: { damping?: number; maxForce?: number } = {}) {
+    super(numEnvs);
+    this.damping = opts.damping ?? 2;
+    this.maxForce = opts.maxForce ?? 4;
+    this.init();
+  }
+
+  protected resetOne(i: number): void {
+    const s = this.s;
+    const o = i * 6;
+    s[o] = this.rng.range(-1, 1);
+    s[o + 1] = this.rng.range(-1, 1);
+    s[o + 2] = 0;
+    s[o + 3] = 0;
+    s[o + 4] = this.rng.range(-1, 1);
+    s[o + 5] = this.rng.range(-1, 1);
+  }
+
+  protected stepOne(i: number, a: Float32Array): { reward: number; terminated: boolean } {
+    const s = this.s;
+    const o = i * 6;
+    const dt = PointReach.dt;
+    s[o + 2] += (this.maxForce * a[0] - this.damping * s[o + 2]) * dt;
+    s[o + 3] += (this.maxForce * a[1] - this.damping * s[o + 3]) * dt;
+    s[o] += s[o + 2] * dt;
+    s[o + 1] += s[o + 3] * dt;
+    const dx = s[o + 4] - s[o];
+    const dy = s[o + 5] - s[o + 1];
+    return { reward: -Math.hypot(dx, dy) - 0.01 * (a[0] * a[0] + a[1] * a[1]), terminated: false };
+  }
+
+  protected writeObs(i: number, out: Float32Array, off: number): void {
+    const s = this.s;
+    const o = i * 6;
+    out[off] = s[o];
+    out[off + 1] = s[o + 1];
+    out[off + 2] = s[o + 2];
+    out[off + 3] = s[o + 3];
+    out[off + 4] = s[o + 4] - s[o];
+    out[off + 5] = s[o + 5] - s[o + 1];
+  }
+}
+
+/**
+ * Gymnasium Pendulum-v1: theta'' = 3g/(2l) sin(theta) + 3/(m l^2) u, g = 10, m = l = 1,
+ * dt = 0.05, |u| <= 2, |theta'| <= 8; obs (cos, sin, theta'); reward
+ * -(angle_normalize(theta)^2 + 0.1 theta'^2 + 0.001 u^2); 200 steps.
+ */
+export class Pendulum extends VecTask {
+  readonly observationSize = 3;
+  readonly actionSize = 1;
+  readonly stateSize = 2;
+  readonly maxEpisodeSteps = 200;
+  override readonly actionLow = new Float32Array([-2]);
+  override readonly actionHigh = new Float32Array([2]);
+
+  constructor(numEnvs: number) {
+    super(numEnvs);
+    this.init();
+  }
+
+  protected resetOne(i: number): void {
+    this.s[2 * i] = this.rng.range(-Math.PI, Math.PI);
+    this.s[2 * i + 1] = this.rng.range(-1, 1);
+  }
+
+  protected stepOne(i: number, a: Float32Array): { reward: number; terminated: boolean } {
+    const th = this.s[2 * i];
+    const thdot = this.s[2 * i + 1];
+    const u = a[0];
+    const norm = ((((th + Math.PI) % (2 * Math.PI)) + 2 * Math.PI) % (2 * Math.PI)) - Math.PI;
+    const cost = norm * norm + 0.1 * thdot * thdot + 0.001 * u * u;
+    let nd = thdot + (3 * 10 / 2 * Math.sin(th) + 3 * u) * 0.05;
+    nd = Math.min(8, Math.max(-8, nd));
+    this.s[2 * i] = th + nd * 0.05;
+    this.s[2 * i + 1] = nd;
+    return { reward: -cost, terminated: false };
+  }
+
+  protected writeObs(i: number, out: Float32Array, off: number): void {
+    out[off] = Math.cos(this.s[2 * i]);
+    out[off + 1] = Math.sin(this.s[2 * i]);
+    out[off + 2] = this.s[2 * i + 1];
+  }
+}
+
+/** Built-in task factories by id (the physics registry adds Hopper-v0 etc. via jobs' envModule). */
+export const builtinTasks: Record<string, (numEnvs: number) => VecEnvLike> = {
+  'PointReach-v0': (n) => new PointReach(n),
+  'Pendulum-v1': (n) => new Pendulum(n),
+};

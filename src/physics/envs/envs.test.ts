@@ -1,0 +1,151 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadRapier } from '../rapier.js';
+import { makeEnvSync, listEnvs } from './registry.js';
+import { gaitAction } from '../simulate.js';
+import { Rng } from '../rng.js';
+import { POSE_STRIDE } from '../../shared/scene.js';
+import type { Env, EnvId } from './types.js';
+import type { QuadPayloadEnv } from './quadPayload.js';
+
+beforeAll(async () => {
+  await loadRapier();
+});
+
+function runGait(env: Env, steps: number, warmup = 40): number {
+  env.reset({ seed: 0 });
+  const a = new Float32Array(env.actionSize);
+  let x0 = 0;
+  for (let t = 0; t < steps; t++) {
+    const r = env.step(gaitAction(env, t, a));
+    if (t === warmup - 1) x0 = r.info.x_position;
+  }
+  return (env.diagnostics().x - x0) / ((steps - warmup) * env.dt);
+}
+
+describe('registry', () => {
+  it('lists the three envs with spaces, dt and episode lengths', () => {
+    const specs = listEnvs();
+    expect(specs.map((s) => s.id)).toEqual(['Ant-v0', 'Hopper-v0', 'QuadPayload-v0']);
+    for (const s of specs) {
+      const env = makeEnvSync(s.id);
+      expect(env.observationSize).toBe(s.observationSize);
+      expect(env.actionSize).toBe(s.actionSize);
+      expect(env.dt).toBeCloseTo(s.dt, 10);
+      expect(env.maxEpisodeSteps).toBe(s.maxEpisodeSteps);
+      const { obs, info } = env.reset({ seed: 1 });
+      expect(obs.length).toBe(s.observationSize);
+      expect(info.params).toEqual(env.nominalParams());
+      // scene spec and poses agree
+      const scene = env.sceneSpec();
+      expect(scene.bodies.length).toBe(env.bodyCount);
+      const poses = new Float32Array(env.bodyCount * POSE_STRIDE);
+      env.writePoses(poses);
+      expect(poses.every(Number.isFinite)).toBe(true);
+      const q = poses.subarray(3, 7);
+      expect(Math.hypot(q[0], q[1], q[2], q[3])).toBeCloseTo(1, 5);
+      env.dispose();
+    }
+  });
+});
+
+describe('Ant-v0', () => {
+  it('comes to rest at a plausible torso height under zero action', () => {
+    const env = makeEnvSync('Ant-v0', { terminateWhenUnhealthy: false });
+    env.reset({ seed: 0 });
+    const a = new Float32Array(8);
+    let r;
+    for (let t = 0; t < 100; t++) r = env.step(a);
+    const z = env.diagnostics().torsoHeight;
+    expect(z).toBeGreaterThan(0.3);
+    expect(z).toBeLessThan(0.75);
+    // at rest: torso velocities (obs 15..20) are small
+    for (let k = 15; k < 21; k++) expect(Math.abs(r!.obs[k])).toBeLessThan(0.05);
+    env.dispose();
+  });
+
+  it('walks forward >= 0.3 m/s with the open-loop gait, and a crippled leg changes that', () => {
+    const healthy = makeEnvSync('Ant-v0', { terminateWhenUnhealthy: false });
+    const v = runGait(healthy, 140);
+    expect(v).toBeGreaterThanOrEqual(0.3);
+    const crippled = makeEnvSync('Ant-v0', { terminateWhenUnhealthy: false, faults: [{ atStep: 0, fault: { kind: 'cripple', leg: 0 } }] });
+    const vc = runGait(crippled, 140);
+    expect(Math.abs(v - vc)).toBeGreaterThan(Math.max(0.1, 0.2 * Math.abs(v)));
+    healthy.dispose();
+    crippled.dispose();
+  });
+
+  it('rewardFromTransition reproduces the env reward (exact with includeXY)', () => {
+    const env = makeEnvSync('Ant-v0', { includeXY: true });
+    let { obs } = env.reset({ seed: 4 });
+    const rng = new Rng(9);
+    const a = new Float32Array(8);
+    for (let t = 0; t < 20; t++) {
+      rng.fillUniform(a);
+      const r = env.step(a);
+      const imagined = env.rewardFromTransition(obs, a, r.obs)[0];
+      expect(imagined).toBeCloseTo(r.reward, 3);
+      obs = r.obs;
+    }
+    env.dispose();
+  });
+});
+
+describe('Hopper-v0', () => {
+  it('falls and terminates under zero action', () => {
+    const env = makeEnvSync('Hopper-v0');
+    env.reset({ seed: 0 });
+    const a = new Float32Array(3);
+    let done = false;
+    let t = 0;
+    for (; t < 1000 && !done; t++) done = env.step(a).terminated;
+    expect(done).toBe(true);
+    expect(t).toBeLessThan(1000);
+    env.dispose();
+  });
+});
+
+describe('QuadPayload-v0', () => {
+  it('holds a hover under hover thrust with the payload hanging at cable length', () => {
+    for (const cable of [0.4, 0.8]) {
+      const env = makeEnvSync('QuadPayload-v0') as QuadPayloadEnv;
+      env.reset({ seed: 0, options: { noNoise: true, params: { cable_length: cable, payload_mass: 0.2 } } });
+      const a = new Float32Array(4).fill(env.hoverAction());
+      const z0 = env.diagnostics().torsoHeight;
+      let r;
+      for (let t = 0; t < 250; t++) {
+        r = env.step(a);
+        expect(r.terminated).toBe(false);
+      }
+      expect(Math.abs(env.diagnostics().torsoHeight - z0)).toBeLessThan(0.05);
+      const rel = r!.obs.subarray(13, 16);
+      const len = Math.hypot(rel[0], rel[1], rel[2]);
+      expect(Math.abs(len - (cable + 0.02)) / cable).toBeLessThan(0.05);
+      expect(rel[2]).toBeLessThan(0);
+      env.dispose();
+    }
+  });
+});
+
+describe('determinism', () => {
+  for (const id of ['Ant-v0', 'Hopper-v0', 'QuadPayload-v0'] as EnvId[]) {
+    it(`${id}: same seed gives bit-identical observations over 1000 steps`, () => {
+      const run = () => {
+        const env = makeEnvSync(id, { terminateWhenUnhealthy: false });
+        const rng = new Rng(11);
+        const a = new Float32Array(env.actionSize);
+        const out = new Float32Array(1000 * env.observationSize);
+        env.reset({ seed: 5 });
+        for (let t = 0; t < 1000; t++) {
+          rng.fillUniform(a);
+          const r = env.step(a);
+          out.set(r.obs, t * env.observationSize);
+          if (r.terminated || r.truncated) env.reset();
+        }
+        env.dispose();
+        return out;
+      };
+      const a = run(), b = run();
+      expect(Buffer.from(a.buffer).equals(Buffer.from(b.buffer))).toBe(true);
+    });
+  }
+});

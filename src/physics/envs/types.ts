@@ -1,0 +1,107 @@
+/** Environment contract (Gymnasium conventions). */
+import type { SceneSpec } from '../../shared/scene.js';
+import type { DRTerm } from '../randomization.js';
+
+export type EnvId = 'Ant-v0' | 'Hopper-v0' | 'QuadPayload-v0';
+
+/** Physical parameters by key, e.g. `mass.torso`, `friction.torso`, `damping.hip_1`, `gravity`. */
+export type PhysParams = Record<string, number>;
+
+export interface StepInfo {
+  /** reward parts, each named reward_* */
+  [k: `reward_${string}`]: number;
+  /** sampled physical parameters in effect */
+  params: PhysParams;
+  x_position: number;
+  x_velocity: number;
+  /** steps taken in this episode */
+  step: number;
+  /** faults that have fired this episode */
+  faults: Fault[];
+  [k: string]: unknown;
+}
+
+export interface ResetResult {
+  obs: Float32Array;
+  info: StepInfo;
+}
+
+export interface StepResult {
+  obs: Float32Array;
+  reward: number;
+  terminated: boolean;
+  truncated: boolean;
+  info: StepInfo;
+}
+
+export type Fault =
+  /** Zero a leg's motors (GrBAL's crippled ant); `shrink` also shortens its lower segment by `shrinkFactor` (default 0.5). */
+  | { kind: 'cripple'; leg: number; shrink?: boolean; shrinkFactor?: number }
+  /** Seize a joint at its current angle. */
+  | { kind: 'lockJoint'; joint: string | number }
+  /** Scale a motor's torque by factor (0 = dead, 1 = nominal). */
+  | { kind: 'weakenMotor'; joint: string | number; factor: number };
+
+export interface ScheduledFault {
+  /** env step (within an episode) at which the fault fires, before that step's physics */
+  atStep: number;
+  fault: Fault;
+}
+
+export interface EnvConfig {
+  /** DR terms (see randomization.ts) */
+  randomize?: DRTerm[];
+  /** faults that fire at given steps of every episode */
+  faults?: ScheduledFault[];
+  maxEpisodeSteps?: number;
+  /** physics: world steps per Gym timestep and Rapier solver iterations (see ACTUATION.md) */
+  substeps?: number;
+  solverIterations?: number;
+  pgsIterations?: number;
+  [k: string]: unknown;
+}
+
+export interface ResetOptions {
+  /** override parameters for this episode (after DR), e.g. { 'mass.torso': 6 } */
+  params?: PhysParams;
+  /** skip the reset noise */
+  noNoise?: boolean;
+  [k: string]: unknown;
+}
+
+export interface Env {
+  readonly id: string;
+  readonly observationSize: number;
+  readonly actionSize: number;
+  /** seconds per env step = timestep * frameSkip */
+  readonly dt: number;
+  readonly maxEpisodeSteps: number;
+  readonly config: EnvConfig;
+  reset(opts?: { seed?: number; options?: ResetOptions }): ResetResult;
+  step(action: ArrayLike<number>): StepResult;
+  sceneSpec(): SceneSpec;
+  /** Number of bodies in the scene (poses need 7 floats each). */
+  readonly bodyCount: number;
+  writePoses(out: Float32Array, offset?: number): void;
+  applyFault(fault: Fault): void;
+  /** Nominal physical parameters (before DR) and the ones in effect now. */
+  nominalParams(): PhysParams;
+  params(): PhysParams;
+  /**
+   * The env's reward as a pure function of (obs, action, nextObs), for imagination (MPC, GrBAL).
+   * Batched: obs/nextObs hold n rows of observationSize, action n rows of actionSize.
+   * Exact when the observation carries what the reward needs (see each env's docs).
+   */
+  rewardFromTransition(obs: Float32Array, action: Float32Array, nextObs: Float32Array, out?: Float32Array): Float32Array;
+  /** Diagnostics of the current state. */
+  diagnostics(): Diagnostics;
+  dispose(): void;
+}
+
+export interface Diagnostics {
+  x: number;
+  torsoHeight: number;
+  maxJointSeparation: number;
+  maxLimitViolation: number;
+  finite: boolean;
+}
