@@ -120,7 +120,7 @@ export async function record(args: ParsedArgs): Promise<number> {
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    page = await browser.newPage({ viewport: { width: 520, height: 300 } });
+    page = await browser.newPage({ viewport: { width: 1100, height: 720 } });
     page.on('console', (m) => {
       if (m.type() === 'error') pageErrors.push(m.text());
     });
