@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import type { SceneSpec } from './scene';
 import type { SessionState, SimSnapshot } from './snapshot';
+import type { Scenario } from './scenario';
 
 export const sessionId = z.string().min(1).max(64);
 
@@ -16,6 +17,14 @@ export const ROBOT_UPLOAD_CHUNK_BASE64 = 640 * 1024;
 export const ROBOT_UPLOAD_MAX_FILE = 64 * 1024 * 1024;
 export const ROBOT_UPLOAD_MAX_TOTAL = 256 * 1024 * 1024;
 export const ROBOT_UPLOAD_MAX_FILES = 4000;
+/** Recording upload limits: the whole file, one chunk (raw bytes; base64 is 4/3 of it), a thumbnail. */
+export const MAX_RECORDING_BYTES = 2 * 1024 ** 3;
+export const RECORDING_CHUNK_BYTES = 512 * 1024;
+export const MAX_CHUNK_BASE64 = Math.ceil(RECORDING_CHUNK_BYTES / 3) * 4;
+export const MAX_THUMBNAIL_BASE64 = 4 * 1024 * 1024;
+const recordingId = z.string().regex(/^[a-f0-9-]{8,40}$/);
+/** A plain file name: letters, digits, dot, dash, underscore; ends in .mp4 or .webm. */
+const recordingName = z.string().max(120).regex(/^[A-Za-z0-9][A-Za-z0-9._-]*\.(mp4|webm)$/, 'a plain file name ending in .mp4 or .webm');
 
 /** Commands a scene may support; which ones is listed in SceneInfo.controls. */
 export const sceneCommand = z.discriminatedUnion('type', [
@@ -141,6 +150,29 @@ export const requestSchemas = {
   'runs.list': z.object({}).strict(),
   'runs.metrics': z.object({ runId: z.string().min(1).max(200), maxPoints: z.number().int().min(10).max(100_000).optional() }).strict(),
   'runs.reveal': z.object({ runId: z.string().min(1).max(200) }).strict(),
+  // --- recording (issue 7) ---
+  /** The scenarios shipped in assets/scenarios, parsed, with what keeps each from recording. */
+  'scenario.list': z.object({}).strict(),
+  /** Starts an upload of a recorded video: into <runs>/recordings, or into a run's videos folder. */
+  'recording.begin': z
+    .object({
+      name: recordingName,
+      /** Total size announced up front, checked against the limit and at the end. */
+      bytes: z.number().int().min(1).max(MAX_RECORDING_BYTES),
+      runId: z.string().min(1).max(200).optional(),
+    })
+    .strict(),
+  /** One chunk of the file, base64, in order (index 0, 1, 2...). */
+  'recording.chunk': z
+    .object({ recordingId, index: z.number().int().min(0).max(1_000_000), data: z.string().min(1).max(MAX_CHUNK_BASE64) })
+    .strict(),
+  /** Completes an upload; the file appears under its final name. Optional PNG thumbnail, base64. */
+  'recording.finish': z.object({ recordingId, thumbnailPng: z.string().max(MAX_THUMBNAIL_BASE64).optional() }).strict(),
+  'recording.abort': z.object({ recordingId }).strict(),
+  /** Recordings saved in <runs>/recordings so far, newest first. */
+  'recording.list': z.object({}).strict(),
+  /** A saved recording's PNG thumbnail, base64 (for the Runs panel and the Record dialog). */
+  'recording.thumbnail': z.object({ name: recordingName }).strict(),
 } as const;
 
 export type Method = keyof typeof requestSchemas;
@@ -172,6 +204,27 @@ export interface SceneInfo {
 export interface OpenedSession {
   state: SessionState;
   scene: SceneSpec;
+  /** Simulated seconds per physics frame (what one 'step' frame advances). */
+  dt: number;
+}
+
+export interface ScenarioEntry {
+  /** File name under assets/scenarios. */
+  file: string;
+  /** The parsed scenario, or null when the file is invalid (see problems). */
+  scenario: Scenario | null;
+  /** Why it cannot be recorded now (invalid file, missing scene, unsupported events); empty when it can. */
+  problems: string[];
+}
+
+export interface RecordingInfo {
+  name: string;
+  /** Absolute path of the file on the main side. */
+  path: string;
+  bytes: number;
+  /** Absolute path of the PNG thumbnail, when one was saved. */
+  thumbnail: string | null;
+  createdAt: number;
 }
 
 /** Result type of each method. */
@@ -195,6 +248,13 @@ export interface Results {
   'runs.list': RunSummary[];
   'runs.metrics': MetricSeries;
   'runs.reveal': { path: string; opened: boolean };
+  'scenario.list': ScenarioEntry[];
+  'recording.begin': { recordingId: string; folder: string };
+  'recording.chunk': { received: number };
+  'recording.finish': RecordingInfo;
+  'recording.abort': { aborted: boolean };
+  'recording.list': RecordingInfo[];
+  'recording.thumbnail': { png: string | null };
 }
 
 /** A URDF error the UI can show: what, which file, which element, which line. */
@@ -306,9 +366,14 @@ export interface Events {
   log: LogEntry;
   /** The host asks the renderer to open a robot (Electron's File > Open robot…). */
   'robot.openRequest': { path: string };
+  /** A shell asks the renderer to do something (e.g. File > Record video… opens the Record dialog). */
+  'app.command': AppCommand;
+}
+export interface AppCommand {
+  command: 'record-video';
 }
 export type EventName = keyof Events;
-export const EVENT_NAMES: readonly EventName[] = ['sim.snapshot', 'sim.state', 'job.progress', 'log', 'robot.openRequest'];
+export const EVENT_NAMES: readonly EventName[] = ['sim.snapshot', 'sim.state', 'job.progress', 'log', 'robot.openRequest', 'app.command'];
 
 /** What the renderer holds. Implemented by preload (IPC) and by the WebSocket client. */
 export interface WorkbenchApi {

@@ -1,6 +1,7 @@
 /** The `adaptlab` command line: one entry, subcommands on the same service and libraries. */
 import { APP_VERSION } from '../service/workbench';
 import { parseArgs, UsageError, type ParsedArgs } from './args';
+import { record, RECORD_USAGE } from './record';
 import { start } from './start';
 import { inspect, INSPECT_USAGE } from './inspect';
 import { simulateCommand, SIMULATE_USAGE } from './simulate';
@@ -31,6 +32,11 @@ const COMMANDS: Record<string, Command> = {
     usage: SIMULATE_USAGE,
     booleans: ['json', 'fixed-base', 'floating-base'],
     run: simulateCommand,
+  },
+  record: {
+    summary: 'Record a scenario to MP4/WebM, frame by frame, with overlays (headless Chromium)',
+    usage: RECORD_USAGE,
+    run: record,
   },
   train: {
     summary: 'Train PPO, or meta-train a dynamics model (GrBAL, ReBAL, MB); the run goes to a folder',

@@ -69,7 +69,7 @@ function buildMenu(): void {
             if (!r.canceled && r.filePaths[0]) service.requestOpenRobot(r.filePaths[0]);
           },
         },
-        { label: 'Record video…', accelerator: 'CmdOrCtrl+R', click: () => service.log('info', 'menu', 'record video requested') },
+        { label: 'Record video…', accelerator: 'CmdOrCtrl+R', click: () => service.command('record-video') },
         { type: 'separator' },
         { role: 'quit' },
       ],

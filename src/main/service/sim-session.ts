@@ -16,6 +16,8 @@ export class SimSession {
   readonly state: SessionState;
   scene!: SceneSpec;
   physicsBackend = '';
+  /** Simulated seconds per physics frame. */
+  dt = 0;
   private worker: Worker;
   private nextRequest = 1;
   private pending = new Map<number, () => void>();
@@ -43,6 +45,7 @@ export class SimSession {
         if (msg.type === 'ready') {
           this.scene = msg.scene;
           this.physicsBackend = msg.physicsBackend;
+          this.dt = msg.dt;
           resolve();
         } else if (msg.type === 'error') {
           reject(new Error(msg.message));

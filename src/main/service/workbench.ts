@@ -15,10 +15,12 @@ import {
   type Params,
   type Results,
 } from '../../shared/contract';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { JobManager } from './jobs';
 import { listRuns, revealFolder, runMetrics } from './runs';
 import { listScenes, physicsBackendName } from './scene-runner';
+import { RecordingStore } from './recordings';
+import { listScenarios } from './scenarios';
 import { SimSession } from './sim-session';
 import { hideUploadDir, inspectRobot, robotError, RobotFiles, uploadRelative } from './robot-files';
 import { urdfSceneId } from './urdf-scene';
@@ -65,12 +67,15 @@ export class WorkbenchService {
   private robotFiles: RobotFiles | null = null;
   readonly runsRoot: string;
   readonly jobs: JobManager;
+  /** Recorded videos (issue 7): <runsRoot>/recordings, or a run's videos folder. */
+  readonly recordings: RecordingStore;
   /** The backend a training worker actually loaded (set when one starts). */
   private learningBackend: string | null = null;
 
   constructor(private readonly shell: ShellInfo) {
     this.bus.setMaxListeners(100);
     this.runsRoot = resolve(shell.runsRoot ?? 'runs');
+    this.recordings = new RecordingStore(this.runsRoot);
     this.jobs = new JobManager(
       this.runsRoot,
       (p) => this.emit('job.progress', p),
@@ -81,6 +86,11 @@ export class WorkbenchService {
       },
       shell.maxJobs,
     );
+  }
+
+  /** A shell (menu item, shortcut) asks the renderer to do something, e.g. open the Record dialog. */
+  command(command: Events['app.command']['command']): void {
+    this.emit('app.command', { command });
   }
 
   on<E extends EventName>(event: E, handler: (payload: Events[E]) => void): () => void {
@@ -143,7 +153,7 @@ export class WorkbenchService {
       });
       this.sessions.set(id, session);
       this.log('info', 'sim', `opened ${p.sceneId} (session ${id}, seed ${p.seed ?? 0}) on ${session.physicsBackend}`);
-      return { state: { ...session.state }, scene: session.scene };
+      return { state: { ...session.state }, scene: session.scene, dt: session.dt };
     },
     'sim.close': async (p) => {
       const s = this.sessions.get(p.sessionId);
@@ -209,7 +219,7 @@ export class WorkbenchService {
       info.warnings = [...new Set([...info.warnings, ...more])];
       files.remember({ label: info.name + ' (' + (p.upload ? p.upload.file : file) + ')', ...(p.upload ? { upload: p.upload } : { path: file }), ...(p.packagePath?.length ? { packagePath: p.packagePath } : {}) });
       this.log('info', 'robot', `opened ${info.name} from ${info.source}: ${info.links.length} links, ${info.joints.length} joints, ${info.warnings.length} warning(s) (session ${id})`);
-      return { ok: true as const, session: { state: { ...session.state }, scene: session.scene }, robot: info };
+      return { ok: true as const, session: { state: { ...session.state }, scene: session.scene, dt: session.dt }, robot: info };
     },
     'robot.upload': async (p) => {
       try {
@@ -246,6 +256,18 @@ export class WorkbenchService {
       s.setTimeScale(p.timeScale);
       return { ...s.state };
     },
+    'scenario.list': async () => listScenarios(await listScenes()),
+    'recording.begin': async (p) =>
+      this.recordings.begin(p.name, p.bytes, p.runId ? join(this.jobs.runDir(p.runId), 'videos') : undefined),
+    'recording.chunk': async (p) => this.recordings.chunk(p.recordingId, p.index, p.data),
+    'recording.finish': async (p) => {
+      const info = await this.recordings.finish(p.recordingId, p.thumbnailPng);
+      this.log('info', 'recording', `saved ${info.path} (${info.bytes} bytes)`);
+      return info;
+    },
+    'recording.abort': async (p) => this.recordings.abort(p.recordingId),
+    'recording.list': async () => this.recordings.list(),
+    'recording.thumbnail': async (p) => ({ png: await this.recordings.thumbnail(p.name) }),
   };
 
   async dispose(): Promise<void> {
@@ -254,5 +276,6 @@ export class WorkbenchService {
     this.sessions.clear();
     this.robotFiles?.dispose();
     this.robotFiles = null;
+    await this.recordings.dispose();
   }
 }

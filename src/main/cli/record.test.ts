@@ -1,0 +1,31 @@
+import { describe, expect, it, vi } from 'vitest';
+import { parseArgs } from './args';
+
+vi.mock('./shell-choice', () => ({ findChromium: () => null }));
+
+describe('adaptlab record', () => {
+  it('parses its options and refuses bad ones with a usage error', async () => {
+    const { recordOptions } = await import('./record');
+    const r = recordOptions(parseArgs(['--scenario', 's.json', '--out', 'o.webm', '--width', '320', '--height', '240', '--fps', '30', '--duration', '2']));
+    expect(r.options).toEqual({ format: 'webm', width: 320, height: 240, fps: 30, duration: 2 });
+    expect(r.out.endsWith('o.webm')).toBe(true);
+    expect(() => recordOptions(parseArgs(['--out', 'o.mp4']))).toThrow('--scenario FILE is required');
+    expect(() => recordOptions(parseArgs(['--scenario', 's', '--out', 'o.mov']))).toThrow(/must end in \.mp4/);
+    expect(() => recordOptions(parseArgs(['--scenario', 's', '--out', 'o.mp4', '--width', '321']))).toThrow(/must be even/);
+    expect(() => recordOptions(parseArgs(['--scenario', 's', '--out', 'o.mp4', '--fps', '120']))).toThrow(/--fps expects an integer in \[1, 60\]/);
+  });
+
+  it('says so when the scene is missing, and when no Chromium is found', async () => {
+    const { main } = await import('./index');
+    const errors: string[] = [];
+    const spy = vi.spyOn(console, 'error').mockImplementation((m: string) => void errors.push(m));
+    try {
+      expect(await main(['record', '--scenario', 'assets/scenarios/ant-broken-leg.json', '--out', '/tmp/never.mp4'])).toBe(1);
+      expect(errors.join('\n')).toMatch(/scene Ant-v0 (cannot run method "grbal"|does not support the event "adaptation")/);
+      expect(await main(['record', '--scenario', 'assets/scenarios/demo-falling.json', '--out', '/tmp/never.mp4'])).toBe(1);
+      expect(errors.join('\n')).toMatch(/no Chromium found .* set ADAPTLAB_CHROMIUM/);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+});

@@ -1,0 +1,35 @@
+/**
+ * The hook `adaptlab record` (the CLI, through headless Chromium) drives: the same recorder and
+ * save path as the Record dialog, callable from page scripts.
+ */
+import type { WorkbenchApi } from '../../../shared/contract';
+import type { RecordProgress } from './recorder';
+import { cancelRecording, runRecording } from './job';
+
+export interface RecorderHook {
+  record(
+    scenario: unknown,
+    options: { width?: number; height?: number; fps?: number; duration?: number; format?: 'mp4' | 'webm' },
+  ): ReturnType<typeof runRecording>;
+  cancel(): void;
+}
+
+declare global {
+  interface Window {
+    adaptlabRecorder?: RecorderHook;
+    /** Set by the CLI (Playwright exposeFunction) to receive progress lines. */
+    adaptlabRecordProgress?: (p: RecordProgress | { log: string }) => void;
+  }
+}
+
+export function installRecorderHook(api: WorkbenchApi): void {
+  window.adaptlabRecorder = {
+    record: (scenario, options) =>
+      runRecording(api, scenario, {
+        ...options,
+        onProgress: (p) => window.adaptlabRecordProgress?.(p),
+        onLog: (line) => window.adaptlabRecordProgress?.({ log: line }),
+      }),
+    cancel: cancelRecording,
+  };
+}
