@@ -205,6 +205,7 @@ export async function recordScenario(
       lap('stepMs');
 
       view.applyPoses(snap.poses);
+      view.setHighlight(snap.highlight ?? []);
       view.scene.updateMatrixWorld();
       const focus = camera.place(view.camera, t, scenario.camera.mode === 'follow' ? view.bodyPosition(follow) : null);
       if (sun && sunOffset) {
