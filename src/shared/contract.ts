@@ -173,6 +173,7 @@ export const requestSchemas = {
   'recording.list': z.object({}).strict(),
   /** A saved recording's PNG thumbnail, base64 (for the Runs panel and the Record dialog). */
   'recording.thumbnail': z.object({ name: recordingName }).strict(),
+  'recording.reveal': z.object({ name: recordingName }).strict(),
 } as const;
 
 export type Method = keyof typeof requestSchemas;
@@ -255,6 +256,7 @@ export interface Results {
   'recording.abort': { aborted: boolean };
   'recording.list': RecordingInfo[];
   'recording.thumbnail': { png: string | null };
+  'recording.reveal': { path: string; opened: boolean };
 }
 
 /** A URDF error the UI can show: what, which file, which element, which line. */

@@ -15,7 +15,7 @@ import {
   type Params,
   type Results,
 } from '../../shared/contract';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { JobManager } from './jobs';
 import { listRuns, revealFolder, runMetrics } from './runs';
 import { listScenes, physicsBackendName } from './scene-runner';
@@ -268,6 +268,11 @@ export class WorkbenchService {
     'recording.abort': async (p) => this.recordings.abort(p.recordingId),
     'recording.list': async () => this.recordings.list(),
     'recording.thumbnail': async (p) => ({ png: await this.recordings.thumbnail(p.name) }),
+    'recording.reveal': async (p) => {
+      const rec = (await this.recordings.list()).find((r) => r.name === p.name);
+      if (!rec) throw new Error(`no recording named "${p.name}"`);
+      return { path: rec.path, opened: revealFolder(dirname(rec.path)) };
+    },
   };
 
   async dispose(): Promise<void> {
