@@ -65,7 +65,7 @@ describe('scenario schema', () => {
     expect(files).toEqual(expect.arrayContaining(['ant-broken-leg.json', 'demo-falling.json']));
     for (const f of files) parseScenario(JSON.parse(readFileSync(new URL(f, dir), 'utf8')), f);
     const ant = parseScenario(JSON.parse(readFileSync(new URL('ant-broken-leg.json', dir), 'utf8')));
-    expect(ant).toMatchObject({ env: 'Ant-v0', method: 'grbal' });
+    expect(ant).toMatchObject({ env: 'adapt-ant', method: 'grbal' });
     expect(ant.events).toContainEqual({ at: 4, action: 'breakLeg', leg: 3 });
   });
 });

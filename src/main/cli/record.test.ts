@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { parseArgs } from './args';
 
@@ -20,8 +23,12 @@ describe('adaptlab record', () => {
     const errors: string[] = [];
     const spy = vi.spyOn(console, 'error').mockImplementation((m: string) => void errors.push(m));
     try {
-      expect(await main(['record', '--scenario', 'assets/scenarios/ant-broken-leg.json', '--out', '/tmp/never.mp4'])).toBe(1);
-      expect(errors.join('\n')).toMatch(/scene Ant-v0 (cannot run method "grbal"|does not support the event "adaptation")/);
+      // The gait scenario asks the plain Ant scene for GrBAL, which only the adaptation scene runs.
+      const dir = mkdtempSync(join(tmpdir(), 'rec-cli-'));
+      const bad = join(dir, 'bad.json');
+      writeFileSync(bad, JSON.stringify({ ...JSON.parse(readFileSync('assets/scenarios/ant-gait-broken-leg.json', 'utf8')), method: 'grbal' }));
+      expect(await main(['record', '--scenario', bad, '--out', '/tmp/never.mp4'])).toBe(1);
+      expect(errors.join('\n')).toMatch(/scene Ant-v0 cannot run method "grbal"/);
       expect(await main(['record', '--scenario', 'assets/scenarios/demo-falling.json', '--out', '/tmp/never.mp4'])).toBe(1);
       expect(errors.join('\n')).toMatch(/no Chromium found .* set ADAPTLAB_CHROMIUM/);
     } finally {

@@ -62,7 +62,7 @@ describe('scenarios and recordings in the service', () => {
     const demo = list.find((s) => s.file === 'demo-falling.json')!;
     const ant = list.find((s) => s.file === 'ant-broken-leg.json')!;
     expect(demo.problems).toEqual([]);
-    expect(ant.problems).toEqual(['scene Ant-v0 is not available (available: demo-falling)']);
+    expect(ant.problems).toEqual(['scene adapt-ant is not available (available: demo-falling)']);
   });
 
   it('sim.open reports dt; scenario.list checks scenarios against the real scenes; uploads go to runs', async () => {
@@ -74,9 +74,9 @@ describe('scenarios and recordings in the service', () => {
       const scenarios = await service.call('scenario.list', {});
       expect(scenarios.find((s) => s.file === 'demo-falling.json')!.problems).toEqual([]);
       const ant = scenarios.find((s) => s.file === 'ant-broken-leg.json')!;
-      expect(ant.scenario?.env).toBe('Ant-v0');
-      // Until the Ant scene offers GrBAL and adaptation, the scenario says so instead of recording something else.
-      for (const p of ant.problems) expect(p).toMatch(/^scene Ant-v0 (cannot run method "grbal"|does not support the event "adaptation")/);
+      // The showcase scenario records the adaptation scene, which runs GrBAL with the shipped checkpoints.
+      expect(ant.scenario?.env).toBe('adapt-ant');
+      expect(ant.problems).toEqual([]);
       const { recordingId, folder } = await service.call('recording.begin', { name: 'a.mp4', bytes: 3 });
       expect(folder).toBe(join(runs, 'recordings'));
       await service.call('recording.chunk', { recordingId, index: 0, data: b64(new Uint8Array([1, 2, 3])) });
