@@ -73,10 +73,12 @@ test('adaptlab record fails clearly when the scene is missing or the output is n
   const nope = await cli(['record', '--scenario', missing, '--out', join(OUT, 'nope.mp4')]);
   expect(nope.code).toBe(1);
   expect(nope.out).toContain('scene Nope-v0 is not available');
-  // The Ant scene exists but does not offer GrBAL or adaptation yet: the scenario says so.
-  const ant = await cli(['record', '--scenario', 'assets/scenarios/ant-broken-leg.json', '--out', join(OUT, 'ant.mp4')]);
+  // The plain Ant scene runs scripted gaits, not GrBAL (only the adaptation scene does): the scenario says so.
+  const wrong = join(OUT, 'ant-wrong-method.json');
+  writeFileSync(wrong, JSON.stringify({ ...JSON.parse(readFileSync('assets/scenarios/ant-gait-broken-leg.json', 'utf8')), method: 'grbal' }));
+  const ant = await cli(['record', '--scenario', wrong, '--out', join(OUT, 'ant.mp4')]);
   expect(ant.code).toBe(1);
-  expect(ant.out).toMatch(/scene Ant-v0 (cannot run method "grbal"|does not support the event "adaptation")/);
+  expect(ant.out).toMatch(/scene Ant-v0 cannot run method "grbal"/);
   expect(existsSync(join(OUT, 'ant.mp4'))).toBe(false);
   const bad = await cli(['record', '--scenario', 'assets/scenarios/demo-falling.json', '--out', join(OUT, 'x.avi')]);
   expect(bad.code).toBe(2);
@@ -98,10 +100,9 @@ test('the Record dialog records a WebM, saves it into the runs folder and plays 
     await page.locator('[data-test=record]').click();
     const dialog = page.locator('[data-test=record-dialog]');
     await expect(dialog).toBeVisible();
-    // The ant scenario is listed but not recordable yet, and says why.
+    // The showcase scenario (the adaptation scene with its shipped checkpoints) is recordable.
     await page.locator('[data-test=record-scenario]').selectOption('ant-broken-leg.json');
-    await expect(page.locator('[data-test=record-problems]')).toContainText('scene Ant-v0');
-    await expect(page.locator('[data-test=record-start]')).toBeDisabled();
+    await expect(page.locator('[data-test=record-start]')).toBeEnabled();
     await page.locator('[data-test=record-scenario]').selectOption('demo-falling.json');
     await page.locator('[data-test=record-size]').selectOption('320x240');
 
