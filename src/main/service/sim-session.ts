@@ -4,13 +4,15 @@ import type { SceneCommand } from '../../shared/contract';
 import type { SceneSpec } from '../../shared/scene';
 import type { SessionState, SimSnapshot } from '../../shared/snapshot';
 import type { FromSimWorker, ToSimWorker } from './sim-protocol';
-import { spawnWorker } from './spawn-worker';
+import { spawnWorker } from '../../physics/workers/spawn';
 
 export interface SimSessionEvents {
   snapshot(s: SimSnapshot): void;
   state(s: SessionState): void;
   error(message: string): void;
 }
+
+const SIM_WORKER = 'sim-worker';
 
 export class SimSession {
   readonly state: SessionState;
@@ -25,7 +27,9 @@ export class SimSession {
 
   private constructor(id: string, sceneId: string, paused: boolean, private readonly events: SimSessionEvents) {
     this.state = { sessionId: id, sceneId, status: paused ? 'paused' : 'running', timeScale: 1, time: 0, frame: 0 };
-    this.worker = spawnWorker(import.meta.url, 'sim-worker');
+    // A computed name: bundlers must not turn the worker into an asset (the Electron build emits
+    // sim-worker.js beside this module, which spawnWorker runs instead of the .ts).
+    this.worker = spawnWorker(new URL(`./${SIM_WORKER}.ts`, import.meta.url));
   }
 
   static async open(id: string, sceneId: string, seed: number, paused: boolean, events: SimSessionEvents): Promise<SimSession> {

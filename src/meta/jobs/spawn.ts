@@ -8,7 +8,8 @@
  * const result = await job.result;
  * ```
  */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { spawnWorker } from '../../physics/workers/spawn.js';
 import type { JobProgress, JobResult, TrainingJobSpec } from './train.js';
 import type { WorkerToHost } from './protocol.js';
 
@@ -32,14 +33,9 @@ export function workerUrl(): URL {
 }
 
 export function startTrainingWorker(spec: TrainingJobSpec, opts: StartOptions = {}): TrainingWorkerHandle {
-  const url = workerUrl();
-  const isTs = url.pathname.endsWith('.ts');
-  // From TypeScript sources, go through a tiny .mjs bootstrap that loads the .ts entry with tsx
-  // (Node 20 does not honour `--import tsx` in a Worker's execArgv).
-  const worker = new Worker(isTs ? new URL('./ts-bootstrap.mjs', import.meta.url) : url, {
-    workerData: isTs ? { spec, __tsEntry: url.href } : { spec },
-    env: opts.env ? { ...process.env, ...opts.env } : process.env,
-  });
+  // spawnWorker runs the built .js, or the .ts source through tsx (Node 20 ignores
+  // `--import tsx` in a Worker's execArgv).
+  const worker = spawnWorker(workerUrl(), { spec }, { env: opts.env ? { ...process.env, ...opts.env } : process.env });
   const result = new Promise<JobResult>((resolve, reject) => {
     let settled = false;
     worker.on('message', (m: WorkerToHost) => {
