@@ -4,17 +4,10 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { HEADLESS_CHROMIUM_ARGS } from '../../src/main/cli/shell-choice';
 import { chromium, expect, test, type Browser, type ConsoleMessage, type Page } from '@playwright/test';
 
 export const CHROMIUM = process.env.ADAPTLAB_CHROMIUM ?? '/usr/bin/chromium';
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--use-angle=gl-egl',
-  '--ignore-gpu-blocklist',
-];
 
 export interface Shell {
   url: string;
@@ -64,7 +57,7 @@ export function chromiumAvailable(): boolean {
 }
 
 export async function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+  return chromium.launch({ executablePath: CHROMIUM, args: HEADLESS_CHROMIUM_ARGS, headless: true });
 }
 
 /** Collects console errors and page errors; a test fails if any appear. */

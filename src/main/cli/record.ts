@@ -14,20 +14,10 @@ import { WorkbenchService } from '../service/workbench';
 import { flag, intFlag, UsageError, type ParsedArgs } from './args';
 import { ensureBuilt } from './build-renderer';
 import { RENDERER_OUT } from './paths';
-import { findChromium } from './shell-choice';
+import { findChromium, HEADLESS_CHROMIUM_ARGS } from './shell-choice';
 
 export const RECORD_USAGE =
   'adaptlab record --scenario FILE --out OUT.mp4|OUT.webm [--width W --height H --fps F --duration S]';
-
-/** The Chromium flags that render WebGL fastest here (see README: browser shell). */
-export const RECORD_CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--use-angle=gl-egl',
-  '--ignore-gpu-blocklist',
-];
 
 interface RecordSummary {
   frames: number;
@@ -108,7 +98,7 @@ export async function record(args: ParsedArgs): Promise<number> {
   const runsRoot = await mkdtemp(join(tmpdir(), 'adaptlab-record-'));
   const service = new WorkbenchService({ shell: 'browser', shellReason: 'adaptlab record (headless Chromium)', runsRoot });
   const server = await startBrowserShellServer({ service, rendererDir: RENDERER_OUT });
-  const browser = await playwright.chromium.launch({ executablePath: chromium, args: RECORD_CHROMIUM_ARGS, headless: true });
+  const browser = await playwright.chromium.launch({ executablePath: chromium, args: HEADLESS_CHROMIUM_ARGS, headless: true });
   const pageErrors: string[] = [];
   let cancelled = false;
   const onSignal = () => {

@@ -50,3 +50,16 @@ export function findChromium(env: NodeJS.ProcessEnv = process.env): string | nul
   const candidates = [env.ADAPTLAB_CHROMIUM, env.CHROME_PATH, ...CHROMIUMS].filter((p): p is string => Boolean(p));
   return candidates.find((p) => existsSync(p)) ?? null;
 }
+
+/**
+ * Flags for the system's Chromium run headless (recording, tests): no sandbox as root, no calls
+ * home on a closed network, and ANGLE on EGL, which renders WebGL fastest here.
+ */
+export const HEADLESS_CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--use-angle=gl-egl',
+  '--ignore-gpu-blocklist',
+];
