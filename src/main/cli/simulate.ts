@@ -4,29 +4,17 @@
  *   --env Ant-v0 [--steps N] [--seed S] [--policy random|zero|gait]
  */
 import { UrdfError } from '../../physics/robot/urdf/node';
+import type { SimulateSummary } from '../../physics/simulate';
 import { boolFlag, flag, flagAll, intFlag, UsageError, type ParsedArgs } from './args';
 
 export const SIMULATE_USAGE =
   'adaptlab simulate --urdf FILE [--package-path DIR]... [--seconds 5] [--hold pd|limp] [--fixed-base|--floating-base] [--json]\n' +
   '       adaptlab simulate --env Ant-v0|Hopper-v0|QuadPayload-v0 [--steps 1000] [--seed 0] [--policy random|zero|gait] [--json]';
 
-export interface UrdfSimSummary {
-  env: string;
-  steps: number;
-  seed: number;
+/** Physics' env summary, plus what a URDF run adds (its policy is the joint hold: pd or limp). */
+export interface UrdfSimSummary extends Omit<SimulateSummary, 'policy'> {
   policy: string;
-  episodes: number;
   seconds: number;
-  finalX: number;
-  meanForwardVelocity: number;
-  minTorsoHeight: number;
-  maxTorsoHeight: number;
-  hasNaN: boolean;
-  maxJointLimitViolation: number;
-  maxJointSeparation: number;
-  meanReward: number;
-  wallSeconds: number;
-  stepsPerSecond: number;
   fixedBase: boolean;
   bodies: number;
   joints: number;
