@@ -8,7 +8,7 @@
  *         [--episode-steps N] [--planner mppi:128:8] [--recurrent gru:64] [--copy-to FILE]
  *         [--oracle]  (train on the held-out fault: the oracle baseline, evaluated as method 'oracle')
  *   eval-adapt --env Ant-v0 --fault cripple:3 [--at STEP] --methods grbal,rebal,mb,mbde
- *         --episodes 5 --seed S [--steps 1000] [--checkpoint-dir DIR] [--planner mppi:128:8] [--json]
+ *         --episodes 5 --seed S [--steps 1000] [--checkpoint-dir DIR] [--planner mppi:128:8] [--no-adapt] [--json]
  *   set-planner CHECKPOINT rs:500:10   (the planner a checkpoint's controller uses by default)
  */
 import fs from 'node:fs';
@@ -112,6 +112,7 @@ export async function main(argv: string[]): Promise<void> {
       steps: num(f.steps),
       checkpointDir: typeof f['checkpoint-dir'] === 'string' ? f['checkpoint-dir'] : undefined,
       planner: planner(f.planner),
+      ...(f['no-adapt'] ? { adapt: false } : {}),
       onEpisode: (r) => console.error(JSON.stringify(r)),
     });
     if (f.detailed) console.log(JSON.stringify(res));

@@ -79,8 +79,8 @@ export interface AdaptiveController {
   /** Next action for this observation (records the transition from the previous call). */
   act(obs: ArrayLike<number>): Float32Array;
   setAdaptation(on: boolean): void;
-  /** New episode: forget the transition window, the warm start and any online fine-tuning. */
-  reset(): void;
+  /** New episode: forget the transition window, the warm start and any online fine-tuning; a seed also restarts the planner's noise. */
+  reset(seed?: number): void;
   /** Diagnostics of the last `act`. */
   diagnostics(): StepDiagnostics | null;
   dispose(): void;
@@ -102,7 +102,7 @@ class Controller implements AdaptiveController {
   private ctx: Tensor | null = null;
   private readonly planner: Planner;
   private readonly reward: RewardFn;
-  private readonly rng: Rng;
+  private rng: Rng;
   private readonly M: number;
   private readonly adaptSteps: number;
   private readonly adaptLr: number;
@@ -147,7 +147,9 @@ class Controller implements AdaptiveController {
     this.adaptation = on;
   }
 
-  reset(): void {
+  reset(seed?: number): void {
+    // a seed makes each episode's planner noise reproducible on its own, not only as part of a sequence
+    if (seed !== undefined) this.rng = new Rng(seed);
     this.win = { obs: [], act: [], next: [] };
     this.prevObs = null;
     this.prevAct = null;

@@ -33,6 +33,8 @@ export interface EvalAdaptOptions {
   /** Default: `assets/checkpoints` under the current directory. */
   checkpointDir?: string;
   planner?: Partial<PlannerConfig>;
+  /** false: run every method with adaptation switched off (the ablation "meta-trained, not adapted"). */
+  adapt?: boolean;
   /** Called after each episode. */
   onEpisode?: (r: { method: EvalMethod; episode: number; forwardDistance: number; steps: number }) => void;
   signal?: AbortSignal;
@@ -84,13 +86,13 @@ export async function evalAdaptDetailed(o: EvalAdaptOptions): Promise<EvalAdaptD
       const src = o.checkpoints?.[method] ?? (method === 'mbde' ? o.checkpoints?.mb : undefined) ?? defaultCheckpointPath(spec.id, method, o.checkpointDir);
       const ck = loadCheckpoint(src);
       const ctlMethod: ControllerMethod = method === 'oracle' ? 'mb' : method;
-      const ctl = createAdaptiveController({ checkpoint: ck, env, method: ctlMethod, planner: o.planner, imaginedPenalty: spec.imaginedPenalty });
+      const ctl = createAdaptiveController({ checkpoint: ck, env, method: ctlMethod, planner: o.planner, adapt: o.adapt ?? true, imaginedPenalty: spec.imaginedPenalty });
       const eps: EvalAdaptDetailed['perEpisode'][string] = [];
       for (let e = 0; e < o.episodes; e++) {
         if (o.signal?.aborted) break;
         const seed = episodeSeed(o.seed, e);
         const r0 = env.reset({ seed });
-        ctl.reset();
+        ctl.reset(seed);
         let obs = Float32Array.from(r0.obs);
         const x0 = r0.info?.x_position ?? 0;
         let x = x0;

@@ -21,9 +21,10 @@ import { TransitionData } from './data.js';
 import { MbLearner, makeCheckpoint, resolveTrainConfig, trainModelBasedMeta } from './train.js';
 import { createAdaptiveController } from './controller.js';
 import { evalAdapt } from './eval.js';
-import type { MbCheckpoint } from './checkpoint.js';
+import { decodeParams, type MbCheckpoint } from './checkpoint.js';
+import { disposeParams } from '../params.js';
 import type { MbMethod, MetaHyper } from './algos.js';
-import type { DynamicsSpec } from './model.js';
+import { DynamicsModel, type DynamicsSpec } from './model.js';
 import type { PlannerKind } from './planner.js';
 
 const spec = crawlerTaskSpec();
@@ -183,5 +184,30 @@ describe('determinism by seed', () => {
     }
     expect(r1.methods.mb.predictionError.before).toBe(r1.methods.mb.predictionError.after);
     expect(tf.memory().numTensors).toBeLessThan(500);
+  });
+});
+
+describe('warm start (initFrom)', () => {
+  it('ReBAL and GrBAL started from an MB checkpoint predict exactly what it does before training', async () => {
+    const base = { env: 'Crawler-v0', seed: 9, hidden: [16], episodeSteps: 50, M: 4, K: 4, metaBatch: 3, planner: { kind: 'rs' as const, candidates: 8, horizon: 2 } };
+    const mb = await trainModelBasedMeta({ ...base, method: 'mb', steps: 300, outDir: path.join(tmp, 'ws-mb'), gradSteps: 20, iterations: 0 });
+    const data = path.join(tmp, 'ws-mb', 'data.json');
+    const ctx = TransitionData.fromJSON(JSON.parse(fs.readFileSync(data, 'utf8')));
+    const rows = { obs: ctx.obs.subarray(0, 10 * 11), act: ctx.act.subarray(0, 10 * 8) };
+    // the unadapted model of a checkpoint (ReBAL: no context) on the same rows
+    const predict = (ck: MbCheckpoint) => {
+      const model = new DynamicsModel(ck.spec, ck.stats);
+      const params = decodeParams(ck.params);
+      const y = tf.tidy(() => Array.from(model.predictNext(params, tf.tensor2d(rows.obs, [10, 11]), tf.tensor2d(rows.act, [10, 8])).dataSync()));
+      disposeParams(params);
+      model.dispose();
+      return y;
+    };
+    const ref = predict(mb.checkpoint);
+    for (const method of ['rebal', 'grbal'] as const) {
+      const r = await trainModelBasedMeta({ ...base, method, steps: 0, initialData: data, initFrom: mb.checkpointPath, outDir: path.join(tmp, `ws-${method}`), gradSteps: 0, iterations: 0, recurrent: { cell: 'gru', hidden: 8 } });
+      expect(predict(r.checkpoint)).toEqual(ref);
+    }
+    await expect(trainModelBasedMeta({ ...base, method: 'mb', steps: 0, initialData: data, initFrom: mb.checkpointPath, outDir: path.join(tmp, 'ws-bad'), gradSteps: 0, iterations: 0, hidden: [8] })).rejects.toThrow(/dyn\.l0\.W has shape \[17,16\], a mb model needs \[17,8\]/);
   });
 });

@@ -77,7 +77,8 @@ export interface TrainMbConfig {
   initialData?: string;
   /**
    * Warm start: the network weights and normalization of an earlier checkpoint with the same
-   * architecture (e.g. GrBAL meta-trained from a converged MB model).
+   * architecture (e.g. GrBAL meta-trained from a converged MB model), or a ReBAL model started
+   * from an MB model of the same MLP (its context inputs start with zero weights).
    */
   initFrom?: string;
 }
@@ -161,9 +162,19 @@ export class MbLearner {
     this.params = this.model.init(rng);
     if (init) {
       for (const k in init.params) {
-        if (!this.params[k] || this.params[k].shape.join() !== init.params[k].shape.join()) throw new Error(`initFrom: param ${k} does not match the architecture`);
-        this.params[k].dispose();
-        this.params[k] = init.params[k];
+        const cur = this.params[k];
+        const w = init.params[k];
+        if (!cur) throw new Error(`initFrom: param ${k} does not exist in a ${method} model`);
+        if (cur.shape.join() === w.shape.join()) {
+          cur.dispose();
+          this.params[k] = w;
+        } else if (k === 'dyn.l0.W' && cur.shape[1] === w.shape[1] && cur.shape[0] === w.shape[0] + this.model.contextSize) {
+          // ReBAL from an MB model: the context rows start at zero, so before the encoder has
+          // learned anything the recurrent model predicts exactly what the MB model did
+          this.params[k] = tf.concat([w, tf.zeros([this.model.contextSize, w.shape[1] as number])], 0);
+          cur.dispose();
+          w.dispose();
+        } else throw new Error(`initFrom: param ${k} has shape [${w.shape}], a ${method} model needs [${cur.shape}]`);
       }
     }
     if (method === 'grbal' && hyper.learnInnerLr) this.params[LOG_LR] = tf.scalar(Math.log(hyper.innerLr));
