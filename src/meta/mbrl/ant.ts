@@ -25,8 +25,8 @@ export function antTaskSpec(config: AntConfig = {}): MbTaskSpec {
   const cfg: AntConfig = { ...ANT_MB_CONFIG, ...config };
   return {
     id: 'Ant-v0',
-    make: async () => {
-      const env = await makeEnv('Ant-v0', cfg);
+    make: async (o) => {
+      const env = await makeEnv('Ant-v0', o?.episodic === false ? { ...cfg, terminateWhenUnhealthy: false } : cfg);
       return {
         id: env.id,
         observationSize: env.observationSize,

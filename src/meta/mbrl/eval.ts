@@ -1,7 +1,7 @@
 /**
  * evalAdapt: the showcase's evaluation. For each method and each of `episodes` seeds (paired: the
- * same env seeds for every method), run the adapt-plan-act loop for `steps` env steps with a leg
- * crippled from the start (or from step `at`), and report
+ * same env and planner seeds for every method), run the adapt-plan-act loop for `steps` env steps
+ * (no early termination) with a leg crippled from the start (or from step `at`), and report
  *  - forwardDistance: torso x at the end minus at the start (mean, std over episodes);
  *  - predictionError: the model's one-step prediction error (normalized MSE) on the same
  *    transitions after the fault, before adaptation (the unadapted model) and after (the model
@@ -79,7 +79,8 @@ export async function evalAdaptDetailed(o: EvalAdaptOptions): Promise<EvalAdaptD
   if (!isCripple(fault) && !('kind' in fault)) throw new Error('fault must be {leg} or a fault object');
   const at = o.at ?? 0;
   const steps = o.steps ?? 1000;
-  const env = await spec.make();
+  // fixed-length episodes: forward distance over `steps` steps, as in the Adaptation view
+  const env = await spec.make({ episodic: false });
   const out: EvalAdaptDetailed = { methods: {}, perEpisode: {} };
   try {
     for (const method of o.methods) {

@@ -42,8 +42,12 @@ export interface MbEnv {
 export interface MbTaskSpec {
   /** Env id, e.g. 'Ant-v0' or 'Crawler-v0'. */
   id: string;
-  /** Creates a fresh env (may be async: Rapier loads its wasm first). */
-  make(): MbEnv | Promise<MbEnv>;
+  /**
+   * Creates a fresh env (may be async: Rapier loads its wasm first). `episodic: false` turns off
+   * early termination (evaluation and the live view run a fixed number of steps; a fallen robot
+   * just stops making progress); default true, as when collecting data.
+   */
+  make(o?: { episodic?: boolean }): MbEnv | Promise<MbEnv>;
   /** Meta-training task distribution: null = intact. The paper: intact and legs 0-2 crippled. */
   trainFaults: (MbFault | null)[];
   /** Held-out test task (the paper: leg 3 crippled). */
