@@ -10,12 +10,15 @@
  *   eval-adapt --env Ant-v0 --fault cripple:3 [--at STEP] --methods grbal,rebal,mb,mbde
  *         --episodes 5 --seed S [--steps 1000] [--checkpoint-dir DIR] [--planner mppi:128:8] [--no-adapt] [--json]
  *   set-planner CHECKPOINT rs:500:10   (the planner a checkpoint's controller uses by default)
+ *   headroom --env Ant-v0 --methods mb,grbal,rebal [--faults test|train] [--checkpoint-dir DIR] [--seed S]
+ *         (how much adapting on the last M transitions can lower the error on the next K; JSON)
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { initBackend, backendFromArgv } from '../backend.js';
 import { DEMO_CONFIG, PAPER_CONFIG } from './configs.js';
-import { evalAdaptDetailed, type EvalMethod } from './eval.js';
+import { defaultCheckpointPath, evalAdaptDetailed, type EvalMethod } from './eval.js';
+import { adaptationHeadroom } from './headroom.js';
 import type { PlannerConfig, PlannerKind } from './planner.js';
 import { trainModelBasedMeta, type TrainMbConfig } from './train.js';
 import type { MbMethod } from './algos.js';
@@ -126,8 +129,17 @@ export async function main(argv: string[]): Promise<void> {
     ck.planner = { ...ck.planner, ...p } as PlannerConfig;
     saveCheckpoint(file, ck);
     console.log(JSON.stringify({ file, planner: ck.planner }));
+  } else if (cmd === 'headroom') {
+    const spec = resolveTask(typeof f.env === 'string' ? f.env : 'Ant-v0');
+    const faults = f.faults === 'train' ? spec.trainFaults : [spec.testFault];
+    const out: Record<string, unknown> = {};
+    for (const m of (typeof f.methods === 'string' ? f.methods : 'mb,grbal,rebal').split(',') as EvalMethod[]) {
+      const checkpoint = defaultCheckpointPath(spec.id, m, typeof f['checkpoint-dir'] === 'string' ? path.resolve(f['checkpoint-dir']) : undefined);
+      out[m] = await adaptationHeadroom({ spec, checkpoint, faults, seed: num(f.seed) ?? 0 });
+    }
+    console.log(JSON.stringify({ env: spec.id, faults: f.faults === 'train' ? 'train' : 'test', methods: out }));
   } else {
-    throw new Error('usage: cli.ts train <grbal|rebal|mb> ... | eval-adapt ...');
+    throw new Error('usage: cli.ts train <grbal|rebal|mb> ... | eval-adapt ... | set-planner ... | headroom ...');
   }
 }
 

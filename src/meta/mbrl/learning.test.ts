@@ -21,6 +21,7 @@ import { TransitionData } from './data.js';
 import { MbLearner, makeCheckpoint, resolveTrainConfig, trainModelBasedMeta } from './train.js';
 import { createAdaptiveController } from './controller.js';
 import { evalAdapt } from './eval.js';
+import { adaptationHeadroom } from './headroom.js';
 import { decodeParams, type MbCheckpoint } from './checkpoint.js';
 import { disposeParams } from '../params.js';
 import type { MbMethod, MetaHyper } from './algos.js';
@@ -76,6 +77,15 @@ describe('adaptation on the held-out crippled leg', () => {
     const e = r.evaluate(fresh, fresh.segmentStarts(16), 40, new Rng(9));
     console.log(`ReBAL fresh episodes: ${e.before.toFixed(3)} -> ${e.after.toFixed(3)}`);
     expect(e.after).toBeLessThan(e.before);
+  });
+});
+
+describe('adaptation headroom', () => {
+  it('on the held-out leg, GrBAL\'s own step and the output-layer refit both lower the error of the unadapted model', async () => {
+    const h = await adaptationHeadroom({ spec, checkpoint: checkpointOf('grbal', { kind: 'rs', candidates: 8, horizon: 2 }), faults: [spec.testFault], steps: 1200, segments: 60, seed: 4 });
+    console.log(`crawler leg 3 headroom: ${JSON.stringify(h.error)}`);
+    expect(h.error.own).toBeLessThan(h.error.none);
+    expect(h.error.ridge).toBeLessThan(h.error.none);
   });
 });
 
