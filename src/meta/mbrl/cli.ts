@@ -5,6 +5,7 @@
  *   train <grbal|rebal|mb> --env Ant-v0 --steps N --seed S --out DIR [--preset demo|paper]
  *         [--data RUN/data.json] [--init-from CKPT] [--grad-steps N] [--iterations N] [--hidden 128,128]
  *         [--inner-lr X] [--learn-inner-lr] [--first-order] [--meta-batch N] [--outer-lr X]
+ *         [--past M] [--future K]  (transitions adapted on / predicted after; paper 16, 16)
  *         [--episode-steps N] [--planner mppi:128:8] [--recurrent gru:64] [--copy-to FILE]
  *         [--oracle]  (train on the held-out fault: the oracle baseline, evaluated as method 'oracle')
  *   eval-adapt --env Ant-v0 --fault cripple:3 [--at STEP] --methods grbal,rebal,mb,mbde
@@ -80,6 +81,8 @@ export async function main(argv: string[]): Promise<void> {
       ...(num(f['meta-batch']) !== undefined ? { metaBatch: num(f['meta-batch']) } : {}),
       ...(num(f['outer-lr']) !== undefined ? { outerLr: num(f['outer-lr']) } : {}),
       ...(num(f['grad-steps']) !== undefined ? { gradSteps: num(f['grad-steps']) } : {}),
+      ...(num(f.past) !== undefined ? { M: num(f.past) } : {}),
+      ...(num(f.future) !== undefined ? { K: num(f.future) } : {}),
       ...(num(f.iterations) !== undefined ? { iterations: num(f.iterations) } : {}),
       ...(num(f['episode-steps']) !== undefined ? { episodeSteps: num(f['episode-steps']) } : {}),
       ...(typeof f.data === 'string' ? { initialData: f.data } : {}),
