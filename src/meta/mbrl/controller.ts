@@ -86,6 +86,9 @@ export interface AdaptiveController {
   dispose(): void;
 }
 
+/** MB + dynamic evaluation's online fine-tuning step size (an MB checkpoint's adaptLr is not meant for it). */
+export const MBDE_LR = 0.01;
+
 const now = (): number => performance.now();
 
 class Controller implements AdaptiveController {
@@ -140,7 +143,7 @@ class Controller implements AdaptiveController {
     this.rng = new Rng(o.seed ?? 0);
     this.M = o.M ?? ck.hyper.M;
     this.adaptSteps = o.adaptSteps ?? 1;
-    this.adaptLr = o.adaptLr ?? (this.method === 'mbde' ? 0.01 : ck.adaptLr);
+    this.adaptLr = o.adaptLr ?? (this.method === 'mbde' ? MBDE_LR : ck.adaptLr);
   }
 
   setAdaptation(on: boolean): void {

@@ -4,7 +4,8 @@
  * large. Measured on held-out segments of fresh random-action data, in the models' own metric
  * (normalized-delta MSE), for:
  *  - `none`: the unadapted model (ReBAL: no context);
- *  - `own`: the checkpoint's run-time rule (GrBAL/MB: one SGD step at its adaptLr; ReBAL: its context);
+ *  - `own`: the checkpoint's run-time rule (GrBAL: one SGD step at its adaptLr; MB: MB + dynamic
+ *    evaluation's step; ReBAL: its context);
  *  - `offset`: a constant correction added to every prediction, half the window's mean residual
  *    (the whole mean overshoots when the residuals are noisy);
  *  - `ridge`: the output layer refit on the window's residuals (ridge, best λ of a grid): a
@@ -17,6 +18,7 @@ import { disposeParams, type Params } from '../params.js';
 import { adaptParams } from './algos.js';
 import { decodeParams, loadCheckpoint, type MbCheckpoint } from './checkpoint.js';
 import { collect } from './collect.js';
+import { MBDE_LR } from './controller.js';
 import { TransitionData } from './data.js';
 import { DynamicsModel, disposeBatch, type Batch } from './model.js';
 import type { MbFault, MbTaskSpec } from './types.js';
@@ -95,7 +97,7 @@ export async function adaptationHeadroom(o: HeadroomOptions): Promise<{ segments
         if (ck.method === 'rebal') {
           const tm = (x: Tensor) => tf.reshape(x, [M, 1, -1]);
           own = model.loss(p, fut, model.context(p, tm(past.obs), tm(past.act), tm(past.target), 1));
-        } else own = model.loss(adaptParams(model, p, past, ck.adaptLr), fut);
+        } else own = model.loss(adaptParams(model, p, past, ck.method === 'mb' ? MBDE_LR : ck.adaptLr), fut);
         const offset = mse(tf.add(predFut, tf.mul(tf.mean(resid, 0), 0.5)));
         // ridge in dual form: dW = F^T (F F^T + lam I)^-1 R, F the window's features
         const F = penultimate(model, p, past);
