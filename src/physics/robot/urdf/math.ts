@@ -1,5 +1,6 @@
 /** Small rigid-body math for poses, quaternions ([x, y, z, w]) and inertia tensors. */
 import type { Pose, Quat, Vec3 } from '../model.js';
+import { qconj, qmul, qnormalize, qrotate } from '../../math.js';
 
 /** URDF fixed-axis roll-pitch-yaw (R = Rz(yaw) Ry(pitch) Rx(roll)) to a unit quaternion. */
 export function quatFromRpy(r: number, p: number, y: number): Quat {
@@ -14,48 +15,21 @@ export function quatFromRpy(r: number, p: number, y: number): Quat {
   ];
 }
 
-export function quatMul(a: Quat, b: Quat): Quat {
-  const [ax, ay, az, aw] = a;
-  const [bx, by, bz, bw] = b;
-  return [
-    aw * bx + ax * bw + ay * bz - az * by,
-    aw * by - ax * bz + ay * bw + az * bx,
-    aw * bz + ax * by - ay * bx + az * bw,
-    aw * bw - ax * bx - ay * by - az * bz,
-  ];
-}
-
-export function quatConj(q: Quat): Quat {
-  return [-q[0], -q[1], -q[2], q[3]];
-}
-
-export function quatNormalize(q: Quat): Quat {
-  const n = Math.hypot(q[0], q[1], q[2], q[3]);
-  if (!(n > 0)) return [0, 0, 0, 1];
-  return [q[0] / n, q[1] / n, q[2] / n, q[3] / n];
-}
-
-export function rotate(q: Quat, v: Vec3): Vec3 {
-  // v' = v + 2w (u x v) + 2 u x (u x v)
-  const [x, y, z, w] = q;
-  const tx = 2 * (y * v[2] - z * v[1]);
-  const ty = 2 * (z * v[0] - x * v[2]);
-  const tz = 2 * (x * v[1] - y * v[0]);
-  return [v[0] + w * tx + (y * tz - z * ty), v[1] + w * ty + (z * tx - x * tz), v[2] + w * tz + (x * ty - y * tx)];
-}
+// The quaternion helpers are physics' own (src/physics/math.ts), under the names this code uses.
+export { qmul as quatMul, qconj as quatConj, qnormalize as quatNormalize, qrotate as rotate };
 
 /** a ∘ b: the pose b (expressed in frame a) expressed in a's parent frame. */
 export function composePose(a: Pose, b: Pose): Pose {
-  const r = rotate(a.quat, b.xyz);
+  const r = qrotate(a.quat, b.xyz);
   return {
     xyz: [a.xyz[0] + r[0], a.xyz[1] + r[1], a.xyz[2] + r[2]],
-    quat: quatNormalize(quatMul(a.quat, b.quat)),
+    quat: qnormalize(qmul(a.quat, b.quat)),
   };
 }
 
 export function invertPose(a: Pose): Pose {
-  const qi = quatConj(a.quat);
-  const t = rotate(qi, a.xyz);
+  const qi = qconj(a.quat);
+  const t = qrotate(qi, a.xyz);
   return { xyz: [-t[0], -t[1], -t[2]], quat: qi };
 }
 
@@ -195,5 +169,5 @@ export function quatFromMat3(m: number[]): Quat {
     const s = Math.sqrt(1 + m[8] - m[0] - m[4]) * 2;
     q = [(m[2] + m[6]) / s, (m[5] + m[7]) / s, s / 4, (m[3] - m[1]) / s];
   }
-  return quatNormalize(q);
+  return qnormalize(q);
 }
