@@ -13,7 +13,7 @@ import { makeEnv } from '../../physics/envs/registry';
 import type { Env, Fault } from '../../physics/envs/types';
 import { initBackend } from '../../meta/backend';
 import { createAdaptiveController } from '../../meta/mbrl/controller';
-import { ANT_MB_CONFIG } from '../../meta/mbrl/ant';
+import { antMbEnvConfig } from '../../meta/mbrl/ant';
 import { FaultTimeline } from './fault-timeline';
 import type { SceneRunner } from './scene-runner';
 import { ASSETS } from '../cli/paths';
@@ -66,9 +66,9 @@ export class AdaptScene implements SceneRunner {
     if (!existsSync(path)) {
       throw new Error(`no pretrained ${method} checkpoint at ${path}; train one with "npx adaptlab train ${method === 'mbde' ? 'mb' : method} --env Ant-v0"`);
     }
-    // The reward the checkpoints plan with (ANT_MB_CONFIG), without the healthy-height
-    // termination: a crippled ant keeps trying, as in `eval-adapt`.
-    const env = await makeEnv('Ant-v0', { ...ANT_MB_CONFIG, terminateWhenUnhealthy: false });
+    // The reward the checkpoints plan with, without the healthy-height termination: a crippled
+    // ant keeps trying, as in `eval-adapt`.
+    const env = await makeEnv('Ant-v0', antMbEnvConfig({ episodic: false }));
     return new AdaptScene(env, seed, method);
   }
 

@@ -51,6 +51,15 @@ export function adaptParams(model: DynamicsModel, p: Params, b: Batch, lr: numbe
   return q;
 }
 
+/**
+ * Error on `future` of the model adapted on `past` by a method's run-time rule: ReBAL reads `past`
+ * into its context; GrBAL and MB (+ dynamic evaluation) take `steps` SGD steps at `lr`.
+ */
+export function adaptedLoss(model: DynamicsModel, p: Params, method: MbMethod, past: Batch, future: Batch, lr: number, steps = 1): Scalar {
+  if (method === 'rebal') return model.loss(p, future, model.windowContext(p, past));
+  return model.loss(adaptParams(model, p, past, lr, steps), future);
+}
+
 /** A meta-training task sample: M past and K future transitions of one episode. */
 export interface Segment {
   past: Batch;

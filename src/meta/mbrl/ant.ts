@@ -21,12 +21,20 @@ export const cripple = (leg: number): MbFault => ({ kind: 'cripple', leg, shrink
  */
 export const ANT_MB_CONFIG: AntConfig = { includeXY: true, ctrlCostWeight: 0.005 };
 
-export function antTaskSpec(config: AntConfig = {}): MbTaskSpec {
+/**
+ * The env config model-based meta-RL runs Ant-v0 with (ANT_MB_CONFIG + overrides); `episodic:
+ * false` drops the healthy-height termination (evaluation and the Adaptation view).
+ */
+export function antMbEnvConfig(o: { episodic?: boolean } = {}, config: AntConfig = {}): AntConfig {
   const cfg: AntConfig = { ...ANT_MB_CONFIG, ...config };
+  return o.episodic === false ? { ...cfg, terminateWhenUnhealthy: false } : cfg;
+}
+
+export function antTaskSpec(config: AntConfig = {}): MbTaskSpec {
   return {
     id: 'Ant-v0',
     make: async (o) => {
-      const env = await makeEnv('Ant-v0', o?.episodic === false ? { ...cfg, terminateWhenUnhealthy: false } : cfg);
+      const env = await makeEnv('Ant-v0', antMbEnvConfig(o, config));
       return {
         id: env.id,
         observationSize: env.observationSize,
@@ -44,7 +52,7 @@ export function antTaskSpec(config: AntConfig = {}): MbTaskSpec {
     testFault: cripple(3),
     positionIndices: ANT_POSITION_INDICES,
     excludeInputDims: [0, 1],
-    episodeSteps: cfg.maxEpisodeSteps ?? 1000,
+    episodeSteps: antMbEnvConfig({}, config).maxEpisodeSteps ?? 1000,
   };
 }
 

@@ -221,10 +221,7 @@ class Controller implements AdaptiveController {
     const b = n > 0 ? this.windowBatch() : null;
     if (b && this.adaptation && this.method !== 'mb') {
       if (this.method === 'rebal') {
-        const ctx = tf.tidy(() => {
-          const tm = (x: Tensor) => tf.reshape(x, [n, 1, -1]);
-          return this.model.context(this.theta, tm(b.obs), tm(b.act), tm(b.target), 1);
-        });
+        const ctx = tf.tidy(() => this.model.windowContext(this.theta, b));
         this.ctx?.dispose();
         this.ctx = ctx;
       } else {

@@ -15,7 +15,7 @@ import { tf, type Tensor } from '../tf.js';
 import { activation, dense } from '../ops.js';
 import { Rng } from '../rng.js';
 import { disposeParams, type Params } from '../params.js';
-import { adaptParams } from './algos.js';
+import { adaptedLoss } from './algos.js';
 import { decodeParams, loadCheckpoint, type MbCheckpoint } from './checkpoint.js';
 import { collect } from './collect.js';
 import { MBDE_LR } from './controller.js';
@@ -93,11 +93,7 @@ export async function adaptationHeadroom(o: HeadroomOptions): Promise<{ segments
         const mse = (pred: Tensor) => tf.mean(tf.square(tf.sub(pred, fut.target)));
         const predFut = model.predictNorm(p, fut.obs, fut.act);
         const resid = tf.sub(past.target, model.predictNorm(p, past.obs, past.act));
-        let own: Tensor;
-        if (ck.method === 'rebal') {
-          const tm = (x: Tensor) => tf.reshape(x, [M, 1, -1]);
-          own = model.loss(p, fut, model.context(p, tm(past.obs), tm(past.act), tm(past.target), 1));
-        } else own = model.loss(adaptParams(model, p, past, ck.method === 'mb' ? MBDE_LR : ck.adaptLr), fut);
+        const own = adaptedLoss(model, p, ck.method, past, fut, ck.method === 'mb' ? MBDE_LR : ck.adaptLr);
         const offset = mse(tf.add(predFut, tf.mul(tf.mean(resid, 0), 0.5)));
         // ridge in dual form: dW = F^T (F F^T + lam I)^-1 R, F the window's features
         const F = penultimate(model, p, past);

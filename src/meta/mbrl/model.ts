@@ -186,6 +186,12 @@ export class DynamicsModel {
     return lstmSequence(p, xs, { h: h0, c: tf.zeros([batch, r.hidden]) }, 'enc.').state.h;
   }
 
+  /** ReBAL's context from one window of transitions [n, ...] read as a single sequence. */
+  windowContext(p: Params, w: Batch): Tensor {
+    const tm = (x: Tensor) => tf.reshape(x, [x.shape[0] as number, 1, -1]);
+    return this.context(p, tm(w.obs), tm(w.act), tm(w.target), 1);
+  }
+
   /** A batch of tensors from data rows (obs, actions, normalized delta targets), shaped [...lead, dim]. */
   batch(data: { obs: Float32Array; act: Float32Array; next: Float32Array }, lead: number[]): Batch {
     return tf.tidy(() => {

@@ -17,7 +17,7 @@ import { disposeParams, valueAndGrads, type Params } from '../params.js';
 import { Rng } from '../rng.js';
 import type { ActivationName } from '../ops.js';
 import { backendInfo, initBackend } from '../backend.js';
-import { LOG_LR, adaptParams, dropoutMask, firstOrderDirections, grbalObjective, innerLrOf, mbObjective, rebalObjective, type MbMethod, type MetaHyper, type Segment } from './algos.js';
+import { LOG_LR, adaptedLoss, dropoutMask, firstOrderDirections, grbalObjective, innerLrOf, mbObjective, rebalObjective, type MbMethod, type MetaHyper, type Segment } from './algos.js';
 import { CHECKPOINT_FORMAT, decodeParams, encodeParams, loadCheckpoint, saveCheckpoint, type MbCheckpoint } from './checkpoint.js';
 import { collect } from './collect.js';
 import { createAdaptiveController } from './controller.js';
@@ -273,16 +273,7 @@ export class MbLearner {
       const s = starts[rng.int(starts.length)];
       const past = this.model.batch(data.gather(Int32Array.from({ length: M }, (_, t) => s + t)), [M]);
       const fut = this.model.batch(data.gather(Int32Array.from({ length: K }, (_, t) => s + M + t)), [K]);
-      const [b, a] = tf.tidy(() => {
-        const b0 = this.model.loss(this.params, fut);
-        if (this.method === 'rebal') {
-          const tm = (x: tf.Tensor) => tf.reshape(x, [M, 1, -1]);
-          const ctx = this.model.context(this.params, tm(past.obs), tm(past.act), tm(past.target), 1);
-          return [b0, this.model.loss(this.params, fut, ctx)];
-        }
-        const q = adaptParams(this.model, this.params, past, lr, steps);
-        return [b0, this.model.loss(q, fut)];
-      });
+      const [b, a] = tf.tidy(() => [this.model.loss(this.params, fut), adaptedLoss(this.model, this.params, this.method, past, fut, lr, steps)]);
       before += b.dataSync()[0];
       after += a.dataSync()[0];
       tf.dispose([b, a]);
