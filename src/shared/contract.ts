@@ -327,6 +327,10 @@ export interface RunSummary {
   status: string;
   step: number;
   totalSteps: number | null;
+  /** What `step` counts: 'env steps' (RL runs) or 'gradient steps' (model-based meta-training). */
+  stepUnit: string;
+  /** The workbench can continue this run (PPO runs). */
+  resumable: boolean;
   createdAt: string | null;
   backend: string | null;
   /** Last logged values of the run's metrics. */

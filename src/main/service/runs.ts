@@ -34,6 +34,8 @@ export function summarize(dir: string): RunSummary | null {
       status: status?.state ?? 'created',
       step: status?.step ?? lastRow?.step ?? 0,
       totalSteps: status?.totalSteps ?? (typeof cfg.totalSteps === 'number' ? cfg.totalSteps : null),
+      stepUnit: typeof cfg.stepUnit === 'string' ? cfg.stepUnit : 'env steps',
+      resumable: cfg.algo === 'ppo',
       createdAt: typeof cfg.createdAt === 'string' ? cfg.createdAt : null,
       backend: status?.backend ?? (typeof cfg.backend === 'string' ? cfg.backend : null),
       last,

@@ -328,10 +328,15 @@ export async function trainModelBasedMeta(config: TrainMbConfig, onProgress?: (p
   const c = resolveTrainConfig(config, spec);
   const t0 = Date.now();
   fs.mkdirSync(path.join(c.outDir, 'checkpoints'), { recursive: true });
-  writeJson(path.join(c.outDir, 'config.json'), { ...c, backend: backendInfo()?.name });
+  const phases = 1 + c.iterations;
+  const totalGrad = phases * c.gradSteps;
+  // algo/env/createdAt/totalSteps and a `step` (gradient steps) on every status and metrics row: the
+  // run-folder format of src/meta/runs.ts, so the Runs view lists and plots these runs too
+  writeJson(path.join(c.outDir, 'config.json'), { ...c, algo: c.method, env: spec.id, totalSteps: totalGrad, stepUnit: 'gradient steps', createdAt: new Date().toISOString(), backend: backendInfo()?.name });
   const metricsFile = path.join(c.outDir, 'metrics.jsonl');
-  const status = (state: string, extra: object = {}) => writeJson(path.join(c.outDir, 'status.json'), { state, updatedAt: new Date().toISOString(), ...extra });
-  status('running');
+  const status = (state: string, step: number, extra: object = {}) =>
+    writeJson(path.join(c.outDir, 'status.json'), { state, step, totalSteps: totalGrad, updatedAt: new Date().toISOString(), backend: backendInfo()?.name, ...extra });
+  status('running', 0);
   const rng = new Rng(c.seed);
   const collectRng = rng.fork();
   const trainRng = rng.fork();
@@ -342,10 +347,8 @@ export async function trainModelBasedMeta(config: TrainMbConfig, onProgress?: (p
   const inputDims = Array.from({ length: env.observationSize }, (_, i) => i).filter((i) => !spec.excludeInputDims.includes(i));
   const dspec: DynamicsSpec = { observationSize: env.observationSize, actionSize: env.actionSize, inputDims, hidden: c.hidden, activation: c.activation, recurrent: c.recurrent };
   const hyper: MetaHyper = { M: c.M, K: c.K, innerLr: c.innerLr, innerSteps: c.innerSteps, firstOrder: c.firstOrder, learnInnerLr: c.learnInnerLr };
-  const phases = 1 + c.iterations;
   const randomSteps = c.initialData ? 0 : Math.round(c.steps * (c.iterations > 0 ? c.randomFraction : 1));
   const perIter = c.iterations > 0 ? Math.floor((c.steps - randomSteps) / c.iterations) : 0;
-  const totalGrad = phases * c.gradSteps;
   let cancelled = false;
   const aborted = () => (cancelled ||= !!signal?.aborted);
   const progress = (p: Omit<TrainMbProgress, 'totalEnvSteps' | 'totalGradSteps'>) => onProgress?.({ ...p, totalEnvSteps: c.steps, totalGradSteps: totalGrad });
@@ -353,7 +356,7 @@ export async function trainModelBasedMeta(config: TrainMbConfig, onProgress?: (p
   // random phase
   progress({ phase: 'collect', iteration: 0, envSteps: 0, gradStep: 0 });
   const r0 = randomSteps === 0 ? { meanForward: NaN, meanReturn: NaN, episodes: 0 } : collect({ env, data, tasks: spec.trainFaults, steps: randomSteps, episodeSteps: c.episodeSteps, rng: collectRng, tick: (done) => (progress({ phase: 'collect', iteration: 0, envSteps: done, gradStep: 0 }), aborted()) });
-  appendJsonl(metricsFile, { iteration: 0, wallTime: Date.now() / 1000, envSteps: data.count, collectForward: r0.meanForward, collectReturn: r0.meanReturn, episodes: r0.episodes });
+  appendJsonl(metricsFile, { step: 0, iteration: 0, wallTime: Date.now() / 1000, envSteps: data.count, collectForward: r0.meanForward, collectReturn: r0.meanReturn, episodes: r0.episodes });
 
   let init: { params: Params; stats: DynamicsStats } | undefined;
   if (c.initFrom) {
@@ -374,10 +377,12 @@ export async function trainModelBasedMeta(config: TrainMbConfig, onProgress?: (p
         progress({ phase: 'collect', iteration: it, envSteps: data.count, gradStep: learner.gradSteps });
         const ck = makeCheckpoint(learner, spec, c, data.count, (Date.now() - t0) / 1000);
         const base = data.count;
-        const ctl = createAdaptiveController({ checkpoint: ck, env, seed: collectRng.nextU32(), imaginedPenalty: spec.imaginedPenalty });
+        // plans with the task's plain reward: imaginedPenalty is a control-time cost (evaluation and
+        // the Adaptation view), so the shipped checkpoints' data stay those of the README commands
+        const ctl = createAdaptiveController({ checkpoint: ck, env, seed: collectRng.nextU32() });
         const r = collect({ env, data, tasks: spec.trainFaults, steps: perIter, episodeSteps: c.episodeSteps, rng: collectRng, controller: ctl, actionNoise: c.actionNoise, tick: (done) => (progress({ phase: 'collect', iteration: it, envSteps: base + done, gradStep: learner.gradSteps }), aborted()) });
         ctl.dispose();
-        appendJsonl(metricsFile, { iteration: it, wallTime: Date.now() / 1000, envSteps: data.count, collectForward: r.meanForward, collectReturn: r.meanReturn, episodes: r.episodes });
+        appendJsonl(metricsFile, { step: learner.gradSteps, iteration: it, wallTime: Date.now() / 1000, envSteps: data.count, collectForward: r.meanForward, collectReturn: r.meanReturn, episodes: r.episodes });
       }
       const starts = data.segmentStarts(c.M + c.K);
       let lossSum = 0;
@@ -388,7 +393,7 @@ export async function trainModelBasedMeta(config: TrainMbConfig, onProgress?: (p
         lossSum += loss;
         lossN++;
         if ((g + 1) % 25 === 0 || g + 1 === c.gradSteps) {
-          const row = { iteration: it, gradStep: learner.gradSteps, wallTime: Date.now() / 1000, loss: lossSum / lossN };
+          const row = { step: learner.gradSteps, iteration: it, gradStep: learner.gradSteps, wallTime: Date.now() / 1000, loss: lossSum / lossN };
           appendJsonl(metricsFile, row);
           progress({ phase: 'train', iteration: it, envSteps: data.count, gradStep: learner.gradSteps, loss: row.loss });
           lossSum = 0;
@@ -398,18 +403,18 @@ export async function trainModelBasedMeta(config: TrainMbConfig, onProgress?: (p
       }
       const ev = learner.evaluate(data, starts, 20, evalRng.fork());
       final = { iteration: it, envSteps: data.count, gradSteps: learner.gradSteps, errorBefore: ev.before, errorAfter: ev.after, adaptLr: learner.adaptLr() };
-      appendJsonl(metricsFile, { ...final, wallTime: Date.now() / 1000 });
+      appendJsonl(metricsFile, { step: learner.gradSteps, ...final, wallTime: Date.now() / 1000 });
       saveCheckpoint(ckPath, makeCheckpoint(learner, spec, c, data.count, (Date.now() - t0) / 1000));
-      status('running', { iteration: it, envSteps: data.count, gradSteps: learner.gradSteps });
+      status('running', learner.gradSteps, { iteration: it, envSteps: data.count, gradSteps: learner.gradSteps });
     }
     const checkpoint = makeCheckpoint(learner, spec, c, data.count, (Date.now() - t0) / 1000);
     saveCheckpoint(ckPath, checkpoint);
     if (c.saveData) writeJson(path.join(c.outDir, 'data.json'), data.toJSON());
-    status(cancelled ? 'cancelled' : 'done', { envSteps: data.count, gradSteps: learner.gradSteps, wallSeconds: (Date.now() - t0) / 1000 });
+    status(cancelled ? 'cancelled' : 'done', learner.gradSteps, { envSteps: data.count, gradSteps: learner.gradSteps, wallSeconds: (Date.now() - t0) / 1000 });
     progress({ phase: 'done', iteration: phases - 1, envSteps: data.count, gradStep: learner.gradSteps });
     return { runDir: c.outDir, checkpointPath: ckPath, checkpoint, cancelled, final };
   } catch (e) {
-    status('failed', { error: e instanceof Error ? e.message : String(e) });
+    status('failed', learner.gradSteps, { error: e instanceof Error ? e.message : String(e) });
     throw e;
   } finally {
     learner.dispose();
