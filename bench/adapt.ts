@@ -6,12 +6,12 @@
  *   {backend, env, envDtMs, demo: {msPerControlStep, ...}, paper: {msPerControlStep, ...}}
  *  - demo: the shipped configuration (DEMO_CONFIG: MLP 2x128, MPPI 128 candidates, horizon 8, M 16)
  *  - paper: Nagabandi et al.'s code (MLP 3x512, random shooting 500 candidates, horizon 10, M 16)
- *  - shipped: the shipped Ant-v0 checkpoints' default (MLP 2x128, random shooting 500 x 10)
+ *  - shipped: each shipped checkpoint of the env as evaluated (its own M, model, default planner)
  * msPerControlStep is the mean cost of `act()` (adapt + plan + diagnostics) after warm-up: in
  * process CPU time on the single-threaded backends (wasm, cpu; not inflated by other processes on
  * a shared machine), in wall time on native ones (`timing` says which); wallMsPerControlStep and
- * cpuMsPerControlStep are both reported. Timing does not depend on the weights, so models are
- * initialized (normalization from a short random rollout) unless a checkpoint is shipped.
+ * cpuMsPerControlStep are both reported. Timing does not depend on the weights, so the demo and
+ * paper models are freshly initialized (normalization from a short random rollout).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -22,7 +22,9 @@ import { Rng } from '../src/meta/rng.js';
 import { tf } from '../src/meta/tf.js';
 import { collect } from '../src/meta/mbrl/collect.js';
 import { DEMO_CONFIG, PAPER_CONFIG } from '../src/meta/mbrl/configs.js';
+import { loadCheckpoint, type MbCheckpoint } from '../src/meta/mbrl/checkpoint.js';
 import { createAdaptiveController } from '../src/meta/mbrl/controller.js';
+import { defaultCheckpointPath } from '../src/meta/mbrl/eval.js';
 import { TransitionData } from '../src/meta/mbrl/data.js';
 import { resolveTask } from '../src/meta/mbrl/envs.js';
 import { MbLearner, makeCheckpoint, resolveTrainConfig } from '../src/meta/mbrl/train.js';
@@ -38,7 +40,8 @@ const quick = argv.includes('--quick');
 const steps = Number(arg('steps', quick ? '10' : '40'));
 const envId = arg('env', 'Ant-v0');
 
-async function measure(backend: string, name: string, preset: typeof DEMO_CONFIG, spec: MbTaskSpec, env: MbEnv, data: TransitionData) {
+/** A GrBAL checkpoint with a preset's sizes, freshly initialized (timing does not depend on the weights). */
+function initCheckpoint(preset: typeof DEMO_CONFIG, spec: MbTaskSpec, env: MbEnv, data: TransitionData): MbCheckpoint {
   const cfg = resolveTrainConfig({ ...preset, method: 'grbal', env: spec, steps: 0, seed: 0, outDir: '' }, spec);
   const inputDims = Array.from({ length: env.observationSize }, (_, i) => i).filter((i) => !spec.excludeInputDims.includes(i));
   const L = new MbLearner(
@@ -51,10 +54,15 @@ async function measure(backend: string, name: string, preset: typeof DEMO_CONFIG
   );
   const ck = makeCheckpoint(L, spec, cfg, 0, 0);
   L.dispose();
-  const ctl = createAdaptiveController({ checkpoint: ck, env, seed: 0 });
+  return ck;
+}
+
+async function measure(backend: string, name: string, ck: MbCheckpoint, spec: MbTaskSpec, env: MbEnv) {
+  const ctl = createAdaptiveController({ checkpoint: ck, env, seed: 0, imaginedPenalty: spec.imaginedPenalty });
+  const M = ck.hyper.M;
   let obs = Float32Array.from(env.reset({ seed: 1 }).obs);
   env.applyFault(spec.testFault);
-  const warm = Math.min(cfg.M + 2, 20);
+  const warm = Math.min(M + 2, 20);
   let wall = 0;
   let cpu = 0;
   let adapt = 0;
@@ -91,7 +99,7 @@ async function measure(backend: string, name: string, preset: typeof DEMO_CONFIG
     cpuMsPerControlStep: cpu / steps,
     adaptMs: adapt / steps,
     planMs: plan / steps,
-    config: { hidden: cfg.hidden, M: cfg.M, planner: cfg.planner },
+    config: { method: ck.method, hidden: ck.spec.hidden, recurrent: ck.spec.recurrent, M, planner: ck.planner },
   };
   console.log(name, JSON.stringify(res));
   return res;
@@ -103,10 +111,14 @@ async function main() {
   const env = await spec.make();
   const data = new TransitionData(env.observationSize, env.actionSize);
   collect({ env, data, tasks: spec.trainFaults, steps: 300, episodeSteps: 100, rng: new Rng(0) });
-  const demo = await measure(info.name, 'demo', DEMO_CONFIG, spec, env, data);
-  const paper = await measure(info.name, 'paper', PAPER_CONFIG, spec, env, data);
-  // what the shipped Ant-v0 checkpoints plan with by default (the evaluated configuration)
-  const shipped = await measure(info.name, 'shipped', { ...DEMO_CONFIG, planner: { kind: 'rs', candidates: 500, horizon: 10 } }, spec, env, data);
+  const demo = await measure(info.name, 'demo', initCheckpoint(DEMO_CONFIG, spec, env, data), spec, env);
+  const paper = await measure(info.name, 'paper', initCheckpoint(PAPER_CONFIG, spec, env, data), spec, env);
+  // the shipped checkpoints as evaluated (their own window, model and default planner)
+  const shipped: Record<string, Awaited<ReturnType<typeof measure>>> = {};
+  for (const m of ['grbal', 'rebal', 'mb']) {
+    const file = defaultCheckpointPath(spec.id, m as 'mb');
+    if (fs.existsSync(file)) shipped[m] = await measure(info.name, `shipped ${m}`, loadCheckpoint(file), spec, env);
+  }
   const out = {
     backend: info.name,
     env: spec.id,
