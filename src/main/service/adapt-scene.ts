@@ -13,7 +13,7 @@ import { makeEnv } from '../../physics/envs/registry';
 import type { Env, Fault } from '../../physics/envs/types';
 import { initBackend } from '../../meta/backend';
 import { createAdaptiveController } from '../../meta/mbrl/controller';
-import { antMbEnvConfig } from '../../meta/mbrl/ant';
+import { antMbEnvConfig, antUprightPenalty } from '../../meta/mbrl/ant';
 import { FaultTimeline } from './fault-timeline';
 import type { SceneRunner } from './scene-runner';
 import { ASSETS } from '../cli/paths';
@@ -75,7 +75,7 @@ export class AdaptScene implements SceneRunner {
   private controller(method: AdaptMethod): Controller {
     const path = checkpointPath(method);
     if (!existsSync(path)) throw new Error(`no pretrained checkpoint at ${path}`);
-    return createAdaptiveController({ checkpoint: path, env: this.env, method, adapt: this.adapting, ...(LIVE_PLANNER ? { planner: LIVE_PLANNER } : {}), seed: this.seed });
+    return createAdaptiveController({ checkpoint: path, env: this.env, method, adapt: this.adapting, imaginedPenalty: antUprightPenalty, ...(LIVE_PLANNER ? { planner: LIVE_PLANNER } : {}), seed: this.seed });
   }
 
   spec(): SceneSpec {

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../backend.js';
 import { Rng } from '../rng.js';
-import { antTaskSpec } from './ant.js';
+import { antTaskSpec, antUprightPenalty } from './ant.js';
 import { createAdaptiveController } from './controller.js';
 import type { MbEnv } from './types.js';
 
@@ -20,6 +20,25 @@ let env: MbEnv;
 beforeAll(async () => {
   await initBackend();
   env = await spec.make({ episodic: false });
+});
+
+describe('upright cost in imagination', () => {
+  it('is zero upright and within 45 degrees of tilt, and grows as the torso rolls onto its back', () => {
+    const O = 29;
+    // torso rolled about x by each angle; quaternions left unnormalized, as a model predicts them
+    const angles = [0, 30, 44, 60, 90, 135, 180];
+    const obs = new Float32Array(angles.length * O);
+    angles.forEach((deg, i) => {
+      const h = (deg * Math.PI) / 360;
+      obs.set([1.3 * Math.cos(h), 1.3 * Math.sin(h), 0, 0], i * O + 3);
+    });
+    const out = new Float32Array(angles.length);
+    antUprightPenalty(obs, angles.length, out);
+    expect(Array.from(out.slice(0, 3))).toEqual([0, 0, 0]);
+    for (let i = 3; i < angles.length; i++) expect(out[i]).toBeLessThan(out[i - 1]);
+    expect(out[angles.length - 1]).toBeCloseTo(-10 * (0.7 + 1), 4);
+    expect(spec.imaginedPenalty).toBe(antUprightPenalty);
+  });
 });
 
 describe.skipIf(!fs.existsSync(ck('mb')))('shipped Ant-v0 checkpoints', () => {

@@ -13,6 +13,24 @@ import type { MbEnv, MbFault, MbTaskSpec } from './types.js';
 /** Obs layout with includeXY: 0 x, 1 y, 2 z, 3-6 torso quat (w, x, y, z), 7-14 joints, 15-17 lin vel, 18-20 ang vel, 21-28 joint vel. */
 export const ANT_POSITION_INDICES: [number, number, number] = [0, 1, 2];
 
+/**
+ * Tipping cost in imagination: forward velocity alone lets the planner trade the torso's attitude
+ * for a burst of speed, and a three-legged ant that rolls far past 45 degrees lands on its back and
+ * stays there (x is then frozen for the rest of the episode). Cost per imagined step:
+ * UPRIGHT_WEIGHT * max(0, UPRIGHT_MIN - up_z), up_z the torso's up axis in world z.
+ */
+export const UPRIGHT_MIN = 0.7;
+export const UPRIGHT_WEIGHT = 10;
+export function antUprightPenalty(next: Float32Array, n: number, out: Float32Array): void {
+  const O = next.length / n;
+  for (let i = 0; i < n; i++) {
+    const o = i * O;
+    const w = next[o + 3], x = next[o + 4], y = next[o + 5], z = next[o + 6];
+    const upz = 1 - (2 * (x * x + y * y)) / Math.max(1e-6, w * w + x * x + y * y + z * z);
+    out[i] = upz < UPRIGHT_MIN ? -UPRIGHT_WEIGHT * (UPRIGHT_MIN - upz) : 0;
+  }
+}
+
 export const cripple = (leg: number): MbFault => ({ kind: 'cripple', leg, shrink: true });
 
 /**
@@ -52,6 +70,7 @@ export function antTaskSpec(config: AntConfig = {}): MbTaskSpec {
     testFault: cripple(3),
     positionIndices: ANT_POSITION_INDICES,
     excludeInputDims: [0, 1],
+    imaginedPenalty: antUprightPenalty,
     episodeSteps: antMbEnvConfig({}, config).maxEpisodeSteps ?? 1000,
   };
 }

@@ -64,7 +64,11 @@ export interface MbTaskSpec {
   excludeInputDims: number[];
   /** Episode length used when collecting data and evaluating (defaults to the env's). */
   episodeSteps?: number;
-  /** Extra cost in imagination per predicted next obs (e.g. penalize falling); added to the env reward. */
+  /**
+   * Extra cost in imagination per predicted next obs (e.g. penalize tipping over), added to the env
+   * reward when a controller runs the task (evaluation, the Adaptation view); data collection
+   * during training plans with the plain reward.
+   */
   imaginedPenalty?: (nextObs: Float32Array, n: number, out: Float32Array) => void;
 }
 
