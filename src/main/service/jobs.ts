@@ -10,6 +10,7 @@ import { startTrainingWorker } from '../../meta/jobs/spawn';
 import type { JobProgress as MetaProgress, JobResult, TrainingJobSpec } from '../../meta/jobs/train';
 import { isPhysicsEnv, PHYSICS_ENV_MODULE } from '../../meta/rl/physics-vec-env';
 import { Run } from '../../meta/runs';
+import { isResumable } from './runs';
 
 export interface JobRequest {
   algo: 'ppo';
@@ -58,7 +59,7 @@ export class JobManager {
     const dir = this.runDir(runId);
     const run = Run.open(dir);
     const cfg = run.config<{ algo: 'ppo'; env: string; seed: number; totalSteps: number; envModule?: string | null }>();
-    if (cfg.algo !== 'ppo')
+    if (!isResumable(cfg))
       throw new Error(`run ${runId} is a ${cfg.algo} run; the workbench resumes PPO runs only. Continue it with: npx adaptlab train ${cfg.algo} --env ${cfg.env} --init-from ${join(dir, 'checkpoints', 'latest.json')} ...`);
     if (this.active().some((j) => j.info.runId === runId)) throw new Error(`run ${runId} is already being trained`);
     const spec: TrainingJobSpec = {

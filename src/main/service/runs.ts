@@ -7,6 +7,11 @@ import { Run } from '../../meta/runs';
 
 const VIDEO = /\.(mp4|webm)$/i;
 
+/** The workbench continues PPO runs (jobs.resume); model-based training runs go through the CLI. */
+export function isResumable(cfg: { algo?: unknown }): boolean {
+  return cfg.algo === 'ppo';
+}
+
 export function listRuns(root: string): RunSummary[] {
   if (!existsSync(root)) return [];
   return Run.list(root)
@@ -35,7 +40,7 @@ export function summarize(dir: string): RunSummary | null {
       step: status?.step ?? lastRow?.step ?? 0,
       totalSteps: status?.totalSteps ?? (typeof cfg.totalSteps === 'number' ? cfg.totalSteps : null),
       stepUnit: typeof cfg.stepUnit === 'string' ? cfg.stepUnit : 'env steps',
-      resumable: cfg.algo === 'ppo',
+      resumable: isResumable(cfg),
       createdAt: typeof cfg.createdAt === 'string' ? cfg.createdAt : null,
       backend: status?.backend ?? (typeof cfg.backend === 'string' ? cfg.backend : null),
       last,

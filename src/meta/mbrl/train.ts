@@ -393,7 +393,7 @@ export async function trainModelBasedMeta(config: TrainMbConfig, onProgress?: (p
         lossSum += loss;
         lossN++;
         if ((g + 1) % 25 === 0 || g + 1 === c.gradSteps) {
-          const row = { step: learner.gradSteps, iteration: it, gradStep: learner.gradSteps, wallTime: Date.now() / 1000, loss: lossSum / lossN };
+          const row = { step: learner.gradSteps, iteration: it, wallTime: Date.now() / 1000, loss: lossSum / lossN };
           appendJsonl(metricsFile, row);
           progress({ phase: 'train', iteration: it, envSteps: data.count, gradStep: learner.gradSteps, loss: row.loss });
           lossSum = 0;
