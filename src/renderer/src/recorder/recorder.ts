@@ -1,6 +1,7 @@
 /**
  * The frame-stepped recorder. For each video frame i it advances a paused simulation session to
- * simulated time i/fps (exact physics frames, events fired at their own frame), draws the scene
+ * simulated time i/fps (exact physics frames, events fired at their own frame; between two
+ * physics frames the poses are blended), draws the scene
  * off screen at the clip's size, composites the overlays, and encodes the frame with timestamp
  * i/fps. Wall-clock speed does not matter: a slow machine records the same file, just later.
  */
@@ -18,11 +19,12 @@ import {
   type ScenarioEvent,
 } from '../../../shared/scenario';
 import type { SimSnapshot } from '../../../shared/snapshot';
+import { blendPoses, jumped } from '../three/pose-interp';
 import { SceneView } from '../three/scene-view';
 import { RecordingCamera, followedBody } from './camera';
 import { ClipEncoder } from './encoder';
 import { drawOverlay } from './overlay';
-import { etaSeconds, physicsFrameAt, stepPlan } from './schedule';
+import { etaSeconds, framesAround, stepPlan } from './schedule';
 
 export interface RecordProgress {
   phase: 'preparing' | 'recording' | 'finishing';
@@ -183,11 +185,9 @@ export async function recordScenario(
       mark = now;
     };
 
-    progress('recording', 0, 0);
-    for (let i = 0; i < rec.frames; i++) {
-      checkCancel();
-      mark = performance.now();
-      const target = physicsFrameAt(i, rec.fps, dt);
+    // Snapshots of the physics frames around the frame being drawn, keyed by frame.
+    const held = new Map<number, SimSnapshot>([[0, snap]]);
+    const advanceTo = async (target: number) => {
       for (const action of stepPlan(physicsFrame, target, scenario.events, dt, fired)) {
         if (action.kind === 'event') {
           const command = eventCommand(action.event);
@@ -199,12 +199,32 @@ export async function recordScenario(
           physicsFrame += action.frames;
         }
       }
-      if (snap.frame !== physicsFrame) snap = await snapshotAt(sessionId, physicsFrame);
+      held.set(physicsFrame, await snapshotAt(sessionId, physicsFrame));
+    };
+    let blended = new Float32Array(0);
+
+    progress('recording', 0, 0);
+    for (let i = 0; i < rec.frames; i++) {
+      checkCancel();
+      mark = performance.now();
+      // Physics slower than the video (the ant: 20 Hz at 30 fps) is drawn as a blend of the two
+      // physics frames around the frame's time; telemetry and highlights come from the nearer one.
+      const { before, after, alpha } = framesAround(i, rec.fps, dt);
+      if (!held.has(before)) await advanceTo(before);
+      if (!held.has(after)) await advanceTo(after);
+      for (const f of held.keys()) if (f < before) held.delete(f);
+      const from = held.get(before)!, to = held.get(after)!;
+      snap = alpha < 0.5 ? from : to;
       const t = i / rec.fps;
       if (key) samples.push({ t, v: snap.telemetry[key] });
       lap('stepMs');
 
-      view.applyPoses(snap.poses);
+      let poses = snap.poses;
+      if (alpha > 0 && from.poses.length === to.poses.length && !jumped(from.poses, to.poses)) {
+        if (blended.length !== to.poses.length) blended = new Float32Array(to.poses.length);
+        poses = blendPoses(from.poses, to.poses, alpha, blended);
+      }
+      view.applyPoses(poses);
       view.setHighlight(snap.highlight ?? []);
       view.scene.updateMatrixWorld();
       const focus = camera.place(view.camera, t, scenario.camera.mode === 'follow' ? view.bodyPosition(follow) : null);

@@ -2,15 +2,22 @@
  * Which physics frame each video frame shows, and where scenario events fire: pure arithmetic,
  * so a clip's simulated time is exact whatever the ratio of fps to the physics rate.
  *
- * Video frame i shows simulated time i/fps, i.e. physics frame round(i / (fps·dt)): the error
- * never accumulates (it is at most dt/2 per frame, not per clip), and fractional ratios such as
- * 24 fps on a 60 Hz simulation step 2, 3, 2, 3... frames.
+ * Video frame i shows simulated time i/fps exactly, between physics frames floor(i / (fps·dt))
+ * and the next: nothing accumulates over a clip, and fractional ratios such as 24 fps on a 60 Hz
+ * simulation step 2, 3, 2, 3... frames.
  */
 import type { ScenarioEvent } from '../../../shared/scenario';
 
-/** Physics frame (count of steps since reset) shown by video frame `i`. */
-export function physicsFrameAt(i: number, fps: number, dt: number): number {
-  return Math.round(i / (fps * dt) + 1e-9);
+/**
+ * The physics frames on either side of video frame `i`'s time, and how far between them it lies
+ * (0 = on `before`). A 20 Hz simulation filmed at 30 fps draws blends, not repeated frames.
+ */
+export function framesAround(i: number, fps: number, dt: number): { before: number; after: number; alpha: number } {
+  const x = i / (fps * dt);
+  const r = Math.round(x);
+  if (Math.abs(x - r) < 1e-9) return { before: r, after: r, alpha: 0 };
+  const before = Math.floor(x);
+  return { before, after: before + 1, alpha: x - before };
 }
 
 /** Physics frame at which an event at `at` seconds fires (before that step runs). */

@@ -44,21 +44,7 @@ export class PoseInterpolator {
       out.set(cur);
       return out;
     }
-    for (let k = 0; k < cur.length; k += POSE_STRIDE) {
-      for (let d = 0; d < 3; d++) out[k + d] = prev[k + d] + a * (cur[k + d] - prev[k + d]);
-      // normalized lerp along the shorter arc (q and -q are the same rotation)
-      const dot = prev[k + 3] * cur[k + 3] + prev[k + 4] * cur[k + 4] + prev[k + 5] * cur[k + 5] + prev[k + 6] * cur[k + 6];
-      const s = dot < 0 ? -1 : 1;
-      let n = 0;
-      for (let d = 3; d < 7; d++) {
-        const v = (1 - a) * prev[k + d] + a * s * cur[k + d];
-        out[k + d] = v;
-        n += v * v;
-      }
-      n = Math.sqrt(n) || 1;
-      for (let d = 3; d < 7; d++) out[k + d] /= n;
-    }
-    return out;
+    return blendPoses(prev, cur, a, out);
   }
 
   /** Forget the stream (a new scene). */
@@ -69,7 +55,29 @@ export class PoseInterpolator {
   }
 }
 
-function jumped(a: Float32Array, b: Float32Array): boolean {
+/**
+ * Poses a fraction `a` of the way from `prev` to `cur`, into `out`: positions lerped, rotations
+ * by normalized lerp along the shorter arc (q and -q are the same rotation).
+ */
+export function blendPoses(prev: Float32Array, cur: Float32Array, a: number, out: Float32Array): Float32Array {
+  for (let k = 0; k < cur.length; k += POSE_STRIDE) {
+    for (let d = 0; d < 3; d++) out[k + d] = prev[k + d] + a * (cur[k + d] - prev[k + d]);
+    const dot = prev[k + 3] * cur[k + 3] + prev[k + 4] * cur[k + 4] + prev[k + 5] * cur[k + 5] + prev[k + 6] * cur[k + 6];
+    const s = dot < 0 ? -1 : 1;
+    let n = 0;
+    for (let d = 3; d < 7; d++) {
+      const v = (1 - a) * prev[k + d] + a * s * cur[k + d];
+      out[k + d] = v;
+      n += v * v;
+    }
+    n = Math.sqrt(n) || 1;
+    for (let d = 3; d < 7; d++) out[k + d] /= n;
+  }
+  return out;
+}
+
+/** Whether some body moved farther than a step of motion could take it (a reset or teleport). */
+export function jumped(a: Float32Array, b: Float32Array): boolean {
   for (let k = 0; k < a.length; k += POSE_STRIDE) {
     const dx = a[k] - b[k], dy = a[k + 1] - b[k + 1], dz = a[k + 2] - b[k + 2];
     if (dx * dx + dy * dy + dz * dz > JUMP * JUMP) return true;
