@@ -48,4 +48,15 @@ export interface SceneSpec {
   followBody?: number;
 }
 
+/**
+ * A body whose geometry has been stretched (factor > 1) or shrunk along `axis` (a unit vector in
+ * the body's frame) about the body's origin since the scene was sent: a broken leg's shortened
+ * lower segment. Applies to all of the body's visuals, as it did to its collider.
+ */
+export interface BodyStretch {
+  body: number;
+  axis: Vec3;
+  factor: number;
+}
+
 export const POSE_STRIDE = 7;

@@ -1,3 +1,5 @@
+import type { BodyStretch } from './scene';
+
 /** One frame of a running simulation: every body's pose plus scalar telemetry. */
 export interface SimSnapshot {
   sessionId: string;
@@ -16,6 +18,8 @@ export interface SimSnapshot {
   ghost?: number[];
   /** Bodies to draw highlighted (e.g. a broken leg), by index in SceneSpec.bodies. */
   highlight?: number[];
+  /** Bodies whose shapes a fault changed (a shrunk broken leg), to draw as they now collide. */
+  stretched?: BodyStretch[];
 }
 
 export interface SimEvent {

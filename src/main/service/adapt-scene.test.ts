@@ -15,6 +15,7 @@ describe('the adaptation scene (shipped Ant-v0 checkpoints)', () => {
       expect(t['prediction_error/unadapted']).toBeGreaterThanOrEqual(0);
       expect(s.drainEvents().map((e) => e.label)).toContain('leg 3 broken');
       expect(s.highlight().length).toBe(2); // the broken leg's two bodies
+      expect(s.stretched().map((b) => [s.spec().bodies[b.body].name, b.factor])).toEqual([['foot_4', 0.5]]); // drawn as short as it collides
       const ghost = s.ghost()!;
       expect(ghost.length % 3).toBe(0);
       expect(ghost.length).toBeGreaterThan(6);

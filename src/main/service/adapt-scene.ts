@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SceneCommand } from '../../shared/contract';
-import type { SceneSpec } from '../../shared/scene';
+import type { BodyStretch, SceneSpec } from '../../shared/scene';
 import type { SimEvent } from '../../shared/snapshot';
 import { makeEnv } from '../../physics/envs/registry';
 import type { Env, Fault } from '../../physics/envs/types';
@@ -106,6 +106,10 @@ export class AdaptScene implements SceneRunner {
 
   highlight(): number[] {
     return this.faults.highlight();
+  }
+
+  stretched(): BodyStretch[] {
+    return this.env.stretchedBodies?.() ?? [];
   }
 
   command(cmd: SceneCommand, simTime: number): string {

@@ -4,7 +4,7 @@
  * time, heal, randomize physical parameters. Telemetry = reward parts, velocity, sampled params.
  */
 import type { SceneCommand } from '../../shared/contract';
-import type { SceneSpec } from '../../shared/scene';
+import type { BodyStretch, SceneSpec } from '../../shared/scene';
 import type { SimEvent } from '../../shared/snapshot';
 import { makeEnv } from '../../physics/envs/registry';
 import type { DRTerm } from '../../physics/randomization';
@@ -106,6 +106,10 @@ export class EnvScene implements SceneRunner {
 
   highlight(): number[] {
     return this.faults.highlight();
+  }
+
+  stretched(): BodyStretch[] {
+    return this.env.stretchedBodies?.() ?? [];
   }
 
   async command(cmd: SceneCommand, simTime: number): Promise<string> {

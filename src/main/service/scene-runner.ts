@@ -3,7 +3,7 @@
  * and writes body poses. The demo scene and (later) every registered environment fit it.
  */
 import type { SceneCommand, SceneInfo } from '../../shared/contract';
-import type { SceneSpec } from '../../shared/scene';
+import type { BodyStretch, SceneSpec } from '../../shared/scene';
 import type { SimEvent } from '../../shared/snapshot';
 import { ENV_SPECS } from '../../physics/envs/registry';
 import type { EnvId } from '../../physics/envs/types';
@@ -25,6 +25,8 @@ export interface SceneRunner {
   ghost?(): number[] | null;
   /** Bodies to highlight (a broken leg). */
   highlight?(): number[];
+  /** Bodies whose shapes a fault changed (a shrunk broken leg). */
+  stretched?(): BodyStretch[];
 }
 
 export interface SceneEntry extends SceneInfo {

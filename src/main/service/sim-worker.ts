@@ -45,6 +45,7 @@ function snapshot(): void {
   const events = runner.drainEvents?.();
   const ghost = runner.ghost?.() ?? undefined;
   const highlight = runner.highlight?.();
+  const stretched = runner.stretched?.();
   post(
     {
       type: 'snapshot',
@@ -56,6 +57,7 @@ function snapshot(): void {
       ...(events?.length ? { events } : {}),
       ...(ghost ? { ghost } : {}),
       ...(highlight?.length ? { highlight } : {}),
+      ...(stretched?.length ? { stretched } : {}),
     },
     [poses.buffer],
   );

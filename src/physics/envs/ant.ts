@@ -82,6 +82,9 @@ export class AntEnv extends ArticulatedEnv {
     c.setHalfHeight(half * factor);
     const t = c.translationWrtParent();
     if (t) c.setTranslationWrtParent({ x: t.x * factor, y: t.y * factor, z: t.z * factor });
+    // Rapier capsules lie along their local y; the segment runs from the body origin along it.
+    const r = c.rotationWrtParent() ?? { x: 0, y: 0, z: 0, w: 1 };
+    this.stretched.push({ body: b, axis: qrotate([r.x, r.y, r.z, r.w], [0, 1, 0]), factor });
   }
 
   protected initialState(rng: Rng, noNoise: boolean): InitialState {

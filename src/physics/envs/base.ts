@@ -4,7 +4,7 @@
  */
 import type RAPIER from '@dimforge/rapier3d-compat';
 import type { Rapier } from '../rapier.js';
-import type { SceneSpec, Vec3, Quat } from '../../shared/scene.js';
+import type { BodyStretch, SceneSpec, Vec3, Quat } from '../../shared/scene.js';
 import type { RobotModel } from '../robot/model.js';
 import { buildRobot, GROUND_COLLISION_GROUPS, type BuiltRobot } from '../robot/builder.js';
 import { Articulation } from '../actuation.js';
@@ -61,6 +61,8 @@ export abstract class ArticulatedEnv implements Env {
   private startupParams: PhysParams | null = null;
   protected stepCount = 0;
   protected firedFaults: Fault[] = [];
+  /** shape changes made by faults since the reset (see Env.stretchedBodies) */
+  protected stretched: BodyStretch[] = [];
   protected faultScale: Float64Array;
   protected readonly torque: Float64Array;
   /** action index -> joint index */
@@ -200,6 +202,7 @@ export abstract class ArticulatedEnv implements Env {
     this.applyParams(p);
     this.faultScale.fill(1);
     this.firedFaults = [];
+    this.stretched = [];
     this.stepCount = 0;
     this.setInitialState(this.initialState(this.rng, !!opts.options?.noNoise));
     this.art.readState();
@@ -309,6 +312,10 @@ export abstract class ArticulatedEnv implements Env {
 
   sceneSpec(): SceneSpec {
     return { name: this.id, upAxis: 'z', bodies: this.robot.sceneBodies.map((b) => ({ ...b, visuals: [...b.visuals] })), groundHalfSize: 20 };
+  }
+
+  stretchedBodies(): BodyStretch[] {
+    return this.stretched.map((s) => ({ ...s, axis: [...s.axis] }));
   }
 
   writePoses(out: Float32Array, offset = 0): void {

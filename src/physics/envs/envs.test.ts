@@ -74,6 +74,25 @@ describe('Ant-v0', () => {
     crippled.dispose();
   });
 
+  it('reports a shrunk leg so it can be drawn as short as it collides, until the reset', () => {
+    const env = makeEnvSync('Ant-v0');
+    env.reset({ seed: 0 });
+    expect(env.stretchedBodies!()).toEqual([]);
+    env.applyFault({ kind: 'cripple', leg: 3, shrink: true, shrinkFactor: 0.5 });
+    const [st, ...rest] = env.stretchedBodies!();
+    expect(rest).toEqual([]);
+    const spec = env.sceneSpec();
+    expect(spec.bodies[st.body].name).toBe('foot_4');
+    expect(st.factor).toBe(0.5);
+    // Along the drawn segment: scene capsules lie along their local z.
+    const q = spec.bodies[st.body].visuals[0].origin.quat;
+    const z = [2 * (q[0] * q[2] + q[3] * q[1]), 2 * (q[1] * q[2] - q[3] * q[0]), 1 - 2 * (q[0] * q[0] + q[1] * q[1])];
+    expect(Math.abs(z[0] * st.axis[0] + z[1] * st.axis[1] + z[2] * st.axis[2])).toBeCloseTo(1, 6);
+    env.reset({ seed: 0 });
+    expect(env.stretchedBodies!()).toEqual([]);
+    env.dispose();
+  });
+
   it('rewardFromTransition reproduces the env reward (exact with includeXY)', () => {
     const env = makeEnvSync('Ant-v0', { includeXY: true });
     let { obs } = env.reset({ seed: 4 });

@@ -1,5 +1,5 @@
 /** Environment contract (Gymnasium conventions). */
-import type { SceneSpec } from '../../shared/scene.js';
+import type { BodyStretch, SceneSpec } from '../../shared/scene.js';
 import type { DRTerm } from '../randomization.js';
 
 export type EnvId = 'Ant-v0' | 'Hopper-v0' | 'QuadPayload-v0';
@@ -84,6 +84,8 @@ export interface Env {
   readonly bodyCount: number;
   writePoses(out: Float32Array, offset?: number): void;
   applyFault(fault: Fault): void;
+  /** Bodies whose shapes a fault has changed since the reset (drawn changed too). */
+  stretchedBodies?(): BodyStretch[];
   /** Nominal physical parameters (before DR) and the ones in effect now. */
   nominalParams(): PhysParams;
   params(): PhysParams;

@@ -224,6 +224,7 @@ export async function recordScenario(
         if (blended.length !== to.poses.length) blended = new Float32Array(to.poses.length);
         poses = blendPoses(from.poses, to.poses, alpha, blended);
       }
+      view.setStretched(snap.stretched ?? []);
       view.applyPoses(poses);
       view.setHighlight(snap.highlight ?? []);
       view.scene.updateMatrixWorld();
@@ -247,7 +248,8 @@ export async function recordScenario(
         sparkKey: key,
         sparkLabel: scenario.overlay.label,
         samples,
-        fired: firedList,
+        // an event that fired to reach the frame after this one has not happened yet at t
+        fired: firedList.filter((e) => e.at <= t + 1e-9),
         actions,
       });
       if (i === thumbAt) thumbnailPng = await thumbnail(out);

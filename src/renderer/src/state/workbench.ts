@@ -4,7 +4,7 @@
  */
 import { markRaw, reactive } from 'vue';
 import type { AppInfo, JobInfo, LogEntry, MetricSeries, OpenedSession, Params, RunSummary, SceneCommand, SceneInfo, WorkbenchApi } from '../../../shared/contract';
-import type { SceneSpec } from '../../../shared/scene';
+import type { BodyStretch, SceneSpec } from '../../../shared/scene';
 import type { SessionState, SimEvent, SimSnapshot } from '../../../shared/snapshot';
 
 const HISTORY = 600;
@@ -48,7 +48,7 @@ export function createWorkbench(api: WorkbenchApi) {
     frameRequest: 0,
   });
   /** Latest poses, read by the viewport each animation frame. */
-  const live = { poses: null as Float32Array | null, ghost: null as number[] | null, highlight: [] as number[], version: 0 };
+  const live = { poses: null as Float32Array | null, ghost: null as number[] | null, highlight: [] as number[], stretched: [] as BodyStretch[], version: 0 };
 
   function log(level: LogEntry['level'], source: string, message: string): void {
     state.logs.push({ level, source, message, time: Date.now() });
@@ -60,6 +60,7 @@ export function createWorkbench(api: WorkbenchApi) {
     live.poses = s.poses;
     live.ghost = s.ghost ?? null;
     live.highlight = s.highlight ?? [];
+    live.stretched = s.stretched ?? [];
     live.version++;
     for (const e of s.events ?? []) {
       state.events.push(e);

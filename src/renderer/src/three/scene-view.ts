@@ -4,12 +4,15 @@
  */
 import * as THREE from 'three';
 import { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
-import { POSE_STRIDE, type SceneSpec } from '../../../shared/scene';
+import { POSE_STRIDE, type BodyStretch, type SceneSpec } from '../../../shared/scene';
 import { buildGeometry, geometryKey } from './geometry';
+import { stretchKey, stretchMatrix } from './stretch';
 
 interface InstanceSlot {
   body: number;
   local: THREE.Matrix4;
+  /** What is drawn: `local`, or `local` stretched with its body (a shrunk broken leg). */
+  draw: THREE.Matrix4;
   color: THREE.Color;
 }
 
@@ -29,6 +32,7 @@ export class SceneView {
   private readonly sun: THREE.DirectionalLight;
   private batches: Batch[] = [];
   private highlighted = '';
+  private stretchedKey = '';
   private static readonly HIGHLIGHT = new THREE.Color(0.95, 0.2, 0.2);
   private ground: THREE.Object3D[] = [];
   private bodyMatrices: THREE.Matrix4[] = [];
@@ -88,7 +92,7 @@ export class SceneView {
           new THREE.Quaternion(...v.origin.quat),
           this.one,
         );
-        g.slots.push({ body: bi, local, color: new THREE.Color(v.color[0], v.color[1], v.color[2]) });
+        g.slots.push({ body: bi, local, draw: local, color: new THREE.Color(v.color[0], v.color[1], v.color[2]) });
       }
     });
     for (const g of groups.values()) {
@@ -115,6 +119,21 @@ export class SceneView {
     }
     if (spec.groundHalfSize > 0) this.addGround(spec.groundHalfSize);
     this.highlighted = '';
+    this.stretchedKey = '';
+  }
+
+  /** Draws the given bodies reshaped as their colliders were (none: as built). */
+  setStretched(list: readonly BodyStretch[]): void {
+    const key = stretchKey(list);
+    if (key === this.stretchedKey) return;
+    this.stretchedKey = key;
+    const by = new Map(list.map((s) => [s.body, stretchMatrix(s.axis, s.factor)]));
+    for (const b of this.batches) {
+      for (const slot of b.slots) {
+        const m = by.get(slot.body);
+        slot.draw = m ? m.clone().multiply(slot.local) : slot.local;
+      }
+    }
   }
 
   /** Tints the given bodies (a broken leg) and restores the others. */
@@ -190,7 +209,7 @@ export class SceneView {
     }
     for (const b of this.batches) {
       b.slots.forEach((slot, i) => {
-        this.tmp.multiplyMatrices(this.bodyMatrices[slot.body], slot.local);
+        this.tmp.multiplyMatrices(this.bodyMatrices[slot.body], slot.draw);
         b.mesh.setMatrixAt(i, this.tmp);
       });
       b.mesh.instanceMatrix.needsUpdate = true;
