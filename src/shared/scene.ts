@@ -46,6 +46,16 @@ export interface SceneSpec {
   groundHalfSize: number;
   /** Body the camera follows (a walking robot leaves the view otherwise). */
   followBody?: number;
+  /** Cables drawn between bodies (the quadrotor's payload line); they move with the poses. */
+  tethers?: TetherSpec[];
+}
+
+/** A straight cable from a point on one body to a point on another (points in body frames). */
+export interface TetherSpec {
+  from: { body: number; point: Vec3 };
+  to: { body: number; point: Vec3 };
+  radius: number;
+  color: Rgba;
 }
 
 /**

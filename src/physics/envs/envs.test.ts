@@ -140,6 +140,20 @@ describe('QuadPayload-v0', () => {
       const len = Math.hypot(rel[0], rel[1], rel[2]);
       expect(Math.abs(len - (cable + 0.02)) / cable).toBeLessThan(0.05);
       expect(rel[2]).toBeLessThan(0);
+      // The drawn cable runs between the rope's own anchors: as long as the taut rope.
+      const [tether] = env.sceneSpec().tethers!;
+      const poses = new Float32Array(env.bodyCount * POSE_STRIDE);
+      env.writePoses(poses);
+      const at = (end: { body: number; point: number[] }) => {
+        const k = end.body * POSE_STRIDE;
+        const [x, y, z, w] = Array.from(poses.subarray(k + 3, k + 7));
+        const [px, py, pz] = end.point;
+        // p + 2w(q x p) + 2 q x (q x p)
+        const cx = y * pz - z * py, cy = z * px - x * pz, cz = x * py - y * px;
+        return [px + 2 * (w * cx + y * cz - z * cy) + poses[k], py + 2 * (w * cy + z * cx - x * cz) + poses[k + 1], pz + 2 * (w * cz + x * cy - y * cx) + poses[k + 2]];
+      };
+      const hook = at(tether.from), load = at(tether.to);
+      expect(Math.hypot(hook[0] - load[0], hook[1] - load[1], hook[2] - load[2])).toBeCloseTo(cable, 2);
       env.dispose();
     }
   });

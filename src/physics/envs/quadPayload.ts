@@ -23,7 +23,7 @@ import { ArticulatedEnv, type InitialState } from './base.js';
 import type { EnvConfig, Fault, PhysParams } from './types.js';
 import type { Rng } from '../rng.js';
 import { qconj, qrotate } from '../math.js';
-import type { Vec3 } from '../../shared/scene.js';
+import type { SceneSpec, Vec3 } from '../../shared/scene.js';
 
 export type QuadReference = 'hover' | 'circle' | 'figure8';
 
@@ -86,6 +86,12 @@ export class QuadPayloadEnv extends ArticulatedEnv {
     delete this.nominal['mass.payload'];
     delete this.nominal['friction.payload'];
     this.current = { ...this.nominal };
+  }
+
+  /** The scene with its cable, from the rope's anchor under the body to the payload's centre. */
+  override sceneSpec(): SceneSpec {
+    const hook: Vec3 = [0, 0, -quadGeometry(this.model).bodyHalfHeight];
+    return { ...super.sceneSpec(), tethers: [{ from: { body: 0, point: hook }, to: { body: 1, point: [0, 0, 0] }, radius: 0.004, color: [0.12, 0.12, 0.14, 1] }] };
   }
 
   /** Action that makes thrust equal weight for the current params (hover thrust). */

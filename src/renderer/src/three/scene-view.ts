@@ -7,6 +7,7 @@ import { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
 import { POSE_STRIDE, type BodyStretch, type SceneSpec } from '../../../shared/scene';
 import { buildGeometry, geometryKey } from './geometry';
 import { stretchKey, stretchMatrix } from './stretch';
+import { Tethers } from './tethers';
 
 interface InstanceSlot {
   body: number;
@@ -38,6 +39,7 @@ export class SceneView {
   private bodyMatrices: THREE.Matrix4[] = [];
   private spec: SceneSpec | null = null;
   private ghost: THREE.Line | null = null;
+  private tethers: Tethers | null = null;
   private frameTimes: number[] = [];
   private raf = 0;
   private readonly tmp = new THREE.Matrix4();
@@ -116,6 +118,10 @@ export class SceneView {
       mesh.visible = this.layers[g.role];
       this.world.add(mesh);
       this.batches.push({ mesh, slots: g.slots, role: g.role });
+    }
+    if (spec.tethers?.length) {
+      this.tethers = new Tethers(spec.tethers);
+      this.world.add(this.tethers.group);
     }
     if (spec.groundHalfSize > 0) this.addGround(spec.groundHalfSize);
     this.highlighted = '';
@@ -214,6 +220,7 @@ export class SceneView {
       });
       b.mesh.instanceMatrix.needsUpdate = true;
     }
+    this.tethers?.update(this.bodyMatrices);
     if (this.framePending) {
       this.framePending = false;
       this.frame();
@@ -310,6 +317,8 @@ export class SceneView {
     for (const g of this.ground) this.scene.remove(g);
     this.ghost?.removeFromParent();
     this.ghost = null;
+    this.tethers?.dispose();
+    this.tethers = null;
     this.batches = [];
     this.ground = [];
   }
