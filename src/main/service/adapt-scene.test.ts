@@ -13,6 +13,9 @@ describe('the adaptation scene (shipped Ant-v0 checkpoints)', () => {
       const t = s.telemetry();
       expect(t['prediction_error/adapted']).toBeGreaterThanOrEqual(0);
       expect(t['prediction_error/unadapted']).toBeGreaterThanOrEqual(0);
+      // the reward-relevant error, in m/s: finite, and small next to the ant's own speed scale
+      for (const k of ['velocity_error/adapted', 'velocity_error/unadapted']) expect(t[k]).toBeGreaterThanOrEqual(0);
+      expect(t['velocity_error/unadapted']).toBeLessThan(5);
       expect(s.drainEvents().map((e) => e.label)).toContain('leg 3 broken');
       expect(s.highlight().length).toBe(2); // the broken leg's two bodies
       expect(s.stretched().map((b) => [s.spec().bodies[b.body].name, b.factor])).toEqual([['foot_4', 0.5]]); // drawn as short as it collides

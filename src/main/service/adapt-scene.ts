@@ -15,6 +15,7 @@ import { initBackend } from '../../meta/backend';
 import { createAdaptiveController } from '../../meta/mbrl/controller';
 import { antMbEnvConfig, antUprightPenalty } from '../../meta/mbrl/ant';
 import { FaultTimeline } from './fault-timeline';
+import { WindowMeans } from './window-mean';
 import type { SceneRunner } from './scene-runner';
 import { ASSETS } from '../cli/paths';
 
@@ -34,6 +35,8 @@ export function checkpointPath(method: AdaptMethod): string {
  * frame-stepped and unaffected. ADAPTLAB_LIVE_PLANNER='{"kind":"mppi","candidates":128,"horizon":8}'
  * overrides it.
  */
+/** Prediction errors are charted as means over this many control steps (1 s at the ant's 20 Hz). */
+const ERROR_WINDOW_STEPS = 20;
 const LIVE_PLANNER = process.env.ADAPTLAB_LIVE_PLANNER ? JSON.parse(process.env.ADAPTLAB_LIVE_PLANNER) : undefined;
 
 export class AdaptScene implements SceneRunner {
@@ -50,6 +53,8 @@ export class AdaptScene implements SceneRunner {
     () => this.env.sceneSpec(),
   );
   private plan: number[] | null = null;
+  private readonly errorMeans = new WindowMeans(ERROR_WINDOW_STEPS);
+  private errors: Record<string, number> = {};
 
   private constructor(private readonly env: Env, private seed: number, method: AdaptMethod) {
     this.dt = env.dt;
@@ -90,6 +95,8 @@ export class AdaptScene implements SceneRunner {
     this.x0 = this.obs[0];
     this.simTime = 0;
     this.plan = null;
+    this.errorMeans.clear();
+    this.errors = {};
     this.ctl.reset();
   }
 
@@ -102,6 +109,12 @@ export class AdaptScene implements SceneRunner {
     this.simTime += this.dt;
     const d = this.ctl.diagnostics();
     this.plan = d?.plan.positions ? Array.from(d.plan.positions) : null;
+    // both models' errors on the same transitions, as one-second means (once per step: telemetry
+    // is read per drawn frame)
+    for (const [name, e] of [['prediction_error', d?.predictionError], ['velocity_error', d?.velocityError]] as const) {
+      if (e?.adapted == null || e.unadapted == null) continue;
+      for (const side of ['adapted', 'unadapted'] as const) this.errors[`${name}/${side}`] = this.errorMeans.push(`${name}/${side}`, e[side]!);
+    }
   }
 
   highlight(): number[] {
@@ -134,6 +147,8 @@ export class AdaptScene implements SceneRunner {
         this.ctl = next;
         this.method = cmd.method;
         this.ctl.reset();
+        this.errorMeans.clear(); // the new model's errors are not averaged with the old one's
+        this.errors = {};
         this.faults.note(this.simTime, 'method', `method ${cmd.method}`);
         return `method: ${cmd.method}`;
       }
@@ -152,10 +167,7 @@ export class AdaptScene implements SceneRunner {
       'forward_velocity/x': typeof this.info.x_velocity === 'number' ? this.info.x_velocity : 0,
       'distance/x': this.obs[0] - this.x0,
     };
-    if (d?.predictionError.adapted != null && d.predictionError.unadapted != null) {
-      t['prediction_error/adapted'] = d.predictionError.adapted;
-      t['prediction_error/unadapted'] = d.predictionError.unadapted;
-    }
+    Object.assign(t, this.errors);
     if (d) t['control_ms/plan'] = d.timing.totalMs;
     return t;
   }

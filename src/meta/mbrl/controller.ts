@@ -25,7 +25,7 @@ export interface AdaptiveControllerOptions {
   /** A checkpoint object or a path to one. */
   checkpoint: MbCheckpoint | string;
   /** The live env (its reward function is used in imagination). */
-  env: Pick<MbEnv, 'observationSize' | 'actionSize' | 'rewardFromTransition'>;
+  env: Pick<MbEnv, 'observationSize' | 'actionSize' | 'dt' | 'rewardFromTransition'>;
   /** Defaults to the checkpoint's method. 'mbde' runs any checkpoint as MB + dynamic evaluation. */
   method?: ControllerMethod;
   /** Start with adaptation on (default true). */
@@ -58,6 +58,12 @@ export interface StepDiagnostics {
   predictionError: { adapted: number | null; unadapted: number | null };
   /** Same two errors averaged over the transitions of the adaptation window. */
   windowError: { adapted: number | null; unadapted: number | null };
+  /**
+   * Forward-velocity error (m/s) of the same two predictions of the newest transition: what the
+   * reward reads, so what the planner's choices hinge on. Null on the first step, or when the
+   * observation carries no x position.
+   */
+  velocityError: { adapted: number | null; unadapted: number | null };
   plan: {
     /** The best candidate's imagined observations [(H + 1) * O], from the current obs. */
     observations: Float32Array;
@@ -114,6 +120,7 @@ class Controller implements AdaptiveController {
   private prevAct: Float32Array | null = null;
   private steps = 0;
   private last: StepDiagnostics | null = null;
+  private readonly dt: number;
 
   constructor(o: AdaptiveControllerOptions) {
     this.ck = loadCheckpoint(o.checkpoint);
@@ -126,6 +133,7 @@ class Controller implements AdaptiveController {
     this.observationSize = ck.spec.observationSize;
     this.actionSize = ck.spec.actionSize;
     this.positionIndices = ck.positionIndices;
+    this.dt = o.env.dt;
     this.model = new DynamicsModel(ck.spec, ck.stats);
     this.theta = decodeParams(ck.params);
     this.planner = new Planner({ ...ck.planner, ...o.planner }, ck.spec.actionSize);
@@ -197,13 +205,24 @@ class Controller implements AdaptiveController {
     const O = this.observationSize;
     let predictionError: StepDiagnostics['predictionError'] = { adapted: null, unadapted: null };
     let windowError: StepDiagnostics['windowError'] = { adapted: null, unadapted: null };
+    let velocityError: StepDiagnostics['velocityError'] = { adapted: null, unadapted: null };
     // 1. the newest transition, scored by the model in use at the previous step and by theta
     if (this.prevObs && this.prevAct) {
       const used = this.modelInUse();
       const newest = this.model.batch({ obs: this.prevObs, act: this.prevAct, next: obs }, [1]);
-      const e = tf.tidy(() => tf.stack([this.model.loss(used.params, newest, used.ctx), this.model.loss(this.theta, newest, null)]));
+      const xi = this.positionIndices?.[0] ?? null;
+      const e = tf.tidy(() => {
+        const losses = [this.model.loss(used.params, newest, used.ctx), this.model.loss(this.theta, newest, null)];
+        if (xi === null) return tf.stack(losses);
+        const x = (p: Params, ctx: Tensor | null) => tf.reshape(tf.slice(this.model.predictNext(p, newest.obs, newest.act, ctx), [0, xi], [1, 1]), []);
+        return tf.stack([...losses, x(used.params, used.ctx), x(this.theta, null)]);
+      });
       const v = e.dataSync();
       predictionError = { adapted: v[0], unadapted: v[1] };
+      if (xi !== null) {
+        const actual = obs[xi];
+        velocityError = { adapted: Math.abs(v[2] - actual) / this.dt, unadapted: Math.abs(v[3] - actual) / this.dt };
+      }
       e.dispose();
       disposeBatch(newest);
       this.win.obs.push(this.prevObs);
@@ -266,6 +285,7 @@ class Controller implements AdaptiveController {
       window: n,
       predictionError,
       windowError,
+      velocityError,
       plan: { observations: plan.bestObs, positions, horizon: H, bestReturn: plan.bestReturn, meanReturn: plan.meanReturn },
       timing: { adaptMs: t2 - t1, planMs: t3 - t25, totalMs: t3 - t0 },
     };

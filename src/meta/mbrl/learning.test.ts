@@ -139,6 +139,9 @@ describe('MPC with the learned model', () => {
     expect(d.plan.positions![2]).toBe(0); // planar: z is 0
     expect(d.adaptation).toBe(true);
     expect(d.predictionError.adapted).toBeTypeOf('number');
+    // the forward-velocity error of the same predictions, in m/s (crawler dt 0.05 s)
+    expect(d.velocityError.adapted).toBeGreaterThanOrEqual(0);
+    expect(d.velocityError.unadapted).toBeGreaterThanOrEqual(0);
     expect(d.plan.observations.length).toBe(6 * 11);
     expect(d.plan.positions!.length).toBe(6 * 3);
     expect(d.plan.positions![0]).toBeCloseTo(obs.length ? d.plan.observations[0] : 0, 6);
@@ -151,6 +154,7 @@ describe('MPC with the learned model', () => {
     const off = ctl.diagnostics()!;
     expect(off.adaptation).toBe(false);
     expect(off.windowError.adapted).toBe(off.windowError.unadapted);
+    expect(off.velocityError.adapted).toBe(off.velocityError.unadapted);
     ctl.dispose();
   });
 
