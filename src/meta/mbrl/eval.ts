@@ -50,7 +50,20 @@ export interface EvalAdaptResult {
 }
 
 export interface EvalAdaptDetailed extends EvalAdaptResult {
-  perEpisode: Record<string, { seed: number; forwardDistance: number; steps: number; errorBefore: number; errorAfter: number; msPerStep: number }[]>;
+  perEpisode: Record<
+    string,
+    {
+      seed: number;
+      forwardDistance: number;
+      steps: number;
+      errorBefore: number;
+      errorAfter: number;
+      /** Forward-velocity error (m/s) of the same predictions; null when the obs has no x. */
+      velocityErrorBefore: number | null;
+      velocityErrorAfter: number | null;
+      msPerStep: number;
+    }[]
+  >;
 }
 
 export function defaultCheckpointPath(envId: string, method: EvalMethod, root = path.resolve('assets/checkpoints')): string {
@@ -100,6 +113,9 @@ export async function evalAdaptDetailed(o: EvalAdaptOptions): Promise<EvalAdaptD
         let eb = 0;
         let ea = 0;
         let ne = 0;
+        let vb = 0;
+        let va = 0;
+        let nv = 0;
         let t = 0;
         const tStart = performance.now();
         for (; t < steps; t++) {
@@ -111,6 +127,11 @@ export async function evalAdaptDetailed(o: EvalAdaptOptions): Promise<EvalAdaptD
             ea += d.predictionError.adapted;
             eb += d.predictionError.unadapted;
             ne++;
+            if (d.velocityError.adapted !== null && d.velocityError.unadapted !== null) {
+              va += d.velocityError.adapted;
+              vb += d.velocityError.unadapted;
+              nv++;
+            }
           }
           const r = env.step(a);
           obs = Float32Array.from(r.obs);
@@ -120,7 +141,16 @@ export async function evalAdaptDetailed(o: EvalAdaptOptions): Promise<EvalAdaptD
             break;
           }
         }
-        const rec = { seed, forwardDistance: x - x0, steps: t, errorBefore: eb / Math.max(1, ne), errorAfter: ea / Math.max(1, ne), msPerStep: (performance.now() - tStart) / Math.max(1, t) };
+        const rec = {
+          seed,
+          forwardDistance: x - x0,
+          steps: t,
+          errorBefore: eb / Math.max(1, ne),
+          errorAfter: ea / Math.max(1, ne),
+          velocityErrorBefore: nv ? vb / nv : null,
+          velocityErrorAfter: nv ? va / nv : null,
+          msPerStep: (performance.now() - tStart) / Math.max(1, t),
+        };
         eps.push(rec);
         o.onEpisode?.({ method, episode: e, forwardDistance: rec.forwardDistance, steps: t });
       }
