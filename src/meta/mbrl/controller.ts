@@ -95,6 +95,11 @@ export interface AdaptiveController {
 /** MB + dynamic evaluation's online fine-tuning step size (an MB checkpoint's adaptLr is not meant for it). */
 export const MBDE_LR = 0.01;
 
+/** The step size a method adapts with at run time: GrBAL its meta-learned one, MB + DE MBDE_LR. */
+export function runTimeAdaptLr(method: ControllerMethod, ck: Pick<MbCheckpoint, 'adaptLr'>): number {
+  return method === 'mbde' ? MBDE_LR : ck.adaptLr;
+}
+
 const now = (): number => performance.now();
 
 class Controller implements AdaptiveController {
@@ -151,7 +156,7 @@ class Controller implements AdaptiveController {
     this.rng = new Rng(o.seed ?? 0);
     this.M = o.M ?? ck.hyper.M;
     this.adaptSteps = o.adaptSteps ?? 1;
-    this.adaptLr = o.adaptLr ?? (this.method === 'mbde' ? MBDE_LR : ck.adaptLr);
+    this.adaptLr = o.adaptLr ?? runTimeAdaptLr(this.method, ck);
   }
 
   setAdaptation(on: boolean): void {

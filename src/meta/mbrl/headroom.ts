@@ -18,7 +18,7 @@ import { disposeParams, type Params } from '../params.js';
 import { adaptedLoss } from './algos.js';
 import { decodeParams, loadCheckpoint, type MbCheckpoint } from './checkpoint.js';
 import { collect } from './collect.js';
-import { MBDE_LR } from './controller.js';
+import { runTimeAdaptLr } from './controller.js';
 import { TransitionData } from './data.js';
 import { DynamicsModel, disposeBatch, type Batch } from './model.js';
 import type { MbFault, MbTaskSpec } from './types.js';
@@ -93,7 +93,7 @@ export async function adaptationHeadroom(o: HeadroomOptions): Promise<{ segments
         const mse = (pred: Tensor) => tf.mean(tf.square(tf.sub(pred, fut.target)));
         const predFut = model.predictNorm(p, fut.obs, fut.act);
         const resid = tf.sub(past.target, model.predictNorm(p, past.obs, past.act));
-        const own = adaptedLoss(model, p, ck.method, past, fut, ck.method === 'mb' ? MBDE_LR : ck.adaptLr);
+        const own = adaptedLoss(model, p, ck.method, past, fut, runTimeAdaptLr(ck.method === 'mb' ? 'mbde' : ck.method, ck));
         const offset = mse(tf.add(predFut, tf.mul(tf.mean(resid, 0), 0.5)));
         // ridge in dual form: dW = F^T (F F^T + lam I)^-1 R, F the window's features
         const F = penultimate(model, p, past);
