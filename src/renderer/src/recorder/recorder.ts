@@ -24,7 +24,7 @@ import { SceneView } from '../three/scene-view';
 import { RecordingCamera, followedBody } from './camera';
 import { ClipEncoder } from './encoder';
 import { drawOverlay } from './overlay';
-import { etaSeconds, framesAround, stepPlan } from './schedule';
+import { etaSeconds, eventFrame, framesAround, stepPlan } from './schedule';
 
 export interface RecordProgress {
   phase: 'preparing' | 'recording' | 'finishing';
@@ -210,7 +210,9 @@ export async function recordScenario(
       // Physics slower than the video (the ant: 20 Hz at 30 fps) is drawn as a blend of the two
       // physics frames around the frame's time; telemetry and highlights come from the nearer one.
       const { before, after, alpha } = framesAround(i, rec.fps, dt);
-      if (!held.has(before)) await advanceTo(before);
+      // (an event due at the frame shown fires now, as at t = 0, though that frame is held)
+      const due = (f: number) => scenario.events.some((e) => !fired.has(e) && eventFrame(e.at, dt) <= f);
+      if (!held.has(before) || due(before)) await advanceTo(before);
       if (!held.has(after)) await advanceTo(after);
       for (const f of held.keys()) if (f < before) held.delete(f);
       const from = held.get(before)!, to = held.get(after)!;
