@@ -56,8 +56,14 @@ export function adaptParams(model: DynamicsModel, p: Params, b: Batch, lr: numbe
  * into its context; GrBAL and MB (+ dynamic evaluation) take `steps` SGD steps at `lr`.
  */
 export function adaptedLoss(model: DynamicsModel, p: Params, method: MbMethod, past: Batch, future: Batch, lr: number, steps = 1): Scalar {
-  if (method === 'rebal') return model.loss(p, future, model.windowContext(p, past));
-  return model.loss(adaptParams(model, p, past, lr, steps), future);
+  const a = adaptedModel(model, p, method, past, lr, steps);
+  return model.loss(a.params, future, a.ctx);
+}
+
+/** The model a method predicts with after reading `past`: ReBAL's context, else adapted params. */
+export function adaptedModel(model: DynamicsModel, p: Params, method: MbMethod, past: Batch, lr: number, steps = 1): { params: Params; ctx: Tensor | null } {
+  if (method === 'rebal') return { params: p, ctx: model.windowContext(p, past) };
+  return { params: adaptParams(model, p, past, lr, steps), ctx: null };
 }
 
 /** A meta-training task sample: M past and K future transitions of one episode. */

@@ -10,12 +10,14 @@
  *    (the whole mean overshoots when the residuals are noisy);
  *  - `ridge`: the output layer refit on the window's residuals (ridge, best λ of a grid): a
  *    generous bound for any adaptation confined to the output layer.
+ * And, for `none` and `own`, the forward-velocity error in m/s: the part of the state the reward
+ * reads, which the 29-dimension average can hide.
  */
 import { tf, type Tensor } from '../tf.js';
 import { activation, dense } from '../ops.js';
 import { Rng } from '../rng.js';
 import { disposeParams, type Params } from '../params.js';
-import { adaptedLoss } from './algos.js';
+import { adaptedModel } from './algos.js';
 import { decodeParams, loadCheckpoint, type MbCheckpoint } from './checkpoint.js';
 import { collect } from './collect.js';
 import { runTimeAdaptLr } from './controller.js';
@@ -69,19 +71,34 @@ function penultimate(model: DynamicsModel, p: Params, b: Batch): Tensor {
   return tf.concat([h, tf.ones([rows, 1])], 1);
 }
 
-export async function adaptationHeadroom(o: HeadroomOptions): Promise<{ segments: number; M: number; K: number; error: Record<HeadroomRule, number> }> {
+export interface Headroom {
+  segments: number;
+  M: number;
+  K: number;
+  error: Record<HeadroomRule, number>;
+  /**
+   * Forward-velocity error (m/s, mean |predicted - actual x step| / dt over the K future
+   * transitions) unadapted and under the checkpoint's own rule; null without an x observation.
+   */
+  velocityError: { none: number; own: number } | null;
+}
+
+export async function adaptationHeadroom(o: HeadroomOptions): Promise<Headroom> {
   const ck = loadCheckpoint(o.checkpoint);
   const { M, K } = ck.hyper;
   const env = await o.spec.make();
   const data = new TransitionData(env.observationSize, env.actionSize, 4096);
   const rng = new Rng(o.seed ?? 0);
   collect({ env, data, tasks: o.faults, steps: o.steps ?? 3000, episodeSteps: o.spec.episodeSteps ?? 500, rng: rng.fork() });
+  const dt = env.dt;
   env.dispose?.();
+  const xi = ck.positionIndices?.[0] ?? null;
   const model = new DynamicsModel(ck.spec, ck.stats);
   const p = decodeParams(ck.params);
   const starts = data.segmentStarts(M + K);
   const n = o.segments ?? 150;
   const sums = { none: 0, own: 0, offset: 0, ridge: 0 };
+  const vel = { none: 0, own: 0 };
   const ridge = LAMBDAS.map(() => 0);
   const rows = (s: number, len: number) => Int32Array.from({ length: len }, (_, t) => s + t);
   try {
@@ -93,7 +110,11 @@ export async function adaptationHeadroom(o: HeadroomOptions): Promise<{ segments
         const mse = (pred: Tensor) => tf.mean(tf.square(tf.sub(pred, fut.target)));
         const predFut = model.predictNorm(p, fut.obs, fut.act);
         const resid = tf.sub(past.target, model.predictNorm(p, past.obs, past.act));
-        const own = adaptedLoss(model, p, ck.method, past, fut, runTimeAdaptLr(ck.method === 'mb' ? 'mbde' : ck.method, ck));
+        const a = adaptedModel(model, p, ck.method, past, runTimeAdaptLr(ck.method === 'mb' ? 'mbde' : ck.method, ck));
+        const own = model.loss(a.params, fut, a.ctx);
+        // mean |x error| per step: the x delta is column xi of the predicted minus actual next obs
+        const xErr = (params: Params, ctx: Tensor | null) =>
+          xi === null ? tf.scalar(0) : tf.mean(tf.abs(tf.slice(tf.sub(model.predictNext(params, fut.obs, fut.act, ctx), tf.add(fut.obs, tf.add(tf.mul(fut.target, model.dStd), model.dMean))), [0, xi], [-1, 1])));
         const offset = mse(tf.add(predFut, tf.mul(tf.mean(resid, 0), 0.5)));
         // ridge in dual form: dW = F^T (F F^T + lam I)^-1 R, F the window's features
         const F = penultimate(model, p, past);
@@ -102,12 +123,14 @@ export async function adaptationHeadroom(o: HeadroomOptions): Promise<{ segments
         const Ff = penultimate(model, p, fut);
         const O = model.O;
         const ridges = LAMBDAS.map((lam) => mse(tf.add(predFut, tf.matMul(Ff, tf.matMul(F, tf.tensor2d(ridgeSolve(gram, R, M, O, lam), [M, O]), true, false)))));
-        return tf.stack([mse(predFut), own, offset, ...ridges]).dataSync();
+        return tf.stack([mse(predFut), own, offset, ...ridges, xErr(p, null), xErr(a.params, a.ctx)]).dataSync();
       });
       sums.none += r[0];
       sums.own += r[1];
       sums.offset += r[2];
       LAMBDAS.forEach((_, j) => (ridge[j] += r[3 + j]));
+      vel.none += r[3 + LAMBDAS.length];
+      vel.own += r[4 + LAMBDAS.length];
       disposeBatch(past);
       disposeBatch(fut);
     }
@@ -115,5 +138,11 @@ export async function adaptationHeadroom(o: HeadroomOptions): Promise<{ segments
     disposeParams(p);
     model.dispose();
   }
-  return { segments: n, M, K, error: { none: sums.none / n, own: sums.own / n, offset: sums.offset / n, ridge: Math.min(...ridge) / n } };
+  return {
+    segments: n,
+    M,
+    K,
+    error: { none: sums.none / n, own: sums.own / n, offset: sums.offset / n, ridge: Math.min(...ridge) / n },
+    velocityError: xi === null ? null : { none: vel.none / n / dt, own: vel.own / n / dt },
+  };
 }
