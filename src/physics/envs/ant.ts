@@ -34,6 +34,7 @@ export interface AntConfig extends EnvConfig {
 type AntResolved = AntConfig & {
   includeXY: boolean; terminateWhenUnhealthy: boolean; healthyZRange: [number, number]; ctrlCostWeight: number;
   healthyReward: number; forwardRewardWeight: number; resetNoiseScale: number;
+  substeps: number; solverIterations: number; limitProjection: number; separationProjection: number;
 };
 
 export const ANT_DEFAULT_CONFIG: AntResolved = {
@@ -62,7 +63,7 @@ export class AntEnv extends ArticulatedEnv {
 
   constructor(R: Rapier, config: AntConfig = {}) {
     const cfg: AntResolved = { ...ANT_DEFAULT_CONFIG, ...config } as AntResolved;
-    super(R, antModel(cfg.robot), { timestep: 0.01, frameSkip: 5, substeps: 2, solverIterations: 8, limitProjection: 0.03, separationProjection: 0.005, gravity: -9.81 }, cfg, 1000);
+    super(R, antModel(cfg.robot), { timestep: 0.01, frameSkip: 5, gravity: -9.81, substeps: cfg.substeps, solverIterations: cfg.solverIterations, limitProjection: cfg.limitProjection, separationProjection: cfg.separationProjection }, cfg, 1000);
     this.cfg = cfg;
     this.off = cfg.includeXY ? 2 : 0;
     this.observationSize = 27 + this.off;

@@ -32,6 +32,7 @@ export interface HopperConfig extends EnvConfig {
 type HopperResolved = HopperConfig & {
   includeX: boolean; terminateWhenUnhealthy: boolean; healthyZ: number; healthyAngle: number; healthyStateRange: number;
   ctrlCostWeight: number; healthyReward: number; forwardRewardWeight: number; resetNoiseScale: number;
+  substeps: number; solverIterations: number;
 };
 
 export const HOPPER_DEFAULT_CONFIG: HopperResolved = {
@@ -61,7 +62,7 @@ export class HopperEnv extends ArticulatedEnv {
 
   constructor(R: Rapier, config: HopperConfig = {}) {
     const cfg: HopperResolved = { ...HOPPER_DEFAULT_CONFIG, ...config } as HopperResolved;
-    super(R, hopperModel(cfg.robot), { timestep: 0.002, frameSkip: 4, substeps: 0.5, solverIterations: 2, gravity: -9.81 }, cfg, 1000);
+    super(R, hopperModel(cfg.robot), { timestep: 0.002, frameSkip: 4, gravity: -9.81, substeps: cfg.substeps, solverIterations: cfg.solverIterations }, cfg, 1000);
     this.cfg = cfg;
     this.off = cfg.includeX ? 1 : 0;
     this.observationSize = 11 + this.off;

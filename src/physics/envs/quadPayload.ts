@@ -44,6 +44,7 @@ export interface QuadConfig extends EnvConfig {
 type QuadResolved = QuadConfig & {
   reference: QuadReference; track: 'payload' | 'quad'; referenceCenter: Vec3; referenceRadius: number; referencePeriod: number;
   trackWeight: number; ctrlCostWeight: number; healthyReward: number; resetNoiseScale: number;
+  substeps: number; solverIterations: number;
 };
 
 export const QUAD_DEFAULT_CONFIG: QuadResolved = {
@@ -78,7 +79,7 @@ export class QuadPayloadEnv extends ArticulatedEnv {
     const cfg: QuadResolved = { ...QUAD_DEFAULT_CONFIG, ...config } as QuadResolved;
     const model = quadrotorModel();
     const qp = quadParams(model, cfg.robot);
-    super(R, model, { timestep: 0.01, frameSkip: 2, substeps: 0.5, solverIterations: 2, gravity: -9.81 }, cfg, 500);
+    super(R, model, { timestep: 0.01, frameSkip: 2, gravity: -9.81, substeps: cfg.substeps, solverIterations: cfg.solverIterations }, cfg, 500);
     this.cfg = cfg;
     this.qp = qp;
     this.rotors = rotorLayout(model);
