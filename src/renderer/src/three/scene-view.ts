@@ -35,6 +35,13 @@ export class SceneView {
   private highlighted = '';
   private stretchedKey = '';
   private static readonly HIGHLIGHT = new THREE.Color(0.95, 0.2, 0.2);
+  /**
+   * Highlighted visuals are drawn 2% smaller about their own centres: where a red leg meets its
+   * beige neighbour in coinciding end caps (the ant's hip), the red cap then lies just inside the
+   * other instead of z-fighting with it.
+   */
+  private static readonly INSET = new THREE.Matrix4().makeScale(0.98, 0.98, 0.98);
+  private highlightedBodies = new Set<number>();
   private ground: THREE.Object3D[] = [];
   private bodyMatrices: THREE.Matrix4[] = [];
   private spec: SceneSpec | null = null;
@@ -125,6 +132,7 @@ export class SceneView {
     }
     if (spec.groundHalfSize > 0) this.addGround(spec.groundHalfSize);
     this.highlighted = '';
+    this.highlightedBodies = new Set();
     this.stretchedKey = '';
   }
 
@@ -148,6 +156,7 @@ export class SceneView {
     if (key === this.highlighted) return;
     this.highlighted = key;
     const on = new Set(bodies);
+    this.highlightedBodies = on;
     for (const b of this.batches) {
       b.slots.forEach((slot, i) => b.mesh.setColorAt(i, on.has(slot.body) ? SceneView.HIGHLIGHT : slot.color));
       if (b.mesh.instanceColor) b.mesh.instanceColor.needsUpdate = true;
@@ -216,6 +225,7 @@ export class SceneView {
     for (const b of this.batches) {
       b.slots.forEach((slot, i) => {
         this.tmp.multiplyMatrices(this.bodyMatrices[slot.body], slot.draw);
+        if (this.highlightedBodies.has(slot.body)) this.tmp.multiply(SceneView.INSET);
         b.mesh.setMatrixAt(i, this.tmp);
       });
       b.mesh.instanceMatrix.needsUpdate = true;
