@@ -55,7 +55,10 @@ if (!only || only === 'e2e') {
             skipped++;
             const why = t.annotations?.find((a) => a.type === 'skip')?.description;
             console.log(`skipped: ${spec.title}${why ? ` (${why})` : ''}`);
-          } else if (status === 'expected' || status === 'flaky') passed++;
+          } else if (status === 'expected' || status === 'flaky') {
+            passed++;
+            if (status === 'flaky') console.log(`flaky (passed on retry): ${spec.title}`);
+          }
           else failed++;
         }
       }

@@ -33,6 +33,7 @@ interface PageGlobals {
   adaptlabRecorder?: {
     record(scenario: unknown, options: RecordOptions): Promise<RecordingInfo & { result: RecordSummary }>;
     cancel(): void;
+    stage(): string;
   };
 }
 
@@ -141,7 +142,13 @@ export async function record(args: ParsedArgs): Promise<number> {
     let watchdog: NodeJS.Timeout | undefined;
     const stalled = new Promise<never>((_, reject) => {
       watchdog = setInterval(() => {
-        if (Date.now() - lastSign > STALL_MS) reject(new Error(`the recorder made no progress for ${STALL_MS / 1000} s`));
+        if (Date.now() - lastSign <= STALL_MS) return;
+        clearInterval(watchdog);
+        // say where it stuck; a hung page may not answer, so do not wait on it long
+        const where = page!.evaluate(() => (globalThis as unknown as PageGlobals).adaptlabRecorder?.stage() ?? 'unknown');
+        const quiet = new Promise<string>((ok) => setTimeout(() => ok('the page did not answer'), 3000));
+        void Promise.race([where, quiet]).catch(() => 'the page did not answer').then((w) =>
+          reject(new Error(`the recorder made no progress for ${STALL_MS / 1000} s (stuck: ${w})`)));
       }, 1000);
     });
     const recording = page.evaluate(

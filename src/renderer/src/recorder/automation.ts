@@ -3,7 +3,7 @@
  * save path as the Record dialog, callable from page scripts.
  */
 import type { WorkbenchApi } from '../../../shared/contract';
-import type { RecordProgress } from './recorder';
+import { recorderStage, type RecordProgress } from './recorder';
 import { cancelRecording, runRecording } from './job';
 
 export interface RecorderHook {
@@ -12,6 +12,8 @@ export interface RecorderHook {
     options: { width?: number; height?: number; fps?: number; duration?: number; format?: 'mp4' | 'webm' },
   ): ReturnType<typeof runRecording>;
   cancel(): void;
+  /** What the recorder is doing now ("encoding video frame 44"), for a stall report. */
+  stage(): string;
 }
 
 declare global {
@@ -31,5 +33,6 @@ export function installRecorderHook(api: WorkbenchApi): void {
         onLog: (line) => window.adaptlabRecordProgress?.({ log: line }),
       }),
     cancel: cancelRecording,
+    stage: recorderStage,
   };
 }

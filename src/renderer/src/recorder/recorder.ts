@@ -66,6 +66,12 @@ export class RecordCancelled extends Error {
   }
 }
 
+/** What the recorder is doing now, for a stall report ("encoding video frame 44"). */
+let stage = 'idle';
+export function recorderStage(): string {
+  return stage;
+}
+
 /** How long to wait for the snapshot of a step before giving up. */
 const SNAPSHOT_TIMEOUT_MS = 15_000;
 
@@ -104,6 +110,7 @@ export async function recordScenario(
     hooks.onProgress?.({ phase, frame, frames: rec.frames, simTime, elapsed: elapsed(), eta: etaSeconds(frame, rec.frames, elapsed()) });
   progress('preparing', 0, 0);
 
+  stage = 'preparing: checking the scenario against the scenes';
   const sceneInfo = await preflight(api, scenario);
   const warnings = scenarioWarnings(scenario, rec);
   warnings.forEach((w) => hooks.onLog?.(`warning: ${w}`));
@@ -137,7 +144,9 @@ export async function recordScenario(
   let encoder: ClipEncoder | null = null;
   let view: SceneView | null = null;
   try {
+    stage = 'preparing: creating the video encoder';
     encoder = await ClipEncoder.create({ width: rec.width, height: rec.height, fps: rec.fps, format: rec.format });
+    stage = 'preparing: opening the scene';
     opened = await api.invoke('sim.open', { sceneId: scenario.env, seed: scenario.seed, paused: true });
     const sessionId = opened.state.sessionId;
     const dt = opened.dt;
@@ -145,6 +154,7 @@ export async function recordScenario(
     // Select the scenario's method where the scene offers a choice.
     const method = methodCommand(scenario, sceneInfo);
     if (method) hooks.onLog?.((await api.invoke('sim.command', { sessionId, command: method })).message);
+    stage = 'waiting for the snapshot of physics frame 0';
     let snap = await snapshotAt(sessionId, 0);
     const key = scenario.overlay.sparkline;
     if (key && !(key in snap.telemetry)) {
@@ -191,14 +201,17 @@ export async function recordScenario(
       for (const action of stepPlan(physicsFrame, target, scenario.events, dt, fired)) {
         if (action.kind === 'event') {
           const command = eventCommand(action.event);
+          stage = `firing event "${describeEvent(action.event)}"`;
           if (command) await api.invoke('sim.command', { sessionId, command });
           firedList.push(action.event);
           hooks.onLog?.(describeEvent(action.event));
         } else {
+          stage = `stepping physics frames ${physicsFrame} to ${physicsFrame + action.frames}`;
           await api.invoke('sim.control', { sessionId, command: 'step', frames: action.frames });
           physicsFrame += action.frames;
         }
       }
+      stage = `waiting for the snapshot of physics frame ${physicsFrame}`;
       held.set(physicsFrame, await snapshotAt(sessionId, physicsFrame));
     };
     let blended = new Float32Array(0);
@@ -221,6 +234,7 @@ export async function recordScenario(
       if (key) samples.push({ t, v: snap.telemetry[key] });
       lap('stepMs');
 
+      stage = `drawing video frame ${i}`;
       let poses = snap.poses;
       if (alpha > 0 && from.poses.length === to.poses.length && !jumped(from.poses, to.poses)) {
         if (blended.length !== to.poses.length) blended = new Float32Array(to.poses.length);
@@ -256,11 +270,13 @@ export async function recordScenario(
       });
       if (i === thumbAt) thumbnailPng = await thumbnail(out);
       lap('drawMs');
+      stage = `encoding video frame ${i}`;
       await encoder.encode(out, i);
       lap('encodeMs');
       progress('recording', i + 1, t);
     }
     progress('finishing', rec.frames, (rec.frames - 1) / rec.fps);
+    stage = 'finishing the file';
     const bytes = await encoder.finish();
     const result: RecordResult = {
       ...rec,
@@ -277,6 +293,7 @@ export async function recordScenario(
     encoder = null;
     return result;
   } finally {
+    stage = 'idle';
     off();
     if (view) {
       view.renderer.forceContextLoss();
