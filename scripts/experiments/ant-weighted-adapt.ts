@@ -7,14 +7,14 @@
  * Prints one JSON line per checkpoint: {"w<w>-lr<lr>x<steps>": error}.
  */
 import { initBackend } from '../../src/meta/backend.js';
-import { tf, type Tensor } from '../../src/meta/tf.js';
+import { tf, type Scalar } from '../../src/meta/tf.js';
 import { Rng } from '../../src/meta/rng.js';
 import { collect } from '../../src/meta/mbrl/collect.js';
 import { TransitionData } from '../../src/meta/mbrl/data.js';
 import { loadCheckpoint, decodeParams } from '../../src/meta/mbrl/checkpoint.js';
 import { DynamicsModel } from '../../src/meta/mbrl/model.js';
 import { netParams } from '../../src/meta/mbrl/algos.js';
-import { valueAndGrads } from '../../src/meta/params.js';
+import { sgdStep, valueAndGrads, type Params } from '../../src/meta/params.js';
 import { resolveTask } from '../../src/meta/mbrl/envs.js';
 import '../../src/meta/mbrl/ant.js';
 await initBackend();
@@ -33,23 +33,21 @@ for (const file of process.argv.slice(2)) {
   const r2 = new Rng(1);
   const picks = Array.from({ length: 120 }, () => starts[r2.int(starts.length)]);
   const out: Record<string, number> = {};
+  const rows = (a: number, len: number) => Int32Array.from({ length: len }, (_, t) => a + t);
   for (const wx of [1, 5, 20]) for (const lr of [ck.method === 'mb' ? 0.01 : ck.adaptLr, 0.03, 0.1]) for (const steps of [1, 3]) {
     const w = new Float32Array(O).fill(1); for (const i of [0, 1, 15, 16]) w[i] = wx;
     const wt = tf.tensor1d(w);
     let s = 0, n = 0;
     for (const st of picks) {
-      const rows = (a: number, len: number) => Int32Array.from({ length: len }, (_, t) => a + t);
       const past = model.batch(data.gather(rows(st, M)), [M]);
       const fr = data.gather(rows(st + M, K));
       const fut = model.batch(fr, [K]);
       const pred = tf.tidy(() => {
-        let q = netParams(p);
+        // adaptParams' step, with the loss weighted per dimension
+        let q: Params = netParams(p);
         for (let k = 0; k < steps; k++) {
-          const { grads } = valueAndGrads((r) => tf.mean(tf.mul(tf.square(tf.sub(model.predictNorm(r, past.obs, past.act), past.target)), wt)) as never, q);
-          const g = grads as Record<string, Tensor>;
-          const nq: Record<string, Tensor> = {};
-          for (const key of Object.keys(q)) nq[key] = tf.sub(q[key], tf.mul(g[key], lr));
-          q = nq;
+          const { grads } = valueAndGrads((r) => tf.mean(tf.mul(tf.square(tf.sub(model.predictNorm(r, past.obs, past.act), past.target)), wt)) as Scalar, q);
+          q = sgdStep(q, grads, lr);
         }
         return model.predictNext(q, fut.obs, fut.act).dataSync();
       });

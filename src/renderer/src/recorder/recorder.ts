@@ -214,6 +214,8 @@ export async function recordScenario(
       stage = `waiting for the snapshot of physics frame ${physicsFrame}`;
       held.set(physicsFrame, await snapshotAt(sessionId, physicsFrame));
     };
+    // an event due at a frame already held (t = 0) still fires at that frame
+    const due = (f: number) => scenario.events.some((e) => !fired.has(e) && eventFrame(e.at, dt) <= f);
     let blended = new Float32Array(0);
 
     progress('recording', 0, 0);
@@ -223,8 +225,6 @@ export async function recordScenario(
       // Physics slower than the video (the ant: 20 Hz at 30 fps) is drawn as a blend of the two
       // physics frames around the frame's time; telemetry and highlights come from the nearer one.
       const { before, after, alpha } = framesAround(i, rec.fps, dt);
-      // (an event due at the frame shown fires now, as at t = 0, though that frame is held)
-      const due = (f: number) => scenario.events.some((e) => !fired.has(e) && eventFrame(e.at, dt) <= f);
       if (!held.has(before) || due(before)) await advanceTo(before);
       if (!held.has(after)) await advanceTo(after);
       for (const f of held.keys()) if (f < before) held.delete(f);
@@ -236,13 +236,13 @@ export async function recordScenario(
 
       stage = `drawing video frame ${i}`;
       let poses = snap.poses;
-      if (alpha > 0 && from.poses.length === to.poses.length && !jumped(from.poses, to.poses)) {
+      if (alpha > 0 && !jumped(from.poses, to.poses)) {
         if (blended.length !== to.poses.length) blended = new Float32Array(to.poses.length);
         poses = blendPoses(from.poses, to.poses, alpha, blended);
       }
       view.setStretched(snap.stretched ?? []);
-      view.applyPoses(poses);
       view.setHighlight(snap.highlight ?? []);
+      view.applyPoses(poses);
       view.scene.updateMatrixWorld();
       const focus = camera.place(view.camera, t, scenario.camera.mode === 'follow' ? view.bodyPosition(follow) : null);
       if (sun && sunOffset) {

@@ -23,7 +23,7 @@ export class PoseInterpolator {
   /** A new set of poses arrived at time `now` (ms). */
   push(poses: Float32Array, now: number): void {
     const gap = now - this.arrival;
-    const stream = this.cur !== null && gap > 0 && gap <= MAX_INTERVAL && this.cur.length === poses.length && !jumped(this.cur, poses);
+    const stream = this.cur !== null && gap > 0 && gap <= MAX_INTERVAL && !jumped(this.cur, poses);
     // smooth the interval so a late frame does not make motion stutter
     this.interval = stream ? (this.interval > 0 ? 0.8 * this.interval + 0.2 * gap : gap) : 0;
     this.prev = stream ? this.cur : null;
@@ -76,8 +76,12 @@ export function blendPoses(prev: Float32Array, cur: Float32Array, a: number, out
   return out;
 }
 
-/** Whether some body moved farther than a step of motion could take it (a reset or teleport). */
+/**
+ * Whether two pose sets are not one step of motion apart: a different body count (a new scene),
+ * or some body moved farther than a step could take it (a reset or teleport).
+ */
 export function jumped(a: Float32Array, b: Float32Array): boolean {
+  if (a.length !== b.length) return true;
   for (let k = 0; k < a.length; k += POSE_STRIDE) {
     const dx = a[k] - b[k], dy = a[k + 1] - b[k + 1], dz = a[k + 2] - b[k + 2];
     if (dx * dx + dy * dy + dz * dz > JUMP * JUMP) return true;

@@ -12,7 +12,7 @@ import { Tethers } from './tethers';
 interface InstanceSlot {
   body: number;
   local: THREE.Matrix4;
-  /** What is drawn: `local`, or `local` stretched with its body (a shrunk broken leg). */
+  /** What is drawn: `local`, stretched with its body (a shrunk broken leg) and inset when highlighted. */
   draw: THREE.Matrix4;
   color: THREE.Color;
 }
@@ -34,6 +34,7 @@ export class SceneView {
   private batches: Batch[] = [];
   private highlighted = '';
   private stretchedKey = '';
+  private stretches = new Map<number, THREE.Matrix4>();
   private static readonly HIGHLIGHT = new THREE.Color(0.95, 0.2, 0.2);
   /**
    * Highlighted visuals are drawn 2% smaller about their own centres: where a red leg meets its
@@ -134,6 +135,23 @@ export class SceneView {
     this.highlighted = '';
     this.highlightedBodies = new Set();
     this.stretchedKey = '';
+    this.stretches = new Map();
+  }
+
+  /** Each slot's drawn matrix from its local one, its body's stretch and the highlight inset. */
+  private refreshDraw(): void {
+    for (const b of this.batches) {
+      for (const slot of b.slots) {
+        const m = this.stretches.get(slot.body);
+        const inset = this.highlightedBodies.has(slot.body);
+        if (!m && !inset) {
+          slot.draw = slot.local; // shared, never modified in place
+          continue;
+        }
+        slot.draw = m ? m.clone().multiply(slot.local) : slot.local.clone();
+        if (inset) slot.draw.multiply(SceneView.INSET);
+      }
+    }
   }
 
   /** Draws the given bodies reshaped as their colliders were (none: as built). */
@@ -141,13 +159,8 @@ export class SceneView {
     const key = stretchKey(list);
     if (key === this.stretchedKey) return;
     this.stretchedKey = key;
-    const by = new Map(list.map((s) => [s.body, stretchMatrix(s.axis, s.factor)]));
-    for (const b of this.batches) {
-      for (const slot of b.slots) {
-        const m = by.get(slot.body);
-        slot.draw = m ? m.clone().multiply(slot.local) : slot.local;
-      }
-    }
+    this.stretches = new Map(list.map((s) => [s.body, stretchMatrix(s.axis, s.factor)]));
+    this.refreshDraw();
   }
 
   /** Tints the given bodies (a broken leg) and restores the others. */
@@ -157,6 +170,7 @@ export class SceneView {
     this.highlighted = key;
     const on = new Set(bodies);
     this.highlightedBodies = on;
+    this.refreshDraw();
     for (const b of this.batches) {
       b.slots.forEach((slot, i) => b.mesh.setColorAt(i, on.has(slot.body) ? SceneView.HIGHLIGHT : slot.color));
       if (b.mesh.instanceColor) b.mesh.instanceColor.needsUpdate = true;
@@ -225,7 +239,6 @@ export class SceneView {
     for (const b of this.batches) {
       b.slots.forEach((slot, i) => {
         this.tmp.multiplyMatrices(this.bodyMatrices[slot.body], slot.draw);
-        if (this.highlightedBodies.has(slot.body)) this.tmp.multiply(SceneView.INSET);
         b.mesh.setMatrixAt(i, this.tmp);
       });
       b.mesh.instanceMatrix.needsUpdate = true;
