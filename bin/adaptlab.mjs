@@ -5,4 +5,6 @@ import { register } from 'tsx/esm/api';
 
 register();
 const { main } = await import('../src/main/cli/index.ts');
-process.exitCode = await main(process.argv.slice(2));
+// exit with the command: a handle left open by a failed command (a hung browser, a worker) must not
+// keep the process alive after it has reported
+process.exit(await main(process.argv.slice(2)));

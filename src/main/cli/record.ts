@@ -176,11 +176,23 @@ export async function record(args: ParsedArgs): Promise<number> {
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-    await browser.close().catch(() => {});
-    await server.close();
-    await service.dispose();
+    // after a stall the page, its worker or a socket may never answer: cleanup must not hang the command
+    await bounded('closing Chromium', () => browser.close());
+    await bounded('closing the local server', () => server.close());
+    await bounded('stopping the workbench service', () => service.dispose());
     await rm(runsRoot, { recursive: true, force: true });
   }
+}
+
+async function bounded(label: string, work: () => Promise<unknown>, ms = 10_000): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<void>((ok) => {
+    timer = setTimeout(() => {
+      console.error(`record: ${label} did not finish in ${ms / 1000} s; left behind`);
+      ok();
+    }, ms);
+  });
+  await Promise.race([work().catch(() => {}), late]).finally(() => clearTimeout(timer));
 }
 
 async function move(from: string, to: string): Promise<void> {
