@@ -70,6 +70,8 @@ export function antTaskSpec(config: AntConfig = {}): MbTaskSpec {
     testFault: cripple(3),
     positionIndices: ANT_POSITION_INDICES,
     excludeInputDims: [0, 1],
+    // torso position (0, 1) and linear velocity (15, 16) are world-frame; angular velocity is the torso's own
+    yawFrame: { quat: 3, planar: [[0, 1], [15, 16]] },
     imaginedPenalty: antUprightPenalty,
     episodeSteps: antMbEnvConfig({}, config).maxEpisodeSteps ?? 1000,
   };

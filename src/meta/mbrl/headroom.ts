@@ -114,7 +114,7 @@ export async function adaptationHeadroom(o: HeadroomOptions): Promise<Headroom> 
         const own = model.loss(a.params, fut, a.ctx);
         // mean |x error| per step: the x delta is column xi of the predicted minus actual next obs
         const xErr = (params: Params, ctx: Tensor | null) =>
-          xi === null ? tf.scalar(0) : tf.mean(tf.abs(tf.slice(tf.sub(model.predictNext(params, fut.obs, fut.act, ctx), tf.add(fut.obs, tf.add(tf.mul(fut.target, model.dStd), model.dMean))), [0, xi], [-1, 1])));
+          xi === null ? tf.scalar(0) : tf.mean(tf.abs(tf.slice(tf.sub(model.predictNext(params, fut.obs, fut.act, ctx), model.nextFromNorm(fut.obs, fut.target)), [0, xi], [-1, 1])));
         const offset = mse(tf.add(predFut, tf.mul(tf.mean(resid, 0), 0.5)));
         // ridge in dual form: dW = F^T (F F^T + lam I)^-1 R, F the window's features
         const F = penultimate(model, p, past);

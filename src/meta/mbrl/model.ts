@@ -13,6 +13,7 @@ import type { ActivationName } from '../ops.js';
 import { paramsFromArrays, paramsToArrays, type NamedArray, type Params } from '../params.js';
 import type { Rng } from '../rng.js';
 import type { TransitionData } from './data.js';
+import { HeadingFrame, type FrameRotation, type YawFrame } from './frame.js';
 
 export interface DynamicsSpec {
   observationSize: number;
@@ -24,6 +25,8 @@ export interface DynamicsSpec {
   activation: ActivationName;
   /** ReBAL: a recurrent encoder over recent transitions whose last hidden state conditions the MLP. */
   recurrent?: { cell: 'gru' | 'lstm'; hidden: number } | null;
+  /** Read the state and predict its change in the torso's heading frame (see frame.ts); absent = world frame. */
+  frame?: YawFrame | null;
 }
 
 /** Normalization statistics (float32, fixed once computed from data). */
@@ -56,12 +59,23 @@ function colStats(x: Float32Array, d: number, cols: number[] | null, minStd: num
   return { mean: Array.from(mean, (v) => Math.fround(v)), std: std.map((v) => Math.fround(v)) };
 }
 
-export function computeStats(data: TransitionData, inputDims: number[]): DynamicsStats {
+export function computeStats(data: TransitionData, inputDims: number[], frame?: YawFrame | null): DynamicsStats {
   const n = data.count;
   const O = data.O;
-  const delta = new Float32Array(n * O);
+  let obs: Float32Array = data.obs.subarray(0, n * O);
+  let delta: Float32Array = new Float32Array(n * O);
   for (let i = 0; i < n * O; i++) delta[i] = data.next[i] - data.obs[i];
-  const inS = colStats(data.obs.subarray(0, n * O), O, inputDims, 1e-3);
+  if (frame) {
+    // the statistics of what the model sees: inputs and deltas in each row's heading frame
+    const h = new HeadingFrame(frame, O);
+    [obs, delta] = tf.tidy(() => {
+      const o = tf.tensor2d(obs, [n, O]);
+      const r = h.rotation(o);
+      return [h.rotate(o, r).dataSync() as Float32Array, h.rotate(tf.tensor2d(delta, [n, O]), r).dataSync() as Float32Array];
+    });
+    h.dispose();
+  }
+  const inS = colStats(obs, O, inputDims, 1e-3);
   const aS = colStats(data.act.subarray(0, n * data.A), data.A, null, 1e-3);
   const dS = colStats(delta, O, null, 1e-4);
   return { inMean: inS.mean, inStd: inS.std, actMean: aS.mean, actStd: aS.std, dMean: dS.mean, dStd: dS.std };
@@ -89,10 +103,12 @@ export class DynamicsModel {
   private readonly actStd: Tensor;
   readonly dMean: Tensor;
   readonly dStd: Tensor;
+  private readonly heading: HeadingFrame | null;
 
   constructor(spec: DynamicsSpec, stats: DynamicsStats) {
     this.spec = spec;
     this.stats = stats;
+    this.heading = spec.frame ? new HeadingFrame(spec.frame, spec.observationSize) : null;
     this.inIdx = tf.tensor1d(spec.inputDims, 'int32');
     this.inMean = tf.tensor1d(stats.inMean);
     this.inStd = tf.tensor1d(stats.inStd);
@@ -130,21 +146,35 @@ export class DynamicsModel {
     return p;
   }
 
+  /** Each row's rotation into the model's frame (null: the model works in the world frame). */
+  private rotation(obs: Tensor): FrameRotation | null {
+    return this.heading ? this.heading.rotation(obs) : null;
+  }
+
   /** The network inputs [..., I + A] from raw obs [..., O] and actions [..., A]. */
-  features(obs: Tensor, act: Tensor): Tensor {
-    const x = tf.clipByValue(tf.div(tf.sub(tf.gather(obs, this.inIdx, obs.rank - 1), this.inMean), this.inStd), -NORM_CLIP, NORM_CLIP);
+  features(obs: Tensor, act: Tensor, r: FrameRotation | null = this.rotation(obs)): Tensor {
+    const o = r ? this.heading!.rotate(obs, r) : obs;
+    const x = tf.clipByValue(tf.div(tf.sub(tf.gather(o, this.inIdx, o.rank - 1), this.inMean), this.inStd), -NORM_CLIP, NORM_CLIP);
     const a = tf.div(tf.sub(tf.clipByValue(act, -1, 1), this.actMean), this.actStd);
     return tf.concat([x, a], -1);
   }
 
-  /** Normalized delta of a transition: (next - obs - mean) / std. */
+  /** Normalized delta of a transition: (next - obs - mean) / std, in the frame of obs. */
   normDelta(obs: Tensor, next: Tensor): Tensor {
-    return tf.div(tf.sub(tf.sub(next, obs), this.dMean), this.dStd);
+    const r = this.rotation(obs);
+    const d = tf.sub(next, obs);
+    return tf.div(tf.sub(r ? this.heading!.rotate(d, r) : d, this.dMean), this.dStd);
+  }
+
+  /** The next observation (raw units, world frame) that normalized delta z [B, O] predicts from obs. */
+  nextFromNorm(obs: Tensor, z: Tensor, r: FrameRotation | null = this.rotation(obs)): Tensor {
+    const d = tf.add(tf.mul(z, this.dStd), this.dMean);
+    return tf.add(obs, r ? this.heading!.rotate(d, HeadingFrame.inverse(r)) : d);
   }
 
   /** Predicted normalized delta [B, O]; ctx [B, H] (ReBAL) or null. */
-  predictNorm(p: Params, obs: Tensor, act: Tensor, ctx: Tensor | null = null): Tensor {
-    let f = this.features(obs, act);
+  predictNorm(p: Params, obs: Tensor, act: Tensor, ctx: Tensor | null = null, r: FrameRotation | null = this.rotation(obs)): Tensor {
+    let f = this.features(obs, act, r);
     if (this.spec.recurrent) {
       const B = f.shape[0] as number;
       const h = ctx ?? tf.zeros([B, this.contextSize]);
@@ -158,8 +188,9 @@ export class DynamicsModel {
 
   /** Predicted next observation (raw units). Normalized deltas are clipped to keep rollouts sane. */
   predictNext(p: Params, obs: Tensor, act: Tensor, ctx: Tensor | null = null): Tensor {
-    const z = tf.clipByValue(this.predictNorm(p, obs, act, ctx), -NORM_CLIP, NORM_CLIP);
-    return tf.add(obs, tf.add(tf.mul(z, this.dStd), this.dMean));
+    const r = this.rotation(obs);
+    const z = tf.clipByValue(this.predictNorm(p, obs, act, ctx, r), -NORM_CLIP, NORM_CLIP);
+    return this.nextFromNorm(obs, z, r);
   }
 
   /** Mean squared error in normalized-delta space (the loss and the reported prediction error). */
@@ -204,6 +235,7 @@ export class DynamicsModel {
 
   dispose(): void {
     tf.dispose([this.inIdx, this.inMean, this.inStd, this.actMean, this.actStd, this.dMean, this.dStd]);
+    this.heading?.dispose();
   }
 }
 

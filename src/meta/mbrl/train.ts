@@ -81,6 +81,11 @@ export interface TrainMbConfig {
    * from an MB model of the same MLP (its context inputs start with zero weights).
    */
   initFrom?: string;
+  /**
+   * Model the dynamics in the torso's heading frame where the task defines one (default true);
+   * false keeps the world frame (the checkpoints shipped before the heading frame).
+   */
+  headingFrame?: boolean;
 }
 
 export interface TrainMbProgress {
@@ -134,6 +139,7 @@ export function resolveTrainConfig(c: TrainMbConfig, spec: MbTaskSpec): Resolved
     command: c.command ?? null,
     initialData: c.initialData ?? null,
     initFrom: c.initFrom ?? null,
+    headingFrame: c.headingFrame ?? true,
   };
 }
 
@@ -158,7 +164,7 @@ export class MbLearner {
     readonly rng: Rng,
     init?: { params: Params; stats: DynamicsStats },
   ) {
-    this.model = new DynamicsModel(spec, init?.stats ?? computeStats(data, spec.inputDims));
+    this.model = new DynamicsModel(spec, init?.stats ?? computeStats(data, spec.inputDims, spec.frame));
     this.params = this.model.init(rng);
     if (init) {
       for (const k in init.params) {
@@ -345,7 +351,7 @@ export async function trainModelBasedMeta(config: TrainMbConfig, onProgress?: (p
   const data = c.initialData ? TransitionData.fromJSON(JSON.parse(fs.readFileSync(c.initialData, 'utf8'))) : new TransitionData(env.observationSize, env.actionSize, 4096);
   if (data.O !== env.observationSize || data.A !== env.actionSize) throw new Error(`initialData has obs ${data.O}/act ${data.A}, env ${env.observationSize}/${env.actionSize}`);
   const inputDims = Array.from({ length: env.observationSize }, (_, i) => i).filter((i) => !spec.excludeInputDims.includes(i));
-  const dspec: DynamicsSpec = { observationSize: env.observationSize, actionSize: env.actionSize, inputDims, hidden: c.hidden, activation: c.activation, recurrent: c.recurrent };
+  const dspec: DynamicsSpec = { observationSize: env.observationSize, actionSize: env.actionSize, inputDims, hidden: c.hidden, activation: c.activation, recurrent: c.recurrent, frame: c.headingFrame ? (spec.yawFrame ?? null) : null };
   const hyper: MetaHyper = { M: c.M, K: c.K, innerLr: c.innerLr, innerSteps: c.innerSteps, firstOrder: c.firstOrder, learnInnerLr: c.learnInnerLr };
   const randomSteps = c.initialData ? 0 : Math.round(c.steps * (c.iterations > 0 ? c.randomFraction : 1));
   const perIter = c.iterations > 0 ? Math.floor((c.steps - randomSteps) / c.iterations) : 0;
@@ -365,6 +371,8 @@ export async function trainModelBasedMeta(config: TrainMbConfig, onProgress?: (p
     const params: Params = {};
     for (const k in all) if (k.startsWith('dyn.') || k.startsWith('enc.')) params[k] = all[k];
     else all[k].dispose();
+    if (JSON.stringify(ck0.spec.frame ?? null) !== JSON.stringify(dspec.frame ?? null))
+      throw new Error(`initFrom ${c.initFrom}: its model works in the ${ck0.spec.frame ? 'heading' : 'world'} frame, this run's in the ${dspec.frame ? 'heading' : 'world'} frame (pass --world-frame to match a world-frame checkpoint)`);
     init = { params, stats: ck0.stats };
   }
   const learner = new MbLearner(c.method, dspec, data, hyper, { outerLr: c.outerLr, metaBatch: c.metaBatch, batchSize: c.batchSize, contextDropout: c.contextDropout }, trainRng, init);

@@ -1,3 +1,5 @@
+import type { YawFrame } from './frame.js';
+
 /**
  * The small environment contract model-based meta-RL needs. It is a structural subset of the
  * physics package's `Env` (src/physics/envs/types.ts), so Ant-v0 plugs in as is; the pure-TS
@@ -62,6 +64,11 @@ export interface MbTaskSpec {
    * them); the model still predicts their deltas.
    */
   excludeInputDims: number[];
+  /**
+   * Where the observation holds a torso attitude and world-frame horizontal vectors: the heading
+   * frame models of this task read and predict in by default (see frame.ts).
+   */
+  yawFrame?: YawFrame;
   /** Episode length used when collecting data and evaluating (defaults to the env's). */
   episodeSteps?: number;
   /**
