@@ -8,7 +8,7 @@
  *         [--past M] [--future K]  (transitions adapted on / predicted after; paper 16, 16)
  *         [--episode-steps N] [--planner mppi:128:8] [--recurrent gru:64] [--copy-to FILE]
  *         [--oracle]  (train on the held-out fault: the oracle baseline, evaluated as method 'oracle')
- *         [--world-frame]  (model in the world frame instead of the torso's heading frame)
+ *         [--heading-frame]  (model the dynamics in the torso's heading frame, frame.ts; default: world frame)
  *   eval-adapt --env Ant-v0 --fault cripple:3 [--at STEP] --methods grbal,rebal,mb,mbde
  *         --episodes 5 --seed S [--steps 1000] [--checkpoint-dir DIR] [--planner mppi:128:8] [--no-adapt] [--json]
  *   set-planner CHECKPOINT rs:500:10   (the planner a checkpoint's controller uses by default)
@@ -79,7 +79,7 @@ export async function main(argv: string[]): Promise<void> {
       ...(f['learn-inner-lr'] ? { learnInnerLr: true } : {}),
       ...(f['fixed-inner-lr'] ? { learnInnerLr: false } : {}),
       ...(f['first-order'] ? { firstOrder: true } : {}),
-      ...(f['world-frame'] ? { headingFrame: false } : {}),
+      ...(f['heading-frame'] ? { headingFrame: true } : {}),
       ...(num(f['meta-batch']) !== undefined ? { metaBatch: num(f['meta-batch']) } : {}),
       ...(num(f['outer-lr']) !== undefined ? { outerLr: num(f['outer-lr']) } : {}),
       ...(num(f['grad-steps']) !== undefined ? { gradSteps: num(f['grad-steps']) } : {}),

@@ -4,7 +4,8 @@ import { initBackend } from '../backend.js';
 import { Rng } from '../rng.js';
 import { disposeParams } from '../params.js';
 import { HeadingFrame, type YawFrame } from './frame.js';
-import { DynamicsModel, type DynamicsSpec, type DynamicsStats } from './model.js';
+import { DynamicsModel, computeStats, type DynamicsSpec, type DynamicsStats } from './model.js';
+import { TransitionData } from './data.js';
 
 beforeAll(async () => {
   await initBackend('cpu');
@@ -127,5 +128,30 @@ describe('heading frame', () => {
     for (let i = 0; i < pred.length; i++) expect(predFlipped[i]).toBeCloseTo(i % O >= 3 && i % O < 7 ? -pred[i] : pred[i], 4);
     disposeParams(p);
     m.dispose();
+  });
+
+  it('normalizes what the model sees: a torso circling at constant speed has one forward velocity', () => {
+    // 0.5 m/s along the heading while the heading turns a full circle
+    const data = new TransitionData(O, A);
+    const rng = new Rng(5);
+    for (let t = 0; t < 200; t++) {
+      const at = (k: number) => {
+        const o = new Float32Array(O), yaw = (2 * Math.PI * k) / 200 - Math.PI;
+        o.set([Math.cos(yaw / 2), 0, 0, Math.sin(yaw / 2)], 3);
+        o[15] = 0.5 * Math.cos(yaw);
+        o[16] = 0.5 * Math.sin(yaw);
+        return o;
+      };
+      data.add(at(t), Float32Array.from({ length: A }, () => rng.range(-1, 1)), at(t + 1), 0, 0);
+    }
+    const dims = Array.from({ length: O - 2 }, (_, i) => i + 2);
+    const world = computeStats(data, dims);
+    const frame = computeStats(data, dims, ANT_FRAME);
+    const vx = dims.indexOf(15), vy = dims.indexOf(16);
+    expect(world.inStd[vx]).toBeGreaterThan(0.3);
+    expect(world.inStd[vy]).toBeGreaterThan(0.3);
+    expect(frame.inMean[vx]).toBeCloseTo(0.5, 4);
+    expect(frame.inStd[vx]).toBeLessThan(0.01);
+    expect(frame.inStd[vy]).toBeLessThan(0.01);
   });
 });

@@ -82,8 +82,9 @@ export interface TrainMbConfig {
    */
   initFrom?: string;
   /**
-   * Model the dynamics in the torso's heading frame where the task defines one (default true);
-   * false keeps the world frame (the checkpoints shipped before the heading frame).
+   * Model the dynamics in the torso's heading frame where the task defines one (see frame.ts).
+   * Default false: the shipped Ant-v0 checkpoints are world-frame models, and the README's commands
+   * must keep making them.
    */
   headingFrame?: boolean;
 }
@@ -139,7 +140,7 @@ export function resolveTrainConfig(c: TrainMbConfig, spec: MbTaskSpec): Resolved
     command: c.command ?? null,
     initialData: c.initialData ?? null,
     initFrom: c.initFrom ?? null,
-    headingFrame: c.headingFrame ?? true,
+    headingFrame: c.headingFrame ?? false,
   };
 }
 
@@ -372,7 +373,7 @@ export async function trainModelBasedMeta(config: TrainMbConfig, onProgress?: (p
     for (const k in all) if (k.startsWith('dyn.') || k.startsWith('enc.')) params[k] = all[k];
     else all[k].dispose();
     if (JSON.stringify(ck0.spec.frame ?? null) !== JSON.stringify(dspec.frame ?? null))
-      throw new Error(`initFrom ${c.initFrom}: its model works in the ${ck0.spec.frame ? 'heading' : 'world'} frame, this run's in the ${dspec.frame ? 'heading' : 'world'} frame (pass --world-frame to match a world-frame checkpoint)`);
+      throw new Error(`initFrom ${c.initFrom}: its model works in the ${ck0.spec.frame ? 'heading' : 'world'} frame, this run's in the ${dspec.frame ? 'heading' : 'world'} frame (pass --heading-frame to match a heading-frame checkpoint, or leave it out to match a world-frame one)`);
     init = { params, stats: ck0.stats };
   }
   const learner = new MbLearner(c.method, dspec, data, hyper, { outerLr: c.outerLr, metaBatch: c.metaBatch, batchSize: c.batchSize, contextDropout: c.contextDropout }, trainRng, init);

@@ -66,7 +66,7 @@ export interface MbTaskSpec {
   excludeInputDims: number[];
   /**
    * Where the observation holds a torso attitude and world-frame horizontal vectors: the heading
-   * frame models of this task read and predict in by default (see frame.ts).
+   * frame a model of this task reads and predicts in when trained with `headingFrame` (frame.ts).
    */
   yawFrame?: YawFrame;
   /** Episode length used when collecting data and evaluating (defaults to the env's). */
