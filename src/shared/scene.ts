@@ -50,10 +50,16 @@ export interface SceneSpec {
   tethers?: TetherSpec[];
 }
 
-/** A straight cable from a point on one body to a point on another (points in body frames). */
+/**
+ * A cable from a point on one body to a point on another (points in body frames). Drawn straight
+ * when taut; slack (ends closer than its length) it sags. Snapshots' `tetherLengths` override
+ * `length` when a reset changes it.
+ */
 export interface TetherSpec {
   from: { body: number; point: Vec3 };
   to: { body: number; point: Vec3 };
+  /** Rest length (m); absent: always drawn straight. */
+  length?: number;
   radius: number;
   color: Rgba;
 }

@@ -20,6 +20,8 @@ export interface SimSnapshot {
   highlight?: number[];
   /** Bodies whose shapes a fault changed (a shrunk broken leg), to draw as they now collide. */
   stretched?: BodyStretch[];
+  /** Current rest length of each SceneSpec tether (a reset may randomize it), to draw its sag. */
+  tetherLengths?: number[];
 }
 
 export interface SimEvent {

@@ -36,4 +36,19 @@ describe('an environment as a live scene', () => {
       s.dispose();
     }
   });
+
+  it("reports the quadrotor's cable length as the reset drew it, for the viewport to draw its slack", async () => {
+    const s = await EnvScene.create('QuadPayload-v0', 2);
+    try {
+      await s.command({ type: 'randomize', ranges: { cable_length: [0.5, 1.5] } }, 0);
+      s.step();
+      const drawn = s.tetherLengths();
+      expect(drawn).toHaveLength(1);
+      expect(drawn[0]).toBeCloseTo(s.telemetry()['param:cable_length'], 6);
+      const nominal = (await EnvScene.parameters('QuadPayload-v0'))['cable_length'];
+      expect(drawn[0]).not.toBeCloseTo(nominal, 3);
+    } finally {
+      s.dispose();
+    }
+  });
 });

@@ -112,6 +112,10 @@ export class EnvScene implements SceneRunner {
     return this.env.stretchedBodies?.() ?? [];
   }
 
+  tetherLengths(): number[] {
+    return this.env.tetherLengths?.() ?? [];
+  }
+
   async command(cmd: SceneCommand, simTime: number): Promise<string> {
     switch (cmd.type) {
       case 'policy':

@@ -27,6 +27,8 @@ export interface SceneRunner {
   highlight?(): number[];
   /** Bodies whose shapes a fault changed (a shrunk broken leg). */
   stretched?(): BodyStretch[];
+  /** Rest lengths of the scene's tethers now. */
+  tetherLengths?(): number[];
 }
 
 export interface SceneEntry extends SceneInfo {

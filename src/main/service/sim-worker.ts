@@ -46,6 +46,7 @@ function snapshot(): void {
   const ghost = runner.ghost?.() ?? undefined;
   const highlight = runner.highlight?.();
   const stretched = runner.stretched?.();
+  const tetherLengths = runner.tetherLengths?.();
   post(
     {
       type: 'snapshot',
@@ -58,6 +59,7 @@ function snapshot(): void {
       ...(ghost ? { ghost } : {}),
       ...(highlight?.length ? { highlight } : {}),
       ...(stretched?.length ? { stretched } : {}),
+      ...(tetherLengths?.length ? { tetherLengths } : {}),
     },
     [poses.buffer],
   );

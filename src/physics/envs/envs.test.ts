@@ -154,6 +154,9 @@ describe('QuadPayload-v0', () => {
       };
       const hook = at(tether.from), load = at(tether.to);
       expect(Math.hypot(hook[0] - load[0], hook[1] - load[1], hook[2] - load[2])).toBeCloseTo(cable, 2);
+      // and the length it is drawn with (its sag when slack) is the one this reset set
+      expect(tether.length).toBeCloseTo(cable, 6);
+      expect(env.tetherLengths()).toEqual([tether.length]);
       env.dispose();
     }
   });

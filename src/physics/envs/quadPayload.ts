@@ -92,7 +92,12 @@ export class QuadPayloadEnv extends ArticulatedEnv {
   /** The scene with its cable, from the rope's anchor under the body to the payload's centre. */
   override sceneSpec(): SceneSpec {
     const hook: Vec3 = [0, 0, -quadGeometry(this.model).bodyHalfHeight];
-    return { ...super.sceneSpec(), tethers: [{ from: { body: 0, point: hook }, to: { body: 1, point: [0, 0, 0] }, radius: 0.004, color: [0.12, 0.12, 0.14, 1] }] };
+    return { ...super.sceneSpec(), tethers: [{ from: { body: 0, point: hook }, to: { body: 1, point: [0, 0, 0] }, length: this.current.cable_length, radius: 0.004, color: [0.12, 0.12, 0.14, 1] }] };
+  }
+
+  /** The rope's length now (domain randomization may draw a new one at each reset). */
+  tetherLengths(): number[] {
+    return [this.current.cable_length];
   }
 
   /** Action that makes thrust equal weight for the current params (hover thrust). */

@@ -86,6 +86,8 @@ export interface Env {
   applyFault(fault: Fault): void;
   /** Bodies whose shapes a fault has changed since the reset (drawn changed too). */
   stretchedBodies?(): BodyStretch[];
+  /** Rest length of each of the scene's tethers now (a reset may randomize them). */
+  tetherLengths?(): number[];
   /** Nominal physical parameters (before DR) and the ones in effect now. */
   nominalParams(): PhysParams;
   params(): PhysParams;

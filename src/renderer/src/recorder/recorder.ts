@@ -241,6 +241,7 @@ export async function recordScenario(
         poses = blendPoses(from.poses, to.poses, alpha, blended);
       }
       view.setStretched(snap.stretched ?? []);
+      view.setTetherLengths(snap.tetherLengths ?? []);
       view.setHighlight(snap.highlight ?? []);
       view.applyPoses(poses);
       view.scene.updateMatrixWorld();

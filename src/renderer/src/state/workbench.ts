@@ -48,7 +48,7 @@ export function createWorkbench(api: WorkbenchApi) {
     frameRequest: 0,
   });
   /** Latest poses, read by the viewport each animation frame. */
-  const live = { poses: null as Float32Array | null, ghost: null as number[] | null, highlight: [] as number[], stretched: [] as BodyStretch[], version: 0 };
+  const live = { poses: null as Float32Array | null, ghost: null as number[] | null, highlight: [] as number[], stretched: [] as BodyStretch[], tetherLengths: [] as number[], version: 0 };
 
   function log(level: LogEntry['level'], source: string, message: string): void {
     state.logs.push({ level, source, message, time: Date.now() });
@@ -61,6 +61,7 @@ export function createWorkbench(api: WorkbenchApi) {
     live.ghost = s.ghost ?? null;
     live.highlight = s.highlight ?? [];
     live.stretched = s.stretched ?? [];
+    live.tetherLengths = s.tetherLengths ?? [];
     live.version++;
     for (const e of s.events ?? []) {
       state.events.push(e);

@@ -128,7 +128,8 @@ export class SceneView {
       this.batches.push({ mesh, slots: g.slots, role: g.role });
     }
     if (spec.tethers?.length) {
-      this.tethers = new Tethers(spec.tethers);
+      const down = spec.upAxis === 'z' ? new THREE.Vector3(0, 0, -1) : new THREE.Vector3(0, -1, 0);
+      this.tethers = new Tethers(spec.tethers, down, spec.groundHalfSize > 0 ? 0 : undefined);
       this.world.add(this.tethers.group);
     }
     if (spec.groundHalfSize > 0) this.addGround(spec.groundHalfSize);
@@ -161,6 +162,11 @@ export class SceneView {
     this.stretchedKey = key;
     this.stretches = new Map(list.map((s) => [s.body, stretchMatrix(s.axis, s.factor)]));
     this.refreshDraw();
+  }
+
+  /** The tethers' rest lengths now (in SceneSpec.tethers order); a slack cable sags by them. */
+  setTetherLengths(lengths: readonly number[]): void {
+    this.tethers?.setLengths(lengths);
   }
 
   /** Tints the given bodies (a broken leg) and restores the others. */
