@@ -11,12 +11,15 @@ const UP = new THREE.Vector3(0, 1, 0);
 /** Cylinders per cable: enough for a smooth sag at the sizes cables are seen. */
 export const TETHER_SEGMENTS = 12;
 
+// scratch for segmentMatrix, called for every segment of every cable each frame (compose copies them)
+const dir = new THREE.Vector3(), mid = new THREE.Vector3(), scale = new THREE.Vector3(), turn = new THREE.Quaternion();
+
 /** The matrix that takes a unit cylinder (along y, centred, radius 1) onto the segment a-b. */
 export function segmentMatrix(a: THREE.Vector3, b: THREE.Vector3, radius: number, out = new THREE.Matrix4()): THREE.Matrix4 {
-  const d = new THREE.Vector3().subVectors(b, a);
-  const len = d.length();
-  const q = len > 1e-9 ? new THREE.Quaternion().setFromUnitVectors(UP, d.divideScalar(len)) : new THREE.Quaternion();
-  return out.compose(new THREE.Vector3().addVectors(a, b).multiplyScalar(0.5), q, new THREE.Vector3(radius, len, radius));
+  const len = dir.subVectors(b, a).length();
+  if (len > 1e-9) turn.setFromUnitVectors(UP, dir.divideScalar(len));
+  else turn.identity();
+  return out.compose(mid.addVectors(a, b).multiplyScalar(0.5), turn, scale.set(radius, len, radius));
 }
 
 /**
