@@ -31,4 +31,19 @@ describe('recording camera', () => {
     expect(target.x).toBe(10);
     expect(c.position.toArray()).toEqual([13, 1, 0]);
   });
+
+  it('keeps a fast body in frame: a quad falling at 15 m/s and flying off at 20 m/s', () => {
+    const cam = new RecordingCamera({ mode: 'follow', distance: 4, height: 1.5, azimuth: 45 }, spec, 30);
+    const c = new THREE.PerspectiveCamera(45, 16 / 9, 0.02, 200);
+    let worst = 0;
+    for (let f = 0; f < 90; f++) {
+      const t = f / 30;
+      const body = new THREE.Vector3(20 * t, 10 - 15 * Math.min(t, 0.6), -8 * t);
+      cam.place(c, t, body);
+      c.updateMatrixWorld();
+      const ndc = body.clone().project(c);
+      worst = Math.max(worst, Math.abs(ndc.x), Math.abs(ndc.y));
+    }
+    expect(worst).toBeLessThan(0.8); // inside the frame, with a margin
+  });
 });
