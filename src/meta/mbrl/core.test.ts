@@ -152,3 +152,34 @@ describe('GrBAL meta-objective', () => {
     dispose();
   });
 });
+
+describe('DynamicsModel inputs', () => {
+  // inputDims may be one run (sliced) or scattered (gathered): either way the model reads exactly those columns
+  it.each([
+    ['contiguous', [2, 3, 4, 5]],
+    ['scattered', [5, 0, 3]],
+  ])('reads only its input dims (%s)', (_name, inputDims) => {
+    const O = 6;
+    const A = 2;
+    const data = new TransitionData(O, A);
+    const rng = new Rng(4);
+    for (let i = 0; i < 64; i++) {
+      const o = Float32Array.from({ length: O }, () => rng.normal());
+      data.add(o, Float32Array.from({ length: A }, () => rng.range(-1, 1)), o.map((v) => v + 0.1 * rng.normal()), 0, 0);
+    }
+    const spec: DynamicsSpec = { observationSize: O, actionSize: A, inputDims, hidden: [16], activation: 'tanh' };
+    const model = new DynamicsModel(spec, computeStats(data, inputDims));
+    const p = model.init(new Rng(1));
+    const obs = Float32Array.from({ length: O }, (_, i) => 0.3 * (i - 2));
+    const predict = (o: Float32Array) => tf.tidy(() => Array.from(model.predictNorm(p, tf.tensor2d(o, [1, O]), tf.tensor2d([0.2, -0.4], [1, A])).dataSync()));
+    const base = predict(obs);
+    for (let d = 0; d < O; d++) {
+      const moved = obs.slice();
+      moved[d] += 1;
+      const changed = predict(moved).some((v, i) => Math.abs(v - base[i]) > 1e-6);
+      expect(changed, `dim ${d}`).toBe(inputDims.includes(d));
+    }
+    disposeParams(p);
+    model.dispose();
+  });
+});

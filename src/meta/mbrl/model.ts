@@ -97,6 +97,8 @@ export class DynamicsModel {
   readonly spec: DynamicsSpec;
   readonly stats: DynamicsStats;
   private readonly inIdx: Tensor;
+  /** inputDims as [start, length] when they are one contiguous run (Ant-v0: 2..28), else null. */
+  private readonly inRun: [number, number] | null;
   private readonly inMean: Tensor;
   private readonly inStd: Tensor;
   private readonly actMean: Tensor;
@@ -110,6 +112,8 @@ export class DynamicsModel {
     this.stats = stats;
     this.heading = spec.frame ? new HeadingFrame(spec.frame, spec.observationSize) : null;
     this.inIdx = tf.tensor1d(spec.inputDims, 'int32');
+    const d = spec.inputDims;
+    this.inRun = d.length > 0 && d.every((v, i) => v === d[0] + i) ? [d[0], d.length] : null;
     this.inMean = tf.tensor1d(stats.inMean);
     this.inStd = tf.tensor1d(stats.inStd);
     this.actMean = tf.tensor1d(stats.actMean);
@@ -154,9 +158,17 @@ export class DynamicsModel {
   /** The network inputs [..., I + A] from raw obs [..., O] and actions [..., A]. */
   features(obs: Tensor, act: Tensor, r: FrameRotation | null = this.rotation(obs)): Tensor {
     const o = r ? this.heading!.rotate(obs, r) : obs;
-    const x = tf.clipByValue(tf.div(tf.sub(tf.gather(o, this.inIdx, o.rank - 1), this.inMean), this.inStd), -NORM_CLIP, NORM_CLIP);
+    const x = tf.clipByValue(tf.div(tf.sub(this.inputColumns(o), this.inMean), this.inStd), -NORM_CLIP, NORM_CLIP);
     const a = tf.div(tf.sub(tf.clipByValue(act, -1, 1), this.actMean), this.actStd);
     return tf.concat([x, a], -1);
+  }
+
+  /** The observation columns the network reads. A slice where they are contiguous: the same values
+   * as a gather, and on wasm ~6-10x cheaper (gather was the costliest kernel of a planning step). */
+  private inputColumns(o: Tensor): Tensor {
+    if (!this.inRun) return tf.gather(o, this.inIdx, o.rank - 1);
+    const lead = o.shape.slice(0, -1).map(() => 0);
+    return tf.slice(o, [...lead, this.inRun[0]], [...lead.map(() => -1), this.inRun[1]]);
   }
 
   /** Normalized delta of a transition: (next - obs - mean) / std, in the frame of obs. */
