@@ -21,7 +21,14 @@ export const ROBOT_UPLOAD_MAX_FILES = 4000;
 export const MAX_RECORDING_BYTES = 2 * 1024 ** 3;
 export const RECORDING_CHUNK_BYTES = 512 * 1024;
 export const MAX_CHUNK_BASE64 = Math.ceil(RECORDING_CHUNK_BYTES / 3) * 4;
-export const MAX_THUMBNAIL_BASE64 = 4 * 1024 * 1024;
+/** A 320-pixel-wide PNG is far below this; it keeps recording.finish inside one WebSocket frame. */
+export const MAX_THUMBNAIL_BASE64 = 512 * 1024;
+/** Standard padded base64 (what btoa and Buffer write); anything else is refused, not stored as 0 bytes. */
+const base64 = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .regex(/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/, 'expected standard padded base64');
 const recordingId = z.string().regex(/^[a-f0-9-]{8,40}$/);
 /** A plain file name: letters, digits, dot, dash, underscore; ends in .mp4 or .webm. */
 const recordingName = z.string().max(120).regex(/^[A-Za-z0-9][A-Za-z0-9._-]*\.(mp4|webm)$/, 'a plain file name ending in .mp4 or .webm');
@@ -115,7 +122,7 @@ export const requestSchemas = {
           z
             .object({
               path: z.string().min(1).max(1024),
-              base64: z.string().max(ROBOT_UPLOAD_CHUNK_BASE64),
+              base64: base64(ROBOT_UPLOAD_CHUNK_BASE64),
               offset: z.number().int().min(0).max(ROBOT_UPLOAD_MAX_FILE).optional(),
             })
             .strict(),
@@ -164,10 +171,10 @@ export const requestSchemas = {
     .strict(),
   /** One chunk of the file, base64, in order (index 0, 1, 2...). */
   'recording.chunk': z
-    .object({ recordingId, index: z.number().int().min(0).max(1_000_000), data: z.string().min(1).max(MAX_CHUNK_BASE64) })
+    .object({ recordingId, index: z.number().int().min(0).max(1_000_000), data: base64(MAX_CHUNK_BASE64).min(1) })
     .strict(),
   /** Completes an upload; the file appears under its final name. Optional PNG thumbnail, base64. */
-  'recording.finish': z.object({ recordingId, thumbnailPng: z.string().max(MAX_THUMBNAIL_BASE64).optional() }).strict(),
+  'recording.finish': z.object({ recordingId, thumbnailPng: base64(MAX_THUMBNAIL_BASE64).optional() }).strict(),
   'recording.abort': z.object({ recordingId }).strict(),
   /** Recordings saved in <runs>/recordings so far, newest first. */
   'recording.list': z.object({}).strict(),

@@ -8,12 +8,13 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { API_INFO_PATH, TOKEN_QUERY, WS_PATH } from '../../shared/channels';
-import { EVENT_NAMES, requestEnvelope, type ResponseEnvelope } from '../../shared/contract';
+import { API_INFO_PATH, TOKEN_QUERY, WS_MAX_PAYLOAD, WS_PATH } from '../../shared/channels';
+import { EVENT_NAMES, type ResponseEnvelope } from '../../shared/contract';
 import { encodeSnapshot } from '../../shared/wire';
 import type { WorkbenchService } from '../service/workbench';
 import { checkRequest, tokenCookie } from './auth';
 import { contentSecurityPolicy } from './csp';
+import { parseEnvelope, sessionOpened } from './envelope';
 
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -71,7 +72,12 @@ export async function startBrowserShellServer(opts: ServerOptions): Promise<Brow
       res.end(JSON.stringify(info));
       return;
     }
-    let rel = decodeURIComponent(url.pathname);
+    let rel: string;
+    try {
+      rel = decodeURIComponent(url.pathname);
+    } catch {
+      return deny(res, 400, 'malformed percent-encoding in the path');
+    }
     if (rel === '/' || !extname(rel)) rel = '/index.html';
     const file = normalize(join(root, rel));
     if (file !== root && !file.startsWith(root + sep)) return deny(res, 403, 'outside the app');
@@ -89,8 +95,12 @@ export async function startBrowserShellServer(opts: ServerOptions): Promise<Brow
     createReadStream(file).pipe(res);
   }
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: WS_MAX_PAYLOAD });
+  wss.on('error', (err) => opts.service.log('warn', 'server', `WebSocket server: ${err.message}`));
   http.on('upgrade', (req, socket, head) => {
+    // Node takes its own 'error' listener off an upgraded socket: without ours, a reset during
+    // the handshake would be an unhandled 'error' event, which ends the process.
+    socket.on('error', () => socket.destroy());
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     const auth = path === WS_PATH ? checkRequest(req, token, port, true) : ({ ok: false, status: 403, reason: 'no such endpoint' } as const);
     if (!auth.ok) {
@@ -101,6 +111,14 @@ export async function startBrowserShellServer(opts: ServerOptions): Promise<Brow
   });
 
   function attach(ws: WebSocket): void {
+    // A malformed frame (too long, reserved bits, unmasked, bad opcode, bad UTF-8, bad close
+    // code) makes ws emit 'error' and close the socket: that client is gone, the server stays.
+    ws.on('error', (err) => {
+      opts.service.log('warn', 'server', `WebSocket client dropped: ${err.message}`);
+      ws.terminate();
+    });
+    // Sessions this client opened close with it (a reloaded tab must not leak workers).
+    const owned = new Set<string>();
     const offs = EVENT_NAMES.map((event) =>
       opts.service.on(event, (payload: unknown) => {
         if (ws.readyState !== ws.OPEN) return;
@@ -112,14 +130,24 @@ export async function startBrowserShellServer(opts: ServerOptions): Promise<Brow
         }
       }),
     );
-    ws.on('close', () => offs.forEach((off) => off()));
+    ws.on('close', () => {
+      offs.forEach((off) => off());
+      for (const sessionId of owned) void opts.service.call('sim.close', { sessionId }).catch(() => undefined);
+      owned.clear();
+    });
     ws.on('message', async (data, isBinary) => {
       let id = -1;
       try {
         if (isBinary) throw new Error('binary requests are not part of the contract');
-        const env = requestEnvelope.parse(JSON.parse(data.toString()));
+        const env = parseEnvelope(data.toString());
         id = env.id;
         const result = await opts.service.dispatch(env.method, env.params);
+        const opened = sessionOpened(env.method, result);
+        if (opened) {
+          if (ws.readyState === ws.OPEN) owned.add(opened);
+          else void opts.service.call('sim.close', { sessionId: opened }).catch(() => undefined);
+        }
+        if (env.method === 'sim.close') owned.delete((env.params as { sessionId?: string })?.sessionId ?? '');
         reply(ws, { id, ok: true, result });
       } catch (err) {
         const e = err instanceof Error ? err : new Error(String(err));

@@ -18,7 +18,7 @@ import {
 import { dirname, join, resolve } from 'node:path';
 import { JobManager } from './jobs';
 import { listRuns, revealFolder, runMetrics } from './runs';
-import { listScenes, physicsBackendName } from './scene-runner';
+import { findScene, listScenes, physicsBackendName } from './scene-runner';
 import { RecordingStore } from './recordings';
 import { listScenarios } from './scenarios';
 import { SimSession } from './sim-session';
@@ -37,6 +37,9 @@ export interface ShellInfo {
 }
 
 export const APP_VERSION = '0.1.0';
+
+/** Simulation sessions open at once: each is a worker thread of ~40 MB. */
+export const MAX_SIM_SESSIONS = 8;
 
 /**
  * Which tfjs backend training workers will pick (same order as src/meta/backend.ts), found by
@@ -64,6 +67,8 @@ function probeLearningBackend(): string {
 export class WorkbenchService {
   private readonly bus = new EventEmitter();
   private readonly sessions = new Map<string, SimSession>();
+  /** Sessions being opened (counted against the cap, so a burst of opens cannot overshoot it). */
+  private opening = 0;
   private robotFiles: RobotFiles | null = null;
   readonly runsRoot: string;
   readonly jobs: JobManager;
@@ -133,6 +138,26 @@ export class WorkbenchService {
     return s;
   }
 
+  /** Opens a session within the cap; the scene id is checked before any worker starts. */
+  private async openSession(id: string, sceneId: string, seed: number, paused: boolean): Promise<SimSession> {
+    findScene(sceneId);
+    if (this.sessions.size + this.opening >= MAX_SIM_SESSIONS) {
+      throw new Error(`${MAX_SIM_SESSIONS} simulation sessions are open, the most at once: close one (sim.close) first`);
+    }
+    this.opening++;
+    try {
+      const session = await SimSession.open(id, sceneId, seed, paused, {
+        snapshot: (s) => this.emit('sim.snapshot', s),
+        state: (s) => this.emit('sim.state', s),
+        error: (message) => this.log('error', `sim:${id}`, message),
+      });
+      this.sessions.set(id, session);
+      return session;
+    } finally {
+      this.opening--;
+    }
+  }
+
   private readonly handlers: { [M in Method]: (p: Params<M>) => Promise<Results[M]> } = {
     'app.info': async () => ({
       name: 'AdaptLab',
@@ -146,12 +171,7 @@ export class WorkbenchService {
     'scene.list': async () => listScenes(),
     'sim.open': async (p) => {
       const id = randomUUID().slice(0, 8);
-      const session = await SimSession.open(id, p.sceneId, p.seed ?? 0, p.paused ?? false, {
-        snapshot: (s) => this.emit('sim.snapshot', s),
-        state: (s) => this.emit('sim.state', s),
-        error: (message) => this.log('error', `sim:${id}`, message),
-      });
-      this.sessions.set(id, session);
+      const session = await this.openSession(id, p.sceneId, p.seed ?? 0, p.paused ?? false);
       this.log('info', 'sim', `opened ${p.sceneId} (session ${id}, seed ${p.seed ?? 0}) on ${session.physicsBackend}`);
       return { state: { ...session.state }, scene: session.scene, dt: session.dt };
     },
@@ -200,18 +220,13 @@ export class WorkbenchService {
       const id = randomUUID().slice(0, 8);
       let session: SimSession;
       try {
-        session = await SimSession.open(id, sceneId, p.seed ?? 0, false, {
-          snapshot: (s) => this.emit('sim.snapshot', s),
-          state: (s) => this.emit('sim.state', s),
-          error: (message) => this.log('error', `sim:${id}`, message),
-        });
+        session = await this.openSession(id, sceneId, p.seed ?? 0, false);
       } catch (e) {
         const error = { code: 'load', message: e instanceof Error ? e.message : String(e), file };
         if (p.upload) hideUploadDir(error, files, p.upload.uploadId);
         this.log('error', 'robot', error.message);
         return { ok: false as const, error };
       }
-      this.sessions.set(id, session);
       // The worker read the meshes: its warnings (mesh ones too) complete the quick parse's.
       const scene = session.scene as typeof session.scene & { warnings?: string[] };
       const more = (scene.warnings ?? []).map((w) => (p.upload ? uploadRelative(w, files, p.upload.uploadId) : w));
