@@ -92,6 +92,13 @@ export class RobotFiles {
       if (offset + data.length > ROBOT_UPLOAD_MAX_FILE) throw new UploadError(`"${f.path}": larger than ${ROBOT_UPLOAD_MAX_FILE / 2 ** 20} MiB`);
       const total = up.bytes - (offset === 0 ? (have ?? 0) : 0) + data.length;
       if (total > ROBOT_UPLOAD_MAX_TOTAL) throw new UploadError(`the upload is larger than ${ROBOT_UPLOAD_MAX_TOTAL / 2 ** 20} MiB`);
+      // A name may not be both a file and a folder of the same upload ("d", then "d/e").
+      const segs = rel.split('/');
+      for (let i = 1; i < segs.length; i++) {
+        const parent = segs.slice(0, i).join('/');
+        if (up.sizes.has(parent)) throw new UploadError(`"${f.path}": "${parent}" is a file in this upload, not a folder`);
+      }
+      if (have === undefined && [...up.sizes.keys()].some((k) => k.startsWith(rel + '/'))) throw new UploadError(`"${f.path}": a folder of that name is in this upload`);
       // No symlinks inside our own folder, but check each existing parent anyway.
       fs.mkdirSync(path.dirname(abs), { recursive: true });
       const real = fs.realpathSync(path.dirname(abs));
