@@ -12,6 +12,20 @@ export interface InspectArgs {
   json: boolean;
 }
 
+/** An error as the one `--json` line reports it: `{ ok: false, error: { code, message, file, element, line } }`. */
+export function errorLine(e: unknown): { ok: false; error: { code: string; message: string; file?: string; element?: string; line?: number } } {
+  if (e instanceof UrdfError) {
+    const error: { code: string; message: string; file?: string; element?: string; line?: number } = { code: e.code, message: e.message };
+    if (e.file !== undefined) error.file = e.file;
+    if (e.element !== undefined) error.element = e.element;
+    if (e.line !== undefined) error.line = e.line;
+    return { ok: false, error };
+  }
+  // Not a URDF problem (a bug, or the engine failing): still one line, never a stack dump.
+  const message = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+  return { ok: false, error: { code: 'internal', message: message.length > 500 ? message.slice(0, 500) + '...' : message } };
+}
+
 export function parseInspectArgs(args: string[]): InspectArgs | string {
   const packagePath: string[] = [];
   let file: string | undefined;
@@ -46,9 +60,9 @@ export async function inspectCommand(
   try {
     summary = await inspectUrdf(parsed.file, { packagePath: parsed.packagePath });
   } catch (e) {
-    if (!(e instanceof UrdfError)) throw e;
-    if (parsed.json) out(JSON.stringify({ error: e.toJSON() }));
-    else err(`error: ${e.message}`);
+    if (parsed.json) out(JSON.stringify(errorLine(e)));
+    else if (e instanceof UrdfError) err(`error: ${e.message}`);
+    else throw e;
     return 1;
   }
   if (parsed.json) out(JSON.stringify(summary));

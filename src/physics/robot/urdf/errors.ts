@@ -23,8 +23,10 @@ export type UrdfErrorCode =
   | 'missing-mesh'
   /** A mesh file exists but cannot be read or parsed. */
   | 'bad-mesh'
-  /** The URDF file itself cannot be read. */
-  | 'io';
+  /** The URDF file itself cannot be read (missing, not a regular file, too large). */
+  | 'io'
+  /** Reading the robot took longer than allowed (the reader was stopped). */
+  | 'timeout';
 
 export interface UrdfErrorInfo {
   /** The file the problem is in (the URDF, or the mesh file for mesh errors). */

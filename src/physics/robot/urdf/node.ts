@@ -12,8 +12,66 @@ import { loadUrdf, type LoadedUrdf, type LoadUrdfOptions } from './load.js';
 /** Everything browser-safe too, so Node code needs one import. */
 export * from './index.js';
 
+/** Largest URDF file read (bytes). */
+export const URDF_MAX_FILE_BYTES = 16 * 1024 * 1024;
+/** Largest mesh or texture file read (bytes). */
+export const MESH_MAX_FILE_BYTES = 256 * 1024 * 1024;
+
+/** A file that is not a regular file, or too large: the message says which and why. */
+export class FileKindError extends Error {
+  override name = 'FileKindError';
+  constructor(message: string, readonly code: 'not-regular' | 'too-large') {
+    super(message);
+  }
+}
+
+function kindOf(st: nfs.Stats): string {
+  if (st.isDirectory()) return 'a directory';
+  if (st.isFIFO()) return 'a FIFO (named pipe)';
+  if (st.isCharacterDevice()) return 'a character device';
+  if (st.isBlockDevice()) return 'a block device';
+  if (st.isSocket()) return 'a socket';
+  return 'not a regular file';
+}
+
+function mib(bytes: number): string {
+  return `${(bytes / 2 ** 20).toFixed(bytes < 2 ** 20 ? 2 : 0)} MiB`;
+}
+
+/** Throws FileKindError unless `st` is a regular file of at most `maxBytes`. */
+export function checkRegularFile(st: nfs.Stats, maxBytes: number): void {
+  if (!st.isFile()) throw new FileKindError(`it is ${kindOf(st)}, not a regular file`, 'not-regular');
+  if (st.size > maxBytes) throw new FileKindError(`the file is ${mib(st.size)}; at most ${mib(maxBytes)} is read`, 'too-large');
+}
+
+/**
+ * Reads a regular file of at most `maxBytes`, and nothing else: a FIFO, a device such as
+ * /dev/zero, a directory or a socket is refused before it is read (stat first, then the file is
+ * opened non-blocking and checked again by fstat, so one swapped in between cannot block or
+ * stream without end). Reads no more than the size fstat reported. Throws FileKindError, or the
+ * file system's own error (ENOENT, EACCES, ...).
+ */
+export function readRegularFileSync(path: string, maxBytes: number): Buffer {
+  checkRegularFile(nfs.statSync(path), maxBytes);
+  const fd = nfs.openSync(path, nfs.constants.O_RDONLY | (nfs.constants.O_NONBLOCK ?? 0));
+  try {
+    const st = nfs.fstatSync(fd);
+    checkRegularFile(st, maxBytes);
+    const buf = Buffer.allocUnsafe(st.size);
+    let off = 0;
+    while (off < st.size) {
+      const n = nfs.readSync(fd, buf, off, st.size - off, off);
+      if (n === 0) break; // truncated meanwhile
+      off += n;
+    }
+    return off === st.size ? buf : buf.subarray(0, off);
+  } finally {
+    nfs.closeSync(fd);
+  }
+}
+
 export const nodeFs: UrdfFileSystem = {
-  readFile: (p) => nfs.readFileSync(p),
+  readFile: (p) => readRegularFileSync(p, MESH_MAX_FILE_BYTES),
   exists: (p) => nfs.existsSync(p),
   isDirectory: (p) => {
     try {
@@ -58,8 +116,9 @@ export function loadUrdfFileSync(path: string, opts: LoadUrdfFileOptions = {}): 
   const abs = npath.resolve(path);
   let xml: string;
   try {
-    xml = nfs.readFileSync(abs, 'utf8');
+    xml = readRegularFileSync(abs, URDF_MAX_FILE_BYTES).toString('utf8');
   } catch (e) {
+    if (e instanceof FileKindError) throw new UrdfError('io', `cannot open the URDF: ${e.message}`, { file: abs, cause: e });
     const code = (e as NodeJS.ErrnoException).code;
     throw new UrdfError('io', code === 'ENOENT' ? 'file not found' : `cannot read the file (${code ?? String(e)})`, { file: abs, cause: e });
   }

@@ -46,7 +46,55 @@ export interface ParseUrdfResult {
 }
 
 const JOINT_TYPES: readonly JointType[] = ['revolute', 'continuous', 'prismatic', 'fixed', 'floating', 'planar'];
-const FLOAT_RE = /^[+-]?(?:\d+\.?\d*(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?|inf(?:inity)?)$/i;
+/** Longest number accepted, in characters: a float needs at most ~25; longer ones are hostile or broken. */
+export const URDF_MAX_NUMBER_CHARS = 64;
+/**
+ * Largest magnitude accepted for lengths (m), angles (rad), scales, masses (kg), inertias (kg m^2)
+ * and mimic factors: beyond it a value is not physical, and float32 physics turns it into inf or NaN.
+ */
+export const URDF_MAX_MAGNITUDE = 1e6;
+/** The same for efforts, velocities, damping, friction and gains, which run larger (inf stays allowed where the format allows it). */
+export const URDF_MAX_RATE = 1e9;
+
+/**
+ * `[+-]? (digits [. digits*]? | . digits) ([eE] [+-]? digits)? | [+-]? inf | [+-]? infinity`, in
+ * one linear pass (the regular expression it replaces backtracked quadratically on long digit runs).
+ */
+export function isFloatToken(s: string): boolean {
+  const n = s.length;
+  let i = 0;
+  if (i < n && (s[i] === '+' || s[i] === '-')) i++;
+  if (n - i === 3 || n - i === 8) {
+    const word = s.slice(i).toLowerCase();
+    if (word === 'inf' || word === 'infinity') return true;
+  }
+  let digits = 0;
+  while (i < n && s.charCodeAt(i) >= 48 && s.charCodeAt(i) <= 57) (i++, digits++);
+  if (i < n && s[i] === '.') {
+    i++;
+    while (i < n && s.charCodeAt(i) >= 48 && s.charCodeAt(i) <= 57) (i++, digits++);
+  }
+  if (digits === 0) return false;
+  if (i < n && (s[i] === 'e' || s[i] === 'E')) {
+    i++;
+    if (i < n && (s[i] === '+' || s[i] === '-')) i++;
+    let exp = 0;
+    while (i < n && s.charCodeAt(i) >= 48 && s.charCodeAt(i) <= 57) (i++, exp++);
+    if (exp === 0) return false;
+  }
+  return i === n;
+}
+
+/** A value as messages quote it: long ones cut, with their length. */
+export function clip(s: string, max = 100): string {
+  return s.length <= max ? s : `${s.slice(0, max - 20)}... (${s.length} characters)`;
+}
+
+/** "a", "b", "c" and 47 more: a list named in a message, first few only. */
+function firstFew(names: string[], few = 5): string {
+  const shown = names.slice(0, few).map((x) => `"${clip(x)}"`).join(', ');
+  return names.length > few ? `${shown} and ${names.length - few} more` : shown;
+}
 
 class Ctx {
   readonly warnings: UrdfWarning[] = [];
@@ -68,38 +116,53 @@ class Ctx {
     throw new UrdfError(code, message, { file: this.file, element: el ? describe(el) : undefined, line: el?.line, column: el?.column });
   }
 
-  /** A float; `fallback` when the attribute is absent (undefined fallback = required). */
-  num(el: XmlElement, attr: string, fallback?: number): number {
+  /**
+   * A float; `fallback` when the attribute is absent (undefined fallback = required). Finite values
+   * beyond `bound` (URDF_MAX_RATE unless given) are errors; infinities are left to the caller.
+   */
+  num(el: XmlElement, attr: string, fallback?: number, bound = URDF_MAX_RATE, unit = ''): number {
     const raw = el.attrs[attr];
     if (raw === undefined) {
       if (fallback === undefined) this.error('invalid-value', `missing attribute "${attr}"`, el);
       return fallback;
     }
-    return this.parseFloatStrict(raw.trim(), el, attr);
+    return this.inRange(this.parseFloatStrict(raw.trim(), el, attr), el, attr, bound, unit);
   }
 
   parseFloatStrict(s: string, el: XmlElement, attr: string): number {
-    if (!FLOAT_RE.test(s)) {
-      if (/\$[{(]/.test(s)) this.error('not-urdf', `attribute "${attr}": "${s}" is an unexpanded xacro expression; run xacro first`, el);
-      this.error('invalid-value', `attribute "${attr}": "${s}" is not a number`, el);
+    if (s.length > URDF_MAX_NUMBER_CHARS || !isFloatToken(s)) {
+      if (/\$[{(]/.test(s)) this.error('not-urdf', `attribute "${attr}": "${clip(s)}" is an unexpanded xacro expression; run xacro first`, el);
+      if (s.length > URDF_MAX_NUMBER_CHARS) this.error('invalid-value', `attribute "${attr}": a number of ${s.length} characters ("${s.slice(0, 24)}..."); at most ${URDF_MAX_NUMBER_CHARS} are accepted`, el);
+      this.error('invalid-value', `attribute "${attr}": "${clip(s)}" is not a number`, el);
     }
     const lower = s.toLowerCase();
     if (lower.endsWith('inf') || lower.endsWith('infinity')) return s.startsWith('-') ? -Infinity : Infinity;
     return Number(s);
   }
 
-  /** A whitespace-separated float list of exactly `n` values (or `alt` values, if given). */
-  vec(el: XmlElement, attr: string, n: number, fallback?: number[], alt?: number): number[] {
+  /** `v`, or an error when it is finite but beyond ±bound (inf and NaN pass: callers check finiteness). */
+  inRange(v: number, el: XmlElement, attr: string, bound: number, unit = ''): number {
+    if (Math.abs(v) > bound && Number.isFinite(v)) {
+      this.error('invalid-value', `attribute "${attr}": ${v} is out of range; |value| must be at most ${bound.toExponential(0).replace('+', '')}${unit ? ' ' + unit : ''} (a non-physical magnitude)`, el);
+    }
+    return v;
+  }
+
+  /**
+   * A whitespace-separated float list of exactly `n` values (or `alt` values, if given); finite
+   * values beyond `bound` are errors.
+   */
+  vec(el: XmlElement, attr: string, n: number, fallback?: number[], alt?: number, bound = URDF_MAX_MAGNITUDE, unit = ''): number[] {
     const raw = el.attrs[attr];
     if (raw === undefined) {
       if (fallback === undefined) this.error('invalid-value', `missing attribute "${attr}"`, el);
       return fallback.slice();
     }
-    const parts = raw.trim().split(/\s+/).filter((p) => p.length > 0);
+    const parts = raw.trim().split(/\s+/, Math.max(n, alt ?? 0) + 1).filter((p) => p.length > 0);
     if (parts.length !== n && !(alt !== undefined && parts.length === alt)) {
-      this.error('invalid-value', `attribute "${attr}": expected ${n} numbers, got "${raw}"`, el);
+      this.error('invalid-value', `attribute "${attr}": expected ${n} numbers, got "${clip(raw)}"`, el);
     }
-    return parts.map((p) => this.parseFloatStrict(p, el, attr));
+    return parts.map((p) => this.inRange(this.parseFloatStrict(p, el, attr), el, attr, bound, unit));
   }
 
   finite(v: number[], el: XmlElement, attr: string): void {
@@ -126,7 +189,7 @@ export function parseUrdf(xml: string, opts: ParseUrdfOptions = {}): ParseUrdfRe
   for (const m of childrenNamed(root, 'material')) {
     const mat = parseMaterial(ctx, m, true);
     if (mat?.name !== undefined) {
-      if (ctx.materials.has(mat.name)) ctx.warn('invalid-value', `material "${mat.name}" defined twice; the first one is used`, m);
+      if (ctx.materials.has(mat.name)) ctx.warn('invalid-value', `material "${clip(mat.name)}" defined twice; the first one is used`, m);
       else ctx.materials.set(mat.name, mat);
     }
   }
@@ -150,14 +213,14 @@ export function parseUrdf(xml: string, opts: ParseUrdfOptions = {}): ParseUrdfRe
     switch (child.name) {
       case 'link': {
         const link = parseLink(ctx, child);
-        if (linkEls.has(link.name)) ctx.error('duplicate-name', `link "${link.name}" is defined twice (first at line ${linkEls.get(link.name)!.line})`, child);
+        if (linkEls.has(link.name)) ctx.error('duplicate-name', `link "${clip(link.name)}" is defined twice (first at line ${linkEls.get(link.name)!.line})`, child);
         linkEls.set(link.name, child);
         links.push(link);
         break;
       }
       case 'joint': {
         const joint = parseJoint(ctx, child);
-        if (jointEls.has(joint.name)) ctx.error('duplicate-name', `joint "${joint.name}" is defined twice (first at line ${jointEls.get(joint.name)!.line})`, child);
+        if (jointEls.has(joint.name)) ctx.error('duplicate-name', `joint "${clip(joint.name)}" is defined twice (first at line ${jointEls.get(joint.name)!.line})`, child);
         jointEls.set(joint.name, child);
         joints.push(joint);
         break;
@@ -195,8 +258,8 @@ function checkXacro(ctx: Ctx, root: XmlElement): void {
 
 function parsePose(ctx: Ctx, el: XmlElement | undefined): Pose {
   if (!el) return { xyz: [0, 0, 0], quat: [0, 0, 0, 1] };
-  const xyz = ctx.vec(el, 'xyz', 3, [0, 0, 0]);
-  const rpy = ctx.vec(el, 'rpy', 3, [0, 0, 0]);
+  const xyz = ctx.vec(el, 'xyz', 3, [0, 0, 0], undefined, URDF_MAX_MAGNITUDE, 'm');
+  const rpy = ctx.vec(el, 'rpy', 3, [0, 0, 0], undefined, URDF_MAX_MAGNITUDE, 'rad');
   ctx.finite(xyz, el, 'xyz');
   ctx.finite(rpy, el, 'rpy');
   return { xyz: xyz as Vec3, quat: quatFromRpy(rpy[0], rpy[1], rpy[2]) };
@@ -209,7 +272,7 @@ function parseOrigin(ctx: Ctx, parent: XmlElement): Pose {
 }
 
 function parseColor(ctx: Ctx, el: XmlElement): Rgba {
-  const v = ctx.vec(el, 'rgba', 4, undefined, 3);
+  const v = ctx.vec(el, 'rgba', 4, undefined, 3, Infinity); // out-of-range values are clamped below
   if (v.length === 3) {
     ctx.warn('nonstandard', 'rgba has 3 values; alpha 1 assumed', el);
     v.push(1);
@@ -238,7 +301,7 @@ function parseMaterial(ctx: Ctx, el: XmlElement, topLevel: boolean): Material | 
       const p = ctx.opts.resolve(uri, 'texture');
       if (p) mat.texture = p;
       else {
-        ctx.warn('missing-material', `texture "${uri}" not found`, texEl);
+        ctx.warn('missing-material', `texture "${clip(uri)}" not found`, texEl);
         mat.texture = uri;
       }
     } else mat.texture = uri;
@@ -260,7 +323,7 @@ function parseVisualMaterial(ctx: Ctx, el: XmlElement): Material | undefined {
   }
   const mat = ctx.materials.get(name);
   if (!mat) {
-    ctx.warn('missing-material', `material "${name}" is not defined; default colour used`, el);
+    ctx.warn('missing-material', `material "${clip(name)}" is not defined; default colour used`, el);
     return undefined;
   }
   return { ...mat, color: [...mat.color] as Rgba };
@@ -286,27 +349,28 @@ function parseGeometry(ctx: Ctx, owner: XmlElement, link: string, role: 'visual'
     }
     switch (s.name) {
       case 'box': {
-        const size = ctx.vec(s, 'size', 3);
+        const size = ctx.vec(s, 'size', 3, undefined, undefined, URDF_MAX_MAGNITUDE, 'm');
         ctx.finite(size, s, 'size');
-        geometry = { kind: 'box', size: size as Vec3 };
+        if (size.some((x) => x < 0)) ctx.error('invalid-value', `attribute "size": "${clip(s.attrs.size)}" has a negative side`, s);
+        geometry = { kind: 'box', size: size.map((x) => x + 0) as Vec3 }; // + 0: no -0 (Rapier panics on some negative-zero shapes)
         break;
       }
       case 'sphere':
-        geometry = { kind: 'sphere', radius: ctx.num(s, 'radius') };
+        geometry = { kind: 'sphere', radius: ctx.num(s, 'radius', undefined, URDF_MAX_MAGNITUDE, 'm') };
         break;
       case 'cylinder':
-        geometry = { kind: 'cylinder', radius: ctx.num(s, 'radius'), length: ctx.num(s, 'length') };
+        geometry = { kind: 'cylinder', radius: ctx.num(s, 'radius', undefined, URDF_MAX_MAGNITUDE, 'm'), length: ctx.num(s, 'length', undefined, URDF_MAX_MAGNITUDE, 'm') };
         break;
       case 'capsule':
         ctx.warn('nonstandard', '<capsule> is not standard URDF; used as a capsule along Z (length excludes the caps)', s);
-        geometry = { kind: 'capsule', radius: ctx.num(s, 'radius'), length: ctx.num(s, 'length') };
+        geometry = { kind: 'capsule', radius: ctx.num(s, 'radius', undefined, URDF_MAX_MAGNITUDE, 'm'), length: ctx.num(s, 'length', undefined, URDF_MAX_MAGNITUDE, 'm') };
         break;
       case 'mesh': {
         const uri = s.attrs.filename;
         if (!uri) ctx.error('invalid-value', '<mesh> without filename', s);
         let scale: Vec3 = [1, 1, 1];
         if (s.attrs.scale !== undefined) {
-          const v = ctx.vec(s, 'scale', 3, undefined, 1);
+          const v = ctx.vec(s, 'scale', 3, undefined, 1, URDF_MAX_MAGNITUDE);
           if (v.length === 1) {
             ctx.warn('nonstandard', 'mesh scale with one value used as a uniform scale', s);
             scale = [v[0], v[0], v[0]];
@@ -321,8 +385,8 @@ function parseGeometry(ctx: Ctx, owner: XmlElement, link: string, role: 'visual'
             path = p;
             resolved = true;
           } else if ((ctx.opts.missingMeshes ?? 'error') === 'error') {
-            ctx.error('missing-mesh', `mesh file "${uri}" not found (link "${link}", ${role})`, s);
-          } else ctx.warn('mesh', `mesh file "${uri}" not found (link "${link}", ${role})`, s);
+            ctx.error('missing-mesh', `mesh file "${clip(uri)}" not found (link "${clip(link)}", ${role})`, s);
+          } else ctx.warn('mesh', `mesh file "${clip(uri)}" not found (link "${clip(link)}", ${role})`, s);
         }
         ctx.meshes.push({ uri, path, resolved, link, role, line: s.line });
         geometry = { kind: 'meshref', path, scale };
@@ -332,11 +396,13 @@ function parseGeometry(ctx: Ctx, owner: XmlElement, link: string, role: 'visual'
         ctx.warn('unknown-element', `unknown geometry <${s.name}> ignored`, s);
     }
   }
-  if (geometry && 'radius' in geometry && !(geometry.radius >= 0 && Number.isFinite(geometry.radius))) {
-    ctx.error('invalid-value', 'radius must be a finite number >= 0', g);
+  if (geometry && 'radius' in geometry) {
+    if (!(geometry.radius >= 0 && Number.isFinite(geometry.radius))) ctx.error('invalid-value', 'radius must be a finite number >= 0', g);
+    geometry.radius += 0; // -0 -> 0: Rapier's cylinder panics on a negative zero
   }
-  if (geometry && 'length' in geometry && !(geometry.length >= 0 && Number.isFinite(geometry.length))) {
-    ctx.error('invalid-value', 'length must be a finite number >= 0', g);
+  if (geometry && 'length' in geometry) {
+    if (!(geometry.length >= 0 && Number.isFinite(geometry.length))) ctx.error('invalid-value', 'length must be a finite number >= 0', g);
+    geometry.length += 0;
   }
   if (!geometry) ctx.warn('invalid-value', `<${role}> has no usable geometry; ignored`, owner);
   return { geometry, material };
@@ -347,7 +413,7 @@ function parseInertial(ctx: Ctx, el: XmlElement): Inertial {
   const massEl = firstChild(el, 'mass');
   let mass = 0;
   if (!massEl) ctx.warn('invalid-value', '<inertial> without <mass>; mass 0', el);
-  else mass = ctx.num(massEl, 'value');
+  else mass = ctx.num(massEl, 'value', undefined, URDF_MAX_MAGNITUDE, 'kg');
   if (!Number.isFinite(mass)) ctx.error('invalid-value', 'mass must be finite', massEl ?? el);
   if (mass < 0) ctx.error('invalid-value', `negative mass ${mass}`, massEl ?? el);
   const inEl = firstChild(el, 'inertia');
@@ -356,7 +422,7 @@ function parseInertial(ctx: Ctx, el: XmlElement): Inertial {
   else {
     for (const k of Object.keys(inertia) as (keyof typeof inertia)[]) {
       if (inEl.attrs[k] === undefined) ctx.warn('default-value', `inertia "${k}" missing; 0 used`, inEl);
-      inertia[k] = ctx.num(inEl, k, 0);
+      inertia[k] = ctx.num(inEl, k, 0, URDF_MAX_MAGNITUDE, 'kg m^2');
       if (!Number.isFinite(inertia[k])) ctx.error('invalid-value', `inertia "${k}" must be finite`, inEl);
     }
   }
@@ -426,7 +492,7 @@ function parseJoint(ctx: Ctx, el: XmlElement): Joint {
   const typeRaw = el.attrs.type;
   if (!typeRaw) ctx.error('invalid-value', 'joint without a type', el);
   const type = typeRaw as JointType;
-  if (!JOINT_TYPES.includes(type)) ctx.error('invalid-value', `unknown joint type "${typeRaw}" (expected ${JOINT_TYPES.join(', ')})`, el);
+  if (!JOINT_TYPES.includes(type)) ctx.error('invalid-value', `unknown joint type "${clip(typeRaw)}" (expected ${JOINT_TYPES.join(', ')})`, el);
   const parentEl = firstChild(el, 'parent');
   const childEl = firstChild(el, 'child');
   if (!parentEl || !parentEl.attrs.link) ctx.error('invalid-value', 'joint without <parent link="...">', parentEl ?? el);
@@ -438,7 +504,7 @@ function parseJoint(ctx: Ctx, el: XmlElement): Joint {
 
   const axisEl = firstChild(el, 'axis');
   if (axisEl) {
-    const a = ctx.vec(axisEl, 'xyz', 3, [1, 0, 0]);
+    const a = ctx.vec(axisEl, 'xyz', 3, [1, 0, 0], undefined, Infinity); // a direction: normalized below
     ctx.finite(a, axisEl, 'xyz');
     const n = Math.hypot(a[0], a[1], a[2]);
     if (n === 0) {
@@ -462,8 +528,8 @@ function parseJoint(ctx: Ctx, el: XmlElement): Joint {
       ctx.warn('default-value', 'limit without velocity; unlimited', limitEl);
       velocity = Infinity;
     }
-    let lower = ctx.num(limitEl, 'lower', 0);
-    let upper = ctx.num(limitEl, 'upper', 0);
+    let lower = ctx.num(limitEl, 'lower', 0, URDF_MAX_MAGNITUDE, type === 'prismatic' ? 'm' : 'rad');
+    let upper = ctx.num(limitEl, 'upper', 0, URDF_MAX_MAGNITUDE, type === 'prismatic' ? 'm' : 'rad');
     if ((type === 'revolute' || type === 'prismatic') && limitEl.attrs.lower === undefined && limitEl.attrs.upper === undefined) {
       ctx.warn('default-value', 'limit without lower and upper: the range is [0, 0] (the joint is locked), as urdfdom reads it', limitEl);
     }
@@ -495,7 +561,7 @@ function parseJoint(ctx: Ctx, el: XmlElement): Joint {
     const leader = mimicEl.attrs.joint;
     if (!leader) ctx.warn('mimic', '<mimic> without a joint ignored', mimicEl);
     else {
-      joint.mimic = { joint: leader, multiplier: ctx.num(mimicEl, 'multiplier', 1), offset: ctx.num(mimicEl, 'offset', 0) };
+      joint.mimic = { joint: leader, multiplier: ctx.num(mimicEl, 'multiplier', 1, URDF_MAX_MAGNITUDE), offset: ctx.num(mimicEl, 'offset', 0, URDF_MAX_MAGNITUDE) };
       ctx.finite([joint.mimic.multiplier, joint.mimic.offset], mimicEl, 'multiplier/offset');
     }
   }
@@ -530,11 +596,11 @@ function checkTree(ctx: Ctx, links: Link[], joints: Joint[], linkEls: Map<string
   for (const j of joints) {
     const el = jointEls.get(j.name)!;
     for (const [role, l] of [['parent', j.parent], ['child', j.child]] as const) {
-      if (!linkNames.has(l)) ctx.error('missing-link', `joint "${j.name}" names ${role} link "${l}", which does not exist`, el);
+      if (!linkNames.has(l)) ctx.error('missing-link', `joint "${clip(j.name)}" names ${role} link "${clip(l)}", which does not exist`, el);
     }
-    if (j.parent === j.child) ctx.error('cycle', `joint "${j.name}" connects link "${j.parent}" to itself`, el);
+    if (j.parent === j.child) ctx.error('cycle', `joint "${clip(j.name)}" connects link "${clip(j.parent)}" to itself`, el);
     const prev = parentOf.get(j.child);
-    if (prev) ctx.error('multiple-parents', `link "${j.child}" is the child of two joints, "${prev.name}" and "${j.name}"`, el);
+    if (prev) ctx.error('multiple-parents', `link "${clip(j.child)}" is the child of two joints, "${clip(prev.name)}" and "${clip(j.name)}"`, el);
     parentOf.set(j.child, j);
   }
   const roots = links.filter((l) => !parentOf.has(l.name)).map((l) => l.name);
@@ -562,23 +628,28 @@ function checkTree(ctx: Ctx, links: Link[], joints: Joint[], linkEls: Map<string
   if (roots.length > 1) {
     ctx.error(
       'multiple-roots',
-      `the robot has ${roots.length} root links (${roots.map((x) => `"${x}"`).join(', ')}); a URDF must be one tree`,
+      `the robot has ${roots.length} root links (${firstFew(roots)}); a URDF must be one tree`,
       linkEls.get(roots[1]),
     );
   }
   return roots[0];
 }
 
+/** The loop reached from `start` by walking up the parents, as joint names (the first few of a long one). Linear. */
 function describeCycle(start: string, parentOf: Map<string, Joint>): string {
-  // Walk up until a repeat, then print the loop as joint names.
+  const index = new Map<string, number>();
   const seen: string[] = [];
   let cur = start;
-  while (!seen.includes(cur) && parentOf.has(cur)) {
+  while (!index.has(cur) && parentOf.has(cur)) {
+    index.set(cur, seen.length);
     seen.push(cur);
     cur = parentOf.get(cur)!.parent;
   }
-  const loop = seen.slice(seen.indexOf(cur));
-  return loop.map((l) => parentOf.get(l)!.name).reverse().join(' -> ');
+  const loop = seen.slice(index.get(cur) ?? seen.length);
+  const names = loop.map((l) => parentOf.get(l)!.name).reverse();
+  const few = 6;
+  const shown = names.slice(0, few).map((n) => clip(n)).join(' -> ');
+  return names.length > few ? `${shown} -> ... (${names.length} joints in the loop)` : shown;
 }
 
 function checkMimic(ctx: Ctx, joints: Joint[], jointEls: Map<string, XmlElement>): void {
@@ -588,10 +659,10 @@ function checkMimic(ctx: Ctx, joints: Joint[], jointEls: Map<string, XmlElement>
     const el = firstChild(jointEls.get(j.name)!, 'mimic');
     const leader = byName.get(j.mimic.joint);
     if (!leader) {
-      ctx.warn('mimic', `joint "${j.name}" mimics "${j.mimic.joint}", which does not exist; mimic ignored`, el);
+      ctx.warn('mimic', `joint "${clip(j.name)}" mimics "${clip(j.mimic.joint)}", which does not exist; mimic ignored`, el);
       delete j.mimic;
     } else if (leader === j) {
-      ctx.warn('mimic', `joint "${j.name}" mimics itself; mimic ignored`, el);
+      ctx.warn('mimic', `joint "${clip(j.name)}" mimics itself; mimic ignored`, el);
       delete j.mimic;
     } else if (j.type === 'fixed' || j.type === 'floating' || j.type === 'planar') {
       ctx.warn('mimic', `a ${j.type} joint cannot mimic; mimic ignored`, el);

@@ -84,36 +84,58 @@ export function totalMass(model: RobotModel): number {
   return model.links.reduce((s, l) => s + (l.inertial?.mass ?? 0), 0);
 }
 
-/** Mimic joints of a model, chains resolved; bad references are reported and skipped. */
+/**
+ * Mimic joints of a model, chains resolved; bad references are reported and skipped. Linear: each
+ * joint's chain is resolved once and shared by the joints that follow it (a long chain of mimics
+ * was walked again from every joint on it).
+ */
 export function listMimicJoints(model: RobotModel, warnings: UrdfWarning[] = []): MimicJoint[] {
+  type Resolved = { leader: string; multiplier: number; offset: number } | { bad: 'cycle' } | { bad: 'missing'; message: string };
   const byName = new Map(model.joints.map((j) => [j.name, j]));
+  const memo = new Map<Joint, Resolved>();
+  const resolve = (j: Joint): Resolved => {
+    const path: Joint[] = [];
+    const onPath = new Set<Joint>();
+    let cur = j;
+    let res: Resolved;
+    for (;;) {
+      const known = memo.get(cur);
+      if (known) {
+        res = known;
+        break;
+      }
+      if (!cur.mimic) {
+        res = { leader: cur.name, multiplier: 1, offset: 0 };
+        break;
+      }
+      if (onPath.has(cur)) {
+        res = { bad: 'cycle' };
+        break;
+      }
+      onPath.add(cur);
+      path.push(cur);
+      const next = byName.get(cur.mimic.joint);
+      if (!next) {
+        res = { bad: 'missing', message: `joint "${cur.name}" mimics "${cur.mimic.joint}", which is not a movable joint here; mimic ignored` };
+        break;
+      }
+      cur = next;
+    }
+    // q_p = m q_next + o, with q_next = M q_leader + O
+    for (let i = path.length - 1; i >= 0; i--) {
+      const m = path[i].mimic!;
+      if (!('bad' in res)) res = { leader: res.leader, multiplier: m.multiplier * res.multiplier, offset: m.multiplier * res.offset + m.offset };
+      memo.set(path[i], res);
+    }
+    return res;
+  };
   const out: MimicJoint[] = [];
   for (const j of model.joints) {
     if (!j.mimic) continue;
-    let multiplier = 1;
-    let offset = 0;
-    let cur: Joint = j;
-    const seen = new Set<string>([j.name]);
-    let ok = true;
-    while (cur.mimic) {
-      const next = byName.get(cur.mimic.joint);
-      if (!next) {
-        warnings.push({ code: 'mimic', message: `joint "${cur.name}" mimics "${cur.mimic.joint}", which is not a movable joint here; mimic ignored` });
-        ok = false;
-        break;
-      }
-      // q_cur = m q_next + o, and q_j = multiplier q_cur + offset
-      offset += multiplier * cur.mimic.offset;
-      multiplier *= cur.mimic.multiplier;
-      if (seen.has(next.name)) {
-        warnings.push({ code: 'mimic', message: `mimic joints form a cycle through "${j.name}"; mimic ignored` });
-        ok = false;
-        break;
-      }
-      seen.add(next.name);
-      cur = next;
-    }
-    if (ok) out.push({ joint: j.name, leader: cur.name, multiplier, offset });
+    const r = resolve(j);
+    if (!('bad' in r)) out.push({ joint: j.name, leader: r.leader, multiplier: r.multiplier, offset: r.offset });
+    else if (r.bad === 'missing') warnings.push({ code: 'mimic', message: r.message });
+    else warnings.push({ code: 'mimic', message: `mimic joints form a cycle through "${j.name}"; mimic ignored` });
   }
   return out;
 }
@@ -223,7 +245,8 @@ function invertPoseSafe(p: Pose): Pose {
 }
 
 function fixMass(link: Link, members: string[], minMass: number, minInertia: number, warnings: UrdfWarning[]): void {
-  const what = members.length > 1 ? `body "${link.name}" (links ${members.join(', ')})` : `link "${link.name}"`;
+  const few = members.length > 6 ? `${members.slice(0, 6).join(', ')} and ${members.length - 6} more` : members.join(', ');
+  const what = members.length > 1 ? `body "${link.name}" (links ${few})` : `link "${link.name}"`;
   const i = link.inertial;
   if (!i || !(i.mass > 0)) {
     warnings.push({

@@ -38,7 +38,12 @@ export function parseXml(source: string, opts: ParseXmlOptions = {}): XmlElement
     const line = m ? Number(m[1]) : parser.line;
     const column = m ? Number(m[2]) : parser.column;
     const detail = m ? m[3] : msg;
-    throw new UrdfError('malformed-xml', `malformed XML: ${detail}`, { file: opts.file, line, column });
+    throw new UrdfError('malformed-xml', `malformed XML: ${detail}`, { file: opts.file, line, column, element: where() });
+  };
+  // The element the damage is in: the innermost one open, the root when it is after it, else the prolog.
+  const where = (): string => {
+    const top = stack[stack.length - 1] ?? root;
+    return top ? describe(top) : '(the XML prolog, before the root element)';
   };
 
   parser.on('error', (err) => fail(err.message));
@@ -78,7 +83,7 @@ export function parseXml(source: string, opts: ParseXmlOptions = {}): XmlElement
     if (e instanceof UrdfError) throw e;
     fail(e instanceof Error ? e.message : String(e));
   }
-  if (!root) throw new UrdfError('malformed-xml', 'malformed XML: no root element', { file: opts.file, line: 1 });
+  if (!root) throw new UrdfError('malformed-xml', 'malformed XML: no root element', { file: opts.file, line: 1, element: where() });
   return root;
 }
 
@@ -94,7 +99,12 @@ export function firstChild(el: XmlElement, name: string): XmlElement | undefined
 /** `<joint name="knee">` — how an element is named in messages. */
 export function describe(el: XmlElement): string {
   const n = el.attrs.name;
-  if (n !== undefined) return `<${el.name} name="${n}">`;
+  if (n !== undefined) return `<${el.name} name="${cut(n)}">`;
   const f = el.attrs.filename;
-  return f !== undefined ? `<${el.name} filename="${f}">` : `<${el.name}>`;
+  return f !== undefined ? `<${el.name} filename="${cut(f)}">` : `<${el.name}>`;
+}
+
+/** A hostile 1 MB name is named by its start and length, not in full. */
+function cut(s: string): string {
+  return s.length <= 100 ? s : `${s.slice(0, 80)}... (${s.length} characters)`;
 }
