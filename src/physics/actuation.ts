@@ -43,8 +43,14 @@ export class Articulation {
   projections = 0;
   /** how many times projectSeparation() engaged */
   separationProjections = 0;
-  /** bodies in the subtree rooted at each body (itself included) */
-  private readonly subtree: number[][];
+  /**
+   * Bodies in depth-first preorder: the subtree rooted at body b (itself included) is
+   * subtreeOrder[subtreeStart[b] .. subtreeEnd[b]). Linear memory, built without recursion (an
+   * 8000-link chain overflowed the stack, and per-body lists took O(n^2)).
+   */
+  private readonly subtreeOrder: Int32Array;
+  private readonly subtreeStart: Int32Array;
+  private readonly subtreeEnd: Int32Array;
 
   constructor(R: Rapier, readonly robot: BuiltRobot) {
     this.R = R;
@@ -62,15 +68,13 @@ export class Articulation {
     for (const j of robot.joints) {
       j.impulse.configureMotorModel(R.MotorModel.ForceBased);
     }
-    const children: number[][] = Array.from({ length: this.nb }, () => []);
-    for (const j of robot.joints) children[j.parentBody].push(j.childBody);
-    const collect = (b: number, acc: number[]): number[] => {
-      acc.push(b);
-      for (const c of children[b]) collect(c, acc);
-      return acc;
-    };
-    this.subtree = Array.from({ length: this.nb }, (_, b) => collect(b, []));
+    ({ order: this.subtreeOrder, start: this.subtreeStart, end: this.subtreeEnd } = subtreeRanges(this.nb, robot.joints));
     this.readState();
+  }
+
+  /** Bodies in the subtree rooted at body b, b first (a view, not a copy). */
+  subtree(b: number): Int32Array {
+    return this.subtreeOrder.subarray(this.subtreeStart[b], this.subtreeEnd[b]);
   }
 
   /** Reads every body's pose and velocity, then joint positions and velocities. */
@@ -191,7 +195,7 @@ export class Articulation {
       const r: [number, number, number, number] = [n[0] * sh, n[1] * sh, n[2] * sh, Math.cos(half)];
       // relative velocity into the limit
       const into = delta < 0 ? Math.max(0, this.qd[i]) : Math.min(0, this.qd[i]);
-      for (const b of this.subtree[j.childBody]) {
+      for (const b of this.subtree(j.childBody)) {
         const o = b * 13;
         const rb = this.robot.bodies[b];
         const d = [s[o] - A[0], s[o + 1] - A[1], s[o + 2] - A[2]];
@@ -233,7 +237,7 @@ export class Articulation {
       const [cx, cy, cz] = rot(s[co + 3], s[co + 4], s[co + 5], s[co + 6], j.anchorChild[0], j.anchorChild[1], j.anchorChild[2]);
       const dx = s[po] + px - s[co] - cx, dy = s[po + 1] + py - s[co + 1] - cy, dz = s[po + 2] + pz - s[co + 2] - cz;
       if (dx * dx + dy * dy + dz * dz <= tol * tol) continue;
-      for (const b of this.subtree[j.childBody]) {
+      for (const b of this.subtree(j.childBody)) {
         const o = b * 13;
         this.robot.bodies[b].setTranslation({ x: s[o] + dx, y: s[o + 1] + dy, z: s[o + 2] + dz }, false);
         s[o] += dx;
@@ -354,6 +358,58 @@ export class Articulation {
     rb.setLinvel({ x: v[0], y: v[1], z: v[2] }, false);
     rb.setAngvel({ x: w[0], y: w[1], z: w[2] }, false);
   }
+}
+
+/**
+ * Depth-first preorder of the bodies reachable from each root (bodies that are nobody's child),
+ * children in joint order, and each body's subtree as a [start, end) range of that order.
+ * Iterative and linear. Bodies on a cycle of joints (which a tree never has) get an empty range
+ * beyond their own entry, so nothing loops.
+ */
+export function subtreeRanges(nb: number, joints: readonly { parentBody: number; childBody: number }[]): { order: Int32Array; start: Int32Array; end: Int32Array } {
+  // Children lists in CSR form: childStart[b] .. childStart[b + 1] in `kids`.
+  const childStart = new Int32Array(nb + 1);
+  const hasParent = new Uint8Array(nb);
+  for (const j of joints) {
+    childStart[j.parentBody + 1]++;
+    hasParent[j.childBody] = 1;
+  }
+  for (let b = 0; b < nb; b++) childStart[b + 1] += childStart[b];
+  const fill = childStart.slice(0, nb);
+  const kids = new Int32Array(joints.length);
+  for (const j of joints) kids[fill[j.parentBody]++] = j.childBody;
+
+  const order = new Int32Array(nb);
+  const start = new Int32Array(nb).fill(-1);
+  const end = new Int32Array(nb);
+  const stack = new Int32Array(nb);
+  const next = new Int32Array(nb); // per body on the stack: index of the next child to visit
+  let n = 0;
+  const visit = (root: number) => {
+    let top = 0;
+    stack[0] = root;
+    start[root] = n;
+    order[n++] = root;
+    next[root] = childStart[root];
+    while (top >= 0) {
+      const b = stack[top];
+      if (next[b] < childStart[b + 1]) {
+        const c = kids[next[b]++];
+        if (start[c] !== -1) continue; // seen already (only on a malformed, cyclic graph)
+        start[c] = n;
+        order[n++] = c;
+        next[c] = childStart[c];
+        stack[++top] = c;
+      } else {
+        end[b] = n;
+        top--;
+      }
+    }
+  };
+  for (let b = 0; b < nb; b++) if (!hasParent[b] && start[b] === -1) visit(b);
+  // Whatever is left sits on a cycle: visit it anyway, so every body has a range.
+  for (let b = 0; b < nb; b++) if (start[b] === -1) visit(b);
+  return { order, start, end };
 }
 
 function rot(qx: number, qy: number, qz: number, qw: number, vx: number, vy: number, vz: number): [number, number, number] {

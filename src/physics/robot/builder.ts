@@ -165,8 +165,9 @@ export function buildRobot(R: Rapier, world: RAPIER.World, model: RobotModel, op
     }
     return q;
   };
-  while (pending.length) {
-    const { link, world, body, T } = pending.shift()!;
+  // Breadth-first with a read index (shift() made an 8000-link chain quadratic).
+  for (let head = 0; head < pending.length; head++) {
+    const { link, world, body, T } = pending[head];
     linkBody.set(link, { body, T });
     bodyLinks[body].push(link);
     for (const j of childJoints.get(link) ?? []) {
@@ -260,7 +261,8 @@ export function buildRobot(R: Rapier, world: RAPIER.World, model: RobotModel, op
   // Joints, in model order (observations follow it, like MuJoCo's qpos); topoOrder is parent-first.
   const joints: BuiltJoint[] = [];
   const topoOrder = movable.map((m) => m.joint.name);
-  movable.sort((a, b) => model.joints.indexOf(a.joint) - model.joints.indexOf(b.joint));
+  const modelIndex = new Map(model.joints.map((j, i) => [j, i]));
+  movable.sort((a, b) => modelIndex.get(a.joint)! - modelIndex.get(b.joint)!);
   for (const { joint: j, parentLink, childBody } of movable) {
     const pb = linkBody.get(parentLink)!;
     const originInParentBody = tcompose(pb.T, { p: j.origin.xyz, q: j.origin.quat });
@@ -305,6 +307,8 @@ export function buildRobot(R: Rapier, world: RAPIER.World, model: RobotModel, op
     });
   }
   void vcross; void vadd; void vsub; void qconj; void qrotate;
-  const topo = topoOrder.map((n) => joints.findIndex((j) => j.name === n));
+  const builtIndex = new Map<string, number>();
+  for (let i = joints.length - 1; i >= 0; i--) builtIndex.set(joints[i].name, i); // the first of a name, as findIndex did
+  const topo = topoOrder.map((n) => builtIndex.get(n) ?? -1);
   return { topoOrder: topo, model, bodies, bodyNames, linkBody, joints, initialPoses: bodyWorld, masses, massProps, sceneBodies, base, planarNormal };
 }
