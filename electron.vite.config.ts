@@ -14,6 +14,7 @@ export default defineConfig({
         input: {
           electron: resolve(ROOT, 'src/main/electron/main.ts'),
           'sim-worker': resolve(ROOT, 'src/main/service/sim-worker.ts'),
+          'robot-worker': resolve(ROOT, 'src/main/service/robot-worker.ts'),
           worker: resolve(ROOT, 'src/meta/jobs/worker.ts'),
         },
         // Chunks sit beside the entries, so `new URL('./worker.js', import.meta.url)` finds them.

@@ -18,7 +18,11 @@ import {
   type RobotInfo,
   type RobotJointInfo,
 } from '../../shared/contract';
-import { formatWarning, loadUrdfFileSync, prepareForPhysics, summarizeUrdf, UrdfError } from '../../physics/robot/urdf/node';
+import {
+  checkRegularFile, FileKindError, formatWarning, loadUrdfFileSync, prepareForPhysics, summarizeUrdf, UrdfError, URDF_MAX_FILE_BYTES,
+  type UrdfErrorCode,
+} from '../../physics/robot/urdf/node';
+import { spawnWorker } from '../../physics/workers/spawn';
 
 const MAX_UPLOADS = 16;
 const MAX_RECENT = 10;
@@ -161,11 +165,96 @@ export class RobotFiles {
   }
 }
 
+export interface InspectRobotOptions {
+  packagePath?: string[];
+  fixedBase?: boolean;
+  source?: string;
+}
+
+/** How long robot.open's quick parse may take (ms) before its worker is terminated. */
+export const ROBOT_OPEN_TIMEOUT_MS = 10_000;
+/** Heap cap of the reader's worker (MB): a file that needs more fails alone, not the server. */
+const ROBOT_WORKER_HEAP_MB = 1024;
+/** A computed name: bundlers must not turn the worker into an asset (see sim-session.ts). */
+const ROBOT_WORKER = 'robot-worker';
+
+/** What robot-worker.ts receives and answers. */
+export interface RobotWorkerRequest {
+  file: string;
+  opts: InspectRobotOptions;
+}
+export type RobotWorkerReply =
+  | { ok: true; info: RobotInfo }
+  | { ok: false; urdf: { code: UrdfErrorCode; detail: string; file?: string; element?: string; line?: number; column?: number } }
+  | { ok: false; message: string };
+
+/**
+ * inspectRobotSync in a worker thread, so a user's file never blocks the caller's thread: the
+ * file must be a regular file of at most `maxBytes` (checked here first: a FIFO, /dev/zero or a
+ * directory fails at once), and the parse is stopped after `timeoutMs` (UrdfError 'timeout'
+ * naming the file). Throws UrdfError as inspectRobotSync does.
+ */
+export async function inspectRobot(
+  file: string,
+  opts: InspectRobotOptions,
+  limits: { timeoutMs?: number; maxBytes?: number } = {},
+): Promise<RobotInfo> {
+  const abs = path.resolve(file);
+  const timeoutMs = limits.timeoutMs ?? ROBOT_OPEN_TIMEOUT_MS;
+  try {
+    checkRegularFile(await fs.promises.stat(abs), limits.maxBytes ?? URDF_MAX_FILE_BYTES);
+  } catch (e) {
+    if (e instanceof FileKindError) throw new UrdfError('io', `cannot open the URDF: ${e.message}`, { file: abs, cause: e });
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new UrdfError('io', code === 'ENOENT' ? 'file not found' : `cannot read the file (${code ?? String(e)})`, { file: abs, cause: e });
+  }
+  const request: RobotWorkerRequest = { file: abs, opts: { ...opts, ...(opts.packagePath ? { packagePath: [...opts.packagePath] } : {}) } };
+  const worker = spawnWorker(new URL(`./${ROBOT_WORKER}.ts`, import.meta.url), request, {
+    resourceLimits: { maxOldGenerationSizeMb: ROBOT_WORKER_HEAP_MB },
+  });
+  return new Promise<RobotInfo>((resolvePromise, reject) => {
+    let settled = false;
+    const settle = (fn: () => void) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      worker.removeAllListeners();
+      worker.on('error', () => {}); // late errors of a terminated worker
+      void worker.terminate();
+      fn();
+    };
+    const timer = setTimeout(
+      () => settle(() => reject(new UrdfError('timeout', `reading the robot took longer than ${timeoutMs / 1000} s; stopped`, { file: abs }))),
+      timeoutMs,
+    );
+    worker.on('message', (m: RobotWorkerReply) =>
+      settle(() => {
+        if (m.ok) resolvePromise(m.info);
+        else if ('urdf' in m) {
+          const { code, detail, ...where } = m.urdf;
+          reject(new UrdfError(code, detail, where));
+        } else reject(new Error(`reading ${abs} failed: ${m.message}`));
+      }),
+    );
+    worker.on('error', (e: Error & { code?: string }) =>
+      settle(() =>
+        reject(
+          e.code === 'ERR_WORKER_OUT_OF_MEMORY'
+            ? new UrdfError('io', `reading the robot needs more than ${ROBOT_WORKER_HEAP_MB} MB of memory; stopped`, { file: abs, cause: e })
+            : e,
+        ),
+      ),
+    );
+    worker.on('exit', (code) => settle(() => reject(new Error(`the robot reader for ${abs} stopped without an answer (exit code ${code})`))));
+  });
+}
+
 /**
  * The robot as the UI lists it (tree, sliders, warnings), from a quick parse that checks the
  * meshes exist without reading them (the simulation worker reads them). Throws UrdfError.
+ * Blocks its thread: on the server, call inspectRobot (a worker thread with a time limit).
  */
-export function inspectRobot(file: string, opts: { packagePath?: string[]; fixedBase?: boolean; source?: string }): RobotInfo {
+export function inspectRobotSync(file: string, opts: InspectRobotOptions): RobotInfo {
   const loaded = loadUrdfFileSync(file, { packagePath: opts.packagePath, loadMeshes: false });
   const summary = summarizeUrdf(loaded);
   const pm = prepareForPhysics(loaded.model, opts.fixedBase === undefined ? {} : { fixedBase: opts.fixedBase });

@@ -207,7 +207,7 @@ export class WorkbenchService {
           file = files.uploadedFile(p.upload.uploadId, p.upload.file);
           packagePath = [...packagePath, files.uploadDir(p.upload.uploadId)];
         } else file = resolve(p.path!);
-        info = inspectRobot(file, { packagePath, fixedBase: p.fixedBase, source: p.upload ? p.upload.file : file });
+        info = await inspectRobot(file, { packagePath, fixedBase: p.fixedBase, source: p.upload ? p.upload.file : file });
         if (p.upload) info.warnings = info.warnings.map((w) => uploadRelative(w, files, p.upload!.uploadId));
       } catch (e) {
         const error = robotError(e);
