@@ -3,7 +3,7 @@
  *   --urdf FILE [--package-path DIR]... [--seconds 5] [--hold pd|limp] [--fixed-base|--floating-base]
  *   --env Ant-v0 [--steps N] [--seed S] [--policy random|zero|gait]
  */
-import { UrdfError } from '../../physics/robot/urdf/node';
+import { errorLine } from '../../physics/robot/urdf/cli';
 import type { SimulateSummary } from '../../physics/simulate';
 import { boolFlag, flag, flagAll, intFlag, UsageError, type ParsedArgs } from './args';
 
@@ -89,12 +89,19 @@ export async function simulateCommand(args: ParsedArgs): Promise<number> {
     const hold = flag(args, 'hold') ?? 'pd';
     if (hold !== 'pd' && hold !== 'limp') throw new UsageError(`--hold expects pd or limp, got "${hold}"`);
     const fixedBase = boolFlag(args, 'fixed-base') ? true : boolFlag(args, 'floating-base') ? false : undefined;
+    let summary: UrdfSimSummary;
     try {
-      print(await simulateUrdf({ file: urdf, packagePath: flagAll(args, 'package-path'), seconds, hold, fixedBase }), json);
+      summary = await simulateUrdf({ file: urdf, packagePath: flagAll(args, 'package-path'), seconds, hold, fixedBase });
     } catch (e) {
-      if (!(e instanceof UrdfError)) throw e;
-      if (json) console.log(JSON.stringify({ error: e.toJSON() }));
-      console.error(`adaptlab simulate: ${e.message}`);
+      // With --json, every failure is the one JSON line (a URDF error with file and element, or 'internal').
+      const line = errorLine(e);
+      if (json) console.log(JSON.stringify(line));
+      console.error(`adaptlab simulate: ${line.error.message}`);
+      return 1;
+    }
+    print(summary, json);
+    if (summary.hasNaN) {
+      console.error(`adaptlab simulate: the simulation of ${urdf} produced NaN (non-finite body state); the robot's masses, inertias or origins are likely unphysical`);
       return 1;
     }
     return 0;
