@@ -91,6 +91,11 @@ export class UrdfScene {
     return new UrdfScene(R, loaded, opts);
   }
 
+  /** A scene from a URDF loaded already (e.g. parsed from a string: the URDF fuzz harness); `opts.path` only names it. */
+  static async fromLoaded(loaded: LoadedUrdf, opts: UrdfSceneOptions): Promise<UrdfScene> {
+    return new UrdfScene(await loadRapier(), loaded, opts);
+  }
+
   static fromSceneId(id: string): Promise<UrdfScene> {
     return UrdfScene.create(parseUrdfSceneId(id));
   }
