@@ -30,6 +30,7 @@ interface CaseMsg {
 type WorkerMsg =
   | { type: 'ready' }
   | { type: 'started'; i: number }
+  | { type: 'harness'; i: number; message: string }
   | { type: 'result'; i: number; result: FuzzResult; base: string; ops: string[] };
 
 async function worker(): Promise<void> {
@@ -40,7 +41,14 @@ async function worker(): Promise<void> {
   await loadRapier();
   const port = parentPort!;
   port.on('message', async (m: CaseMsg) => {
-    const c = fuzzCase(seeds, seed, m.i);
+    let c: ReturnType<typeof fuzzCase>;
+    try {
+      c = fuzzCase(seeds, seed, m.i);
+    } catch (e) {
+      // the harness's own failure, not the importer's: reported apart
+      port.postMessage({ type: 'harness', i: m.i, message: e instanceof Error ? `${e.name}: ${e.message}` : String(e) } satisfies WorkerMsg);
+      return;
+    }
     port.postMessage({ type: 'started', i: m.i } satisfies WorkerMsg);
     const result = await runFuzzCase(c.xml, c.seed.path, { packagePath, steps });
     port.postMessage({ type: 'result', i: m.i, result, base: relative(ROOT, c.seed.path), ops: c.ops } satisfies WorkerMsg);
@@ -86,14 +94,23 @@ async function main(): Promise<number> {
   let slowest = { ms: 0, i: -1 };
   const cases = opts.only !== undefined ? [opts.only] : Array.from({ length: opts.count }, (_, i) => i);
 
+  /** The case again, here (for hangs, whose worker is gone, and --save); null if making it fails. */
+  const remake = (i: number) => {
+    try {
+      return fuzzCase(seeds, opts.seed, i);
+    } catch {
+      return null;
+    }
+  };
   const report = (i: number, outcome: string, detail: string | undefined, base: string, ops: string[]) => {
     console.error(JSON.stringify({ case: i, outcome, base, ops, detail }));
-    if (opts.save) {
+    const c = opts.save ? remake(i) : null;
+    if (opts.save && c) {
       mkdirSync(opts.save, { recursive: true });
-      const c = fuzzCase(seeds, opts.seed, i);
       writeFileSync(join(opts.save, `case-${opts.seed}-${i}-${outcome}.urdf`), c.xml);
     }
   };
+  let harnessErrors = 0;
 
   let w: Worker | null = null;
   let onMsg: ((m: WorkerMsg) => void) | null = null;
@@ -117,12 +134,17 @@ async function main(): Promise<number> {
 
   for (const i of cases) {
     if (!w) await start();
-    const r = await new Promise<{ kind: 'result'; m: Extract<WorkerMsg, { type: 'result' }> } | { kind: 'hang' } | { kind: 'died'; e: Error }>((res) => {
-      let timer: NodeJS.Timeout | null = setTimeout(() => res({ kind: 'hang' }), 30_000); // making the case itself
+    const r = await new Promise<{ kind: 'result'; m: Extract<WorkerMsg, { type: 'result' }> } | { kind: 'hang' } | { kind: 'died'; e: Error } | { kind: 'harness'; message: string }>((res) => {
+      // making the case is the harness's work: over 30 s it is the harness that hangs, not the importer
+      let timer: NodeJS.Timeout | null = setTimeout(() => res({ kind: 'harness', message: 'making the case took over 30 s' }), 30_000);
       onMsg = (m) => {
         if (m.type === 'started' && m.i === i) {
           if (timer) clearTimeout(timer);
           timer = setTimeout(() => res({ kind: 'hang' }), opts.timeoutMs);
+        } else if (m.type === 'harness' && m.i === i) {
+          if (timer) clearTimeout(timer);
+          timer = null;
+          res({ kind: 'harness', message: m.message });
         } else if (m.type === 'result' && m.i === i) {
           if (timer) clearTimeout(timer);
           timer = null;
@@ -150,18 +172,23 @@ async function main(): Promise<number> {
         else counts.missingLocation++;
         report(i, result.outcome, result.detail, base, ops);
       }
+    } else if (r.kind === 'harness') {
+      harnessErrors++;
+      console.error(JSON.stringify({ case: i, outcome: 'harness-error', detail: r.message }));
+      await stop();
     } else {
-      const c = fuzzCase(seeds, opts.seed, i);
+      const c = remake(i);
+      const base = c ? relative(ROOT, c.seed.path) : '?';
       if (r.kind === 'hang') {
         counts.hangs++;
-        report(i, 'hang', `over ${opts.timeoutMs} ms`, relative(ROOT, c.seed.path), c.ops);
+        report(i, 'hang', `over ${opts.timeoutMs} ms`, base, c?.ops ?? []);
       } else {
         counts.crashes++; // the worker itself died (out of memory, a wasm abort...)
-        report(i, 'crash', `worker died: ${r.e.message}`, relative(ROOT, c.seed.path), c.ops);
+        report(i, 'crash', `worker died: ${r.e.message}`, base, c?.ops ?? []);
       }
       await stop();
     }
-    const n = counts.ok + counts.cleanErrors + counts.crashes + counts.hangs + counts.nan + counts.missingLocation;
+    const n = counts.ok + counts.cleanErrors + counts.crashes + counts.hangs + counts.nan + counts.missingLocation + harnessErrors;
     if (!opts.quiet && n % 500 === 0) console.error(`fuzz-urdf: ${n}/${cases.length} cases, ${((performance.now() - t0) / 1000).toFixed(0)} s`);
   }
   await stop();
@@ -169,13 +196,14 @@ async function main(): Promise<number> {
     count: cases.length,
     seed: opts.seed,
     ...counts,
+    ...(harnessErrors ? { harnessErrors } : {}),
     codes,
     slowestCaseMs: Math.round(slowest.ms),
     slowestCase: slowest.i,
     wallSeconds: Math.round((performance.now() - t0) / 100) / 10,
   };
   console.log(JSON.stringify(summary));
-  return counts.crashes + counts.hangs + counts.nan + counts.missingLocation > 0 ? 1 : 0;
+  return counts.crashes + counts.hangs + counts.nan + counts.missingLocation + harnessErrors > 0 ? 1 : 0;
 }
 
 if (isMainThread) process.exit(await main());

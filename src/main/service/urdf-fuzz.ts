@@ -108,8 +108,20 @@ export function serializeXml(root: XmlElement): string {
   return parts.join('');
 }
 
+/** A deep copy (iterative: nested elements go 20,000 deep). */
 function clone(el: XmlElement): XmlElement {
-  return { ...el, attrs: { ...el.attrs }, children: el.children.map(clone) };
+  const copy = (x: XmlElement): XmlElement => ({ ...x, attrs: { ...x.attrs }, children: [] });
+  const top = copy(el);
+  const stack: [XmlElement, XmlElement][] = [[el, top]];
+  while (stack.length) {
+    const [from, to] = stack.pop()!;
+    for (const c of from.children) {
+      const cc = copy(c);
+      to.children.push(cc);
+      stack.push([c, cc]);
+    }
+  }
+  return top;
 }
 
 function el(name: string, attrs: Record<string, string>, children: XmlElement[] = []): XmlElement {
@@ -160,7 +172,7 @@ const TREE_OPS: Record<string, TreeOp> = {
     const xs = allElements(root).filter((x) => x.parent);
     if (!xs.length) return 'dup:none';
     const { el: e, parent } = pick(rng, xs);
-    const copies = rng.uniform() < 0.1 ? 200 : 1;
+    const copies = rng.uniform() < 0.1 && allElements(e).length < 1000 ? 200 : 1;
     for (let i = 0; i < copies; i++) parent!.children.splice(parent!.children.indexOf(e) + 1, 0, clone(e));
     return `dup:${e.name}x${copies}`;
   },
