@@ -177,6 +177,24 @@ export const ROBOT_OPEN_TIMEOUT_MS = 10_000;
 const ROBOT_WORKER_HEAP_MB = 1024;
 /** A computed name: bundlers must not turn the worker into an asset (see sim-session.ts). */
 const ROBOT_WORKER = 'robot-worker';
+/** Reader workers at once; further opens wait their turn (a burst of opens must not start a worker each). */
+const MAX_READERS = 2;
+let readers = 0;
+const waitingReaders: (() => void)[] = [];
+
+/** A reader slot; call the returned function to give it back (to the next in line, if any). */
+async function readerSlot(): Promise<() => void> {
+  if (readers < MAX_READERS) readers++;
+  else await new Promise<void>((r) => waitingReaders.push(r)); // the slot is handed over, not re-counted
+  let given = false;
+  return () => {
+    if (given) return;
+    given = true;
+    const next = waitingReaders.shift();
+    if (next) next();
+    else readers--;
+  };
+}
 
 /** What robot-worker.ts receives and answers. */
 export interface RobotWorkerRequest {
@@ -209,6 +227,15 @@ export async function inspectRobot(
     throw new UrdfError('io', code === 'ENOENT' ? 'file not found' : `cannot read the file (${code ?? String(e)})`, { file: abs, cause: e });
   }
   const request: RobotWorkerRequest = { file: abs, opts: { ...opts, ...(opts.packagePath ? { packagePath: [...opts.packagePath] } : {}) } };
+  const release = await readerSlot();
+  try {
+    return await readInWorker(abs, request, timeoutMs);
+  } finally {
+    release();
+  }
+}
+
+function readInWorker(abs: string, request: RobotWorkerRequest, timeoutMs: number): Promise<RobotInfo> {
   const worker = spawnWorker(new URL(`./${ROBOT_WORKER}.ts`, import.meta.url), request, {
     resourceLimits: { maxOldGenerationSizeMb: ROBOT_WORKER_HEAP_MB },
   });

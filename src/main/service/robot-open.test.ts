@@ -62,6 +62,11 @@ describe('inspectRobot (robot.open\'s quick parse)', () => {
     expect(e).toMatchObject({ code: 'cycle', line: 6 });
     expect((e as UrdfError).element).toMatch(/joint/);
   });
+
+  it('a burst of opens is served a few workers at a time, every one answered', { timeout: 120_000 }, async () => {
+    const names = await Promise.all(Array.from({ length: 6 }, (_, i) => inspectRobot('test/fixtures/urdf/arm/arm.urdf', { source: `arm${i}` }).then((r) => r.source)));
+    expect(names).toEqual(['arm0', 'arm1', 'arm2', 'arm3', 'arm4', 'arm5']);
+  });
 });
 
 describe('robot.open on hostile files', () => {
