@@ -13,6 +13,7 @@ import { Rng, type RngState } from '../rng.js';
 import type { ActivationName } from '../ops.js';
 import type { VecEnvLike } from './env.js';
 import { RolloutBuffer } from './gae.js';
+import { layersFromParams, MlpPolicy } from '../policy.js';
 
 export interface PpoConfig {
   seed: number;
@@ -404,6 +405,25 @@ export class PPO {
     disposeParams(this.params);
     this.params = paramsFromArrays(s.params);
     this.obsNorm.setState(s.obsNorm);
+  }
+
+  /** The current policy as a standalone file-able policy (mean action when deterministic). */
+  policy(env: string, meta: Record<string, unknown> = {}): MlpPolicy {
+    const c = this.config;
+    const arrays = paramsToArrays(this.params);
+    return new MlpPolicy({
+      format: 'adaptlab-policy',
+      version: 1,
+      algo: 'ppo',
+      env,
+      observationSize: this.env.observationSize,
+      actionSize: this.env.actionSize,
+      activation: c.activation,
+      layers: layersFromParams(arrays, 'pi.'),
+      obsNorm: c.normalizeObs ? { mean: Float64Array.from(this.obsNorm.mean), var: Float64Array.from(this.obsNorm.var), clip: c.clipObs } : null,
+      head: { kind: 'gaussian', logStd: Float32Array.from(arrays.logStd.data) },
+      meta: { envSteps: this.envSteps, ...meta },
+    });
   }
 
   dispose(): void {

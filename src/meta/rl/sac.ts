@@ -15,6 +15,7 @@ import { Rng, type RngState } from '../rng.js';
 import { tanh, type ActivationName } from '../ops.js';
 import type { VecEnvLike } from './env.js';
 import { ReplayBuffer, type ReplayState } from './replay.js';
+import { layersFromParams, MlpPolicy } from '../policy.js';
 
 export interface SacConfig {
   seed: number;
@@ -416,6 +417,24 @@ export class SAC {
   loadPolicy(s: Pick<SacState, 'actor'>): void {
     disposeParams(this.actor);
     this.actor = paramsFromArrays(s.actor);
+  }
+
+  /** The current actor as a standalone policy (tanh of the mean when deterministic). */
+  policy(env: string, meta: Record<string, unknown> = {}): MlpPolicy {
+    const c = this.config;
+    return new MlpPolicy({
+      format: 'adaptlab-policy',
+      version: 1,
+      algo: 'sac',
+      env,
+      observationSize: this.env.observationSize,
+      actionSize: this.env.actionSize,
+      activation: c.activation,
+      layers: layersFromParams(paramsToArrays(this.actor), 'pi.'),
+      obsNorm: null,
+      head: { kind: 'tanh-gaussian', scale: this.scale.slice(), bias: this.bias.slice(), logStdMin: c.logStdMin, logStdMax: c.logStdMax },
+      meta: { envSteps: this.envSteps, ...meta },
+    });
   }
 
   dispose(): void {
