@@ -45,7 +45,14 @@ export const MAX_SIM_SESSIONS = 8;
  * Which tfjs backend training workers will pick (same order as src/meta/backend.ts), found by
  * package resolution so the service itself never loads TensorFlow.
  */
+let probed: string | null = null;
 function probeLearningBackend(): string {
+  // Package resolution touches the disk: once per process, not on every app.info.
+  probed ??= probeLearningBackendUncached();
+  return probed;
+}
+
+function probeLearningBackendUncached(): string {
   const req = createRequire(import.meta.url);
   const wanted = process.env.ADAPTLAB_BACKEND;
   if (wanted && wanted !== 'auto') return `${wanted} (requested)`;
