@@ -7,8 +7,11 @@
  *   checkpoints/ckpt-<step>.json + checkpoints/latest.json
  * Checkpoints and status are written to a temporary file and renamed (atomic on one file system).
  * Float32Arrays inside checkpoint payloads are stored as base64, so round trips are bit-exact.
+ * While a run trains, status.json names the process (pid, hostname): a run left "running" by a
+ * process that no longer exists (kill -9, a crash, a power cut) reads as "interrupted".
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { base64ToF32, f32ToBase64 } from './params.js';
 
@@ -36,6 +39,69 @@ export interface RunStatus {
   updatedAt: string;
   error?: string;
   backend?: string;
+  /** The training process, while state is 'running'. */
+  pid?: number;
+  hostname?: string;
+}
+
+/** Whether a process with this pid exists on this machine (EPERM: it exists, owned by someone else). */
+export function processAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * What a status.json really means: a 'running' status whose process is gone (same host, pid not
+ * alive) is 'interrupted' (resumable from its last checkpoint). A run on another host, or one
+ * written before pids were recorded, is taken at its word.
+ */
+export function effectiveState(s: Pick<RunStatus, 'state' | 'pid' | 'hostname'> | null): RunState | 'interrupted' {
+  if (!s) return 'created';
+  if (s.state === 'running' && typeof s.pid === 'number' && (!s.hostname || s.hostname === os.hostname()) && !processAlive(s.pid)) return 'interrupted';
+  return s.state;
+}
+
+/**
+ * Creates a folder and its missing parents one level at a time. (Node's
+ * `mkdirSync(dir, {recursive: true})` never returns for some paths, e.g. /proc/x on Linux.)
+ */
+export function makeDirs(dir: string): void {
+  const missing: string[] = [];
+  let cur = path.resolve(dir);
+  while (!fs.existsSync(cur)) {
+    missing.unshift(cur);
+    const up = path.dirname(cur);
+    if (up === cur) break;
+    cur = up;
+  }
+  for (const m of missing) {
+    try {
+      fs.mkdirSync(m);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e; // made by someone else meanwhile
+    }
+  }
+  if (!fs.statSync(dir).isDirectory()) throw new Error(`${dir} is not a folder`);
+}
+
+/**
+ * Why `dir` cannot hold run folders (null if it can): creates it if missing, then creates and
+ * removes a probe folder inside it.
+ */
+export function writableDirProblem(dir: string): string | null {
+  try {
+    makeDirs(dir);
+    fs.rmdirSync(fs.mkdtempSync(path.join(dir, '.adaptlab-probe-')));
+    return null;
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    return err.code ? `cannot create or write the folder (${err.code})` : err.message;
+  }
 }
 
 export interface CheckpointRef {
@@ -100,6 +166,21 @@ function readJsonl<T>(file: string): T[] {
   return out;
 }
 
+/** Keeps the rows of a JSONL file with step <= `step` (and drops torn lines); atomic rewrite. */
+function truncateJsonl(file: string, step: number): number {
+  if (!fs.existsSync(file)) return 0;
+  const lines = fs.readFileSync(file, 'utf8').split('\n').filter((l) => l.trim());
+  const keep = lines.filter((l) => {
+    try {
+      return (JSON.parse(l) as { step: number }).step <= step;
+    } catch {
+      return false;
+    }
+  });
+  if (keep.length !== lines.length) writeFileAtomic(file, keep.map((l) => l + '\n').join(''));
+  return lines.length - keep.length;
+}
+
 /** A run id like 2026-11-22T01-02-03-ppo-PointReach-v0-s1 (file-system safe). */
 export function makeRunId(parts: string[], now = new Date()): string {
   const ts = now.toISOString().replace(/\.\d+Z$/, '').replace(/:/g, '-');
@@ -115,14 +196,15 @@ export class Run {
 
   /** Creates a new run folder `root/id` (id defaults to a timestamped one) and writes config.json. */
   static create(root: string, config: object, id?: string): Run {
-    fs.mkdirSync(root, { recursive: true });
+    makeDirs(root);
     let name = id ?? makeRunId([]);
     let dir = path.join(root, name);
     for (let k = 1; fs.existsSync(dir); k++) {
       if (id) throw new Error(`run ${dir} already exists`);
       dir = path.join(root, `${name}-${k}`);
     }
-    fs.mkdirSync(path.join(dir, 'checkpoints'), { recursive: true });
+    fs.mkdirSync(dir);
+    fs.mkdirSync(path.join(dir, 'checkpoints'));
     const run = new Run(dir);
     writeFileAtomic(path.join(dir, 'config.json'), encodeJson(config, 2) + '\n');
     return run;
@@ -153,6 +235,11 @@ export class Run {
     return decodeJson<T>(fs.readFileSync(path.join(this.dir, 'config.json'), 'utf8'));
   }
 
+  /** Rewrites config.json with some keys changed (e.g. totalSteps when a resume extends a run). */
+  updateConfig(patch: Record<string, unknown>): void {
+    writeFileAtomic(path.join(this.dir, 'config.json'), encodeJson({ ...this.config<Record<string, unknown>>(), ...patch }, 2) + '\n');
+  }
+
   appendMetrics(step: number, values: Record<string, number | string | null>, wallTime = Date.now() / 1000): MetricRow {
     const row: MetricRow = { step, wallTime, ...values };
     fs.appendFileSync(path.join(this.dir, 'metrics.jsonl'), encodeJson(row) + '\n');
@@ -178,22 +265,18 @@ export class Run {
    * so the resumed run continues one curve. Rewrites the file atomically.
    */
   truncateMetricsAfter(step: number): number {
-    const file = path.join(this.dir, 'metrics.jsonl');
-    if (!fs.existsSync(file)) return 0;
-    const lines = fs.readFileSync(file, 'utf8').split('\n').filter((l) => l.trim());
-    const keep = lines.filter((l) => {
-      try {
-        return (JSON.parse(l) as MetricRow).step <= step;
-      } catch {
-        return false;
-      }
-    });
-    if (keep.length !== lines.length) writeFileAtomic(file, keep.map((l) => l + '\n').join(''));
-    return lines.length - keep.length;
+    return truncateJsonl(path.join(this.dir, 'metrics.jsonl'), step);
   }
 
-  setStatus(s: Omit<RunStatus, 'updatedAt'>): void {
-    writeFileAtomic(path.join(this.dir, 'status.json'), JSON.stringify({ ...s, updatedAt: new Date().toISOString() }, null, 2) + '\n');
+  /** Drops events with step > `step` (what happened after the checkpoint a resume starts from). */
+  truncateEventsAfter(step: number): number {
+    return truncateJsonl(path.join(this.dir, 'events.jsonl'), step);
+  }
+
+  /** Writes status.json; a 'running' status names this process (pid, hostname). */
+  setStatus(s: Omit<RunStatus, 'updatedAt' | 'pid' | 'hostname'>): void {
+    const owner = s.state === 'running' ? { pid: process.pid, hostname: os.hostname() } : {};
+    writeFileAtomic(path.join(this.dir, 'status.json'), JSON.stringify({ ...s, ...owner, updatedAt: new Date().toISOString() }, null, 2) + '\n');
   }
 
   status(): RunStatus | null {

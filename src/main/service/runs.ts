@@ -3,11 +3,15 @@ import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MetricSeries, RunSummary } from '../../shared/contract';
-import { Run } from '../../meta/runs';
+import { effectiveState, Run } from '../../meta/runs';
 
 const VIDEO = /\.(mp4|webm)$/i;
 
-/** The workbench continues PPO runs (jobs.resume); model-based training runs go through the CLI. */
+/**
+ * The workbench continues PPO runs (jobs.resume); model-based training runs go through the CLI.
+ * A run's listed status is its status.json's, except that a 'running' run whose process is gone
+ * (kill -9, a crash) lists as 'interrupted': resumable from its last checkpoint.
+ */
 export function isResumable(cfg: { algo?: unknown }): boolean {
   return cfg.algo === 'ppo';
 }
@@ -36,7 +40,7 @@ export function summarize(dir: string): RunSummary | null {
       algo: String(cfg.algo ?? 'unknown'),
       env: String(cfg.env ?? 'unknown'),
       seed: typeof cfg.seed === 'number' ? cfg.seed : null,
-      status: status?.state ?? 'created',
+      status: effectiveState(status),
       step: status?.step ?? lastRow?.step ?? 0,
       totalSteps: status?.totalSteps ?? (typeof cfg.totalSteps === 'number' ? cfg.totalSteps : null),
       stepUnit: typeof cfg.stepUnit === 'string' ? cfg.stepUnit : 'env steps',

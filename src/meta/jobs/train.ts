@@ -3,12 +3,13 @@
  * resume a run folder, train, log metrics/events, checkpoint, honour cancel). It runs in any
  * thread; ./worker.ts wraps it for a worker_thread and ./spawn.ts starts that worker.
  */
+import os from 'node:os';
 import path from 'node:path';
 import { initBackend } from '../backend.js';
 import { PPO, type PpoConfig, type PpoMetrics, type PpoState } from '../rl/ppo.js';
 import { builtinTasks } from '../rl/tasks.js';
 import type { VecEnvLike } from '../rl/env.js';
-import { Run, makeRunId, type MetricRow } from '../runs.js';
+import { Run, effectiveState, makeRunId, type MetricRow } from '../runs.js';
 
 export interface TrainingJobSpec {
   algo: 'ppo';
@@ -72,6 +73,16 @@ export async function createEnv(spec: TrainingJobSpec, numEnvs: number, opts: Jo
   return f(numEnvs);
 }
 
+/** What runTrainingJob reads back from a run's config.json on resume. */
+interface RunConfig {
+  algo?: string;
+  env?: string;
+  seed?: number;
+  numEnvs?: number;
+  totalSteps?: number;
+  ppo?: PpoConfig;
+}
+
 function toRow(m: PpoMetrics): Record<string, number | null> {
   const out: Record<string, number | null> = {};
   for (const [k, v] of Object.entries(m)) if (k !== 'step') out[k] = Number.isFinite(v) ? v : null;
@@ -89,19 +100,29 @@ export async function runTrainingJob(
   const info = await initBackend(spec.backend);
   let run: Run | null = null;
   let state: PpoState | null = null;
-  let runCfg: { numEnvs?: number } | null = null;
+  let runCfg: RunConfig | null = null;
   if (spec.resume) {
     if (!spec.runDir) throw new Error('resume needs runDir');
     run = Run.open(spec.runDir);
-    runCfg = run.config<{ numEnvs?: number }>();
+    runCfg = run.config<RunConfig>();
+    // a run resumes as what it is: refuse another algo or env before building anything
+    if (runCfg.algo !== spec.algo || runCfg.env !== spec.env)
+      throw new Error(`cannot resume ${spec.runDir}: it trains ${String(runCfg.algo)} on ${String(runCfg.env)}, not ${spec.algo} on ${spec.env}`);
+    // two processes must not train one folder: refuse while the recorded process is alive here
+    const st = run.status();
+    if (st && typeof st.pid === 'number' && st.pid !== process.pid && (!st.hostname || st.hostname === os.hostname()) && effectiveState(st) === 'running')
+      throw new Error(`cannot resume ${spec.runDir}: process ${st.pid} on this host is training it now`);
     const ck = run.latestCheckpoint();
     if (ck) state = run.loadCheckpoint<PpoState>(ck).payload;
   }
   const numEnvs = runCfg?.numEnvs ?? spec.numEnvs ?? 16;
   const env = await createEnv(spec, numEnvs, opts);
+  // Resuming without a checkpoint starts the run over as configured (its seed and hyperparameters).
   const ppoCfg: Partial<PpoConfig> = state
     ? { ...state.config, totalSteps: spec.totalSteps }
-    : { ...spec.ppo, seed: spec.seed, totalSteps: spec.totalSteps };
+    : runCfg?.ppo
+      ? { ...runCfg.ppo, seed: runCfg.seed ?? spec.seed, totalSteps: spec.totalSteps }
+      : { ...spec.ppo, seed: spec.seed, totalSteps: spec.totalSteps };
   const ppo = new PPO(env, ppoCfg);
   if (!run) {
     // config.json: everything needed to reproduce the run.
@@ -122,12 +143,23 @@ export async function runTrainingJob(
       : Run.create(spec.runsRoot ?? 'runs', config, makeRunId([spec.algo, spec.env, `s${spec.seed}`]));
     run.appendEvent(0, 'started', `PPO on ${spec.env}, seed ${spec.seed}, backend ${info.name}`, { backend: info.name });
   }
-  if (state) {
-    ppo.setState({ ...state, config: ppo.config });
-    const dropped = run.truncateMetricsAfter(ppo.envSteps);
-    run.appendEvent(ppo.envSteps, 'resumed', `resumed from step ${ppo.envSteps}`, { backend: info.name, droppedMetricRows: dropped });
-  } else if (spec.resume) {
-    run.appendEvent(0, 'resumed', 'no checkpoint found: starting from step 0', { backend: info.name });
+  if (spec.resume) {
+    // Rows and events logged after the checkpoint (or all of them, with none) are replayed by the
+    // resumed run: drop them, so metrics.jsonl and events.jsonl stay monotone in step.
+    if (state) ppo.setState({ ...state, config: ppo.config });
+    const from = ppo.envSteps;
+    const dropped = run.truncateMetricsAfter(from);
+    const droppedEvents = run.truncateEventsAfter(from);
+    run.appendEvent(from, 'resumed', state ? `resumed from step ${from}` : 'no checkpoint found: starting from step 0', {
+      backend: info.name,
+      droppedMetricRows: dropped,
+      droppedEvents,
+    });
+    const before = runCfg?.totalSteps;
+    if (typeof before === 'number' && before !== spec.totalSteps) {
+      run.updateConfig({ totalSteps: spec.totalSteps });
+      run.appendEvent(from, 'total-steps-changed', `total steps ${before} -> ${spec.totalSteps}`, { from: before, to: spec.totalSteps });
+    }
   }
 
   const total = spec.totalSteps;

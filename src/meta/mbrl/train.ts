@@ -10,6 +10,7 @@
  * Same seed and config => same data, same params (bit-identical on one backend).
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { tf } from '../tf.js';
 import { Adam } from '../adam.js';
@@ -17,6 +18,7 @@ import { disposeParams, valueAndGrads, type Params } from '../params.js';
 import { Rng } from '../rng.js';
 import type { ActivationName } from '../ops.js';
 import { backendInfo, initBackend } from '../backend.js';
+import { makeDirs } from '../runs.js';
 import { LOG_LR, adaptedLoss, dropoutMask, firstOrderDirections, grbalObjective, innerLrOf, mbObjective, rebalObjective, type MbMethod, type MetaHyper, type Segment } from './algos.js';
 import { CHECKPOINT_FORMAT, decodeParams, encodeParams, loadCheckpoint, saveCheckpoint, type MbCheckpoint } from './checkpoint.js';
 import { collect } from './collect.js';
@@ -334,15 +336,17 @@ export async function trainModelBasedMeta(config: TrainMbConfig, onProgress?: (p
   const spec = resolveTask(config.env);
   const c = resolveTrainConfig(config, spec);
   const t0 = Date.now();
-  fs.mkdirSync(path.join(c.outDir, 'checkpoints'), { recursive: true });
+  makeDirs(path.join(c.outDir, 'checkpoints'));
   const phases = 1 + c.iterations;
   const totalGrad = phases * c.gradSteps;
   // algo/env/createdAt/totalSteps and a `step` (gradient steps) on every status and metrics row: the
   // run-folder format of src/meta/runs.ts, so the Runs view lists and plots these runs too
   writeJson(path.join(c.outDir, 'config.json'), { ...c, algo: c.method, env: spec.id, totalSteps: totalGrad, stepUnit: 'gradient steps', createdAt: new Date().toISOString(), backend: backendInfo()?.name });
   const metricsFile = path.join(c.outDir, 'metrics.jsonl');
+  // a 'running' status names this process, so a run killed mid-way lists as interrupted (../runs.ts)
+  const owner = (state: string) => (state === 'running' ? { pid: process.pid, hostname: os.hostname() } : {});
   const status = (state: string, step: number, extra: object = {}) =>
-    writeJson(path.join(c.outDir, 'status.json'), { state, step, totalSteps: totalGrad, updatedAt: new Date().toISOString(), backend: backendInfo()?.name, ...extra });
+    writeJson(path.join(c.outDir, 'status.json'), { state, step, totalSteps: totalGrad, updatedAt: new Date().toISOString(), backend: backendInfo()?.name, ...owner(state), ...extra });
   status('running', 0);
   const rng = new Rng(c.seed);
   const collectRng = rng.fork();
