@@ -1,70 +1,127 @@
 /** The `adaptlab` command line: one entry, subcommands on the same service and libraries. */
+import { ENV_SPECS } from '../../physics/envs/registry';
 import { APP_VERSION } from '../service/workbench';
-import { parseArgs, UsageError, type ParsedArgs } from './args';
+import { flagHelp, parseArgs, UsageError, type FlagTable, type ParsedArgs } from './args';
 import { record, RECORD_USAGE } from './record';
 import { start } from './start';
 import { inspect, INSPECT_USAGE } from './inspect';
 import { simulateCommand, SIMULATE_USAGE } from './simulate';
-import { delegateToMbrl, evaluate, runs, train } from './train';
+import { delegateToMbrl, evaluate, PPO_FLAGS, runs, train } from './train';
 
+/**
+ * A command and the flags it accepts. Argv is checked against the table before `run` is called:
+ * unknown flags, missing values, bad enums and out-of-range numbers exit 2 with one line. A command
+ * with `variants` picks its table by its first argument (`train ppo`); 'delegated' variants (and
+ * commands with `flags: 'delegated'`) are checked by the module they hand their raw argv to, with
+ * the same parser (src/meta/mbrl/cli.ts, MBRL_FLAGS).
+ */
 interface Command {
   summary: string;
   usage: string;
-  booleans?: string[];
+  flags: FlagTable | 'delegated';
+  variants?: Record<string, FlagTable | 'delegated'>;
+  /** Most positional arguments (default 0; a variant's name counts). */
+  maxPositional?: number;
   run(args: ParsedArgs, raw: string[]): Promise<number>;
 }
+
+const JSON_FLAG = { kind: 'boolean', help: 'one JSON line' } as const;
+const SEED = { kind: 'int', min: 0, max: 2 ** 31 - 1 } as const;
+const physicsEnvIds = () => Object.keys(ENV_SPECS);
 
 const COMMANDS: Record<string, Command> = {
   start: {
     summary: 'Open the workbench (Electron if installed, else the browser shell)',
     usage: 'adaptlab start [--shell electron|browser] [--port N] [--no-open] [--runs DIR]',
-    booleans: ['no-open'],
+    flags: {
+      shell: { kind: 'string', values: ['electron', 'browser'] },
+      port: { kind: 'int', min: 0, max: 65535, help: '0: any free port' },
+      'no-open': { kind: 'boolean', help: 'do not open a browser window' },
+      runs: { kind: 'string', hint: 'DIR', help: 'runs folder (default ADAPTLAB_RUNS, then ./runs)' },
+    },
     run: start,
   },
   inspect: {
     summary: 'Summarize a URDF file (links, joints, mass, meshes, warnings)',
     usage: INSPECT_USAGE,
-    booleans: ['json'],
+    flags: {
+      'package-path': { kind: 'string', repeat: true, hint: 'DIR', help: 'where package:// URIs resolve (repeatable)' },
+      json: JSON_FLAG,
+    },
+    maxPositional: 1,
     run: inspect,
   },
   simulate: {
     summary: 'Simulate a URDF robot or an env headless; print a summary (with hasNaN)',
     usage: SIMULATE_USAGE,
-    booleans: ['json', 'fixed-base', 'floating-base'],
+    flags: {
+      urdf: { kind: 'string', hint: 'FILE' },
+      'package-path': { kind: 'string', repeat: true, hint: 'DIR' },
+      seconds: { kind: 'number', min: 0, max: 3600 },
+      hold: { kind: 'string', values: ['pd', 'limp'] },
+      'fixed-base': { kind: 'boolean' },
+      'floating-base': { kind: 'boolean' },
+      env: { kind: 'string', values: physicsEnvIds },
+      steps: { kind: 'int', min: 1, max: 10_000_000 },
+      seed: SEED,
+      policy: { kind: 'string', values: ['random', 'zero', 'gait'] },
+      json: JSON_FLAG,
+    },
+    maxPositional: 1,
     run: simulateCommand,
   },
   record: {
     summary: 'Record a scenario to MP4/WebM, frame by frame, with overlays (headless Chromium)',
     usage: RECORD_USAGE,
+    flags: {
+      scenario: { kind: 'string', hint: 'FILE' },
+      out: { kind: 'string', hint: 'OUT.mp4|OUT.webm' },
+      width: { kind: 'int', min: 16, max: 1920 },
+      height: { kind: 'int', min: 16, max: 1080 },
+      fps: { kind: 'int', min: 1, max: 60 },
+      duration: { kind: 'number', min: 0, max: 600, help: 'seconds' },
+    },
     run: record,
   },
   train: {
     summary: 'Train PPO, or meta-train a dynamics model (GrBAL, ReBAL, MB); the run goes to a folder',
     usage:
-      'adaptlab train ppo --env Hopper-v0 [--steps N] [--seed S] [--out DIR] [--num-envs N] [--backend B] [--resume RUN_DIR]\n' +
+      'adaptlab train ppo --env Hopper-v0 [--steps N] [--seed S] [--out DIR] [--num-envs N] [--backend B] | --resume RUN_DIR [--steps N]\n' +
       '       adaptlab train grbal|rebal|mb --env Ant-v0 --steps N --seed S --out DIR [--preset demo|paper] [--copy-to FILE] ...',
+    flags: 'delegated',
+    variants: { ppo: PPO_FLAGS, grbal: 'delegated', rebal: 'delegated', mb: 'delegated' },
+    maxPositional: 1,
     run: train,
   },
   'eval-adapt': {
     summary: 'Evaluate online adaptation after a fault: forward distance and prediction error per method',
-    usage: 'adaptlab eval-adapt --env Ant-v0 --fault cripple:3 [--at STEP] --methods grbal,rebal,mb,mbde --episodes 5 --seed S [--json]',
+    usage: 'adaptlab eval-adapt --env Ant-v0 --fault cripple:3 [--at STEP] --methods grbal,rebal,mb,mbde,oracle --episodes 5 --seed S [--json]',
+    flags: 'delegated',
     run: (_args, raw) => delegateToMbrl(['eval-adapt', ...raw]),
   },
   runs: {
     summary: 'List training runs in a folder (default ./runs)',
     usage: 'adaptlab runs [DIR] [--json]',
-    booleans: ['json'],
+    flags: { json: JSON_FLAG },
+    maxPositional: 1,
     run: runs,
   },
   eval: {
     summary: "Evaluate a run's latest checkpoint: mean and std of the return",
     usage: 'adaptlab eval --run DIR [--episodes K] [--seed S] [--json]',
-    booleans: ['json'],
+    flags: {
+      run: { kind: 'string', hint: 'DIR' },
+      episodes: { kind: 'int', min: 1, max: 10_000 },
+      seed: SEED,
+      backend: PPO_FLAGS.backend,
+      json: JSON_FLAG,
+    },
     run: evaluate,
   },
   version: {
     summary: 'Print the version',
     usage: 'adaptlab version',
+    flags: {},
     run: async () => {
       console.log(`adaptlab ${APP_VERSION} (node ${process.versions.node})`);
       return 0;
@@ -86,8 +143,33 @@ function help(): string {
   ].join('\n');
 }
 
+function commandHelp(cmd: Command, variant?: string): string {
+  const table = variant && cmd.variants?.[variant] ? cmd.variants[variant] : cmd.flags;
+  const lines = [cmd.summary, '', `Usage: ${cmd.usage}`];
+  if (table !== 'delegated' && Object.keys(table).length) lines.push('', 'Options:', ...flagHelp(table));
+  return lines.join('\n');
+}
+
+/** The flag tables of every command (for docs, tests and a later schema-generated CLI). */
+export function commandFlags(): Record<string, { flags: FlagTable | 'delegated'; variants?: Record<string, FlagTable | 'delegated'> }> {
+  return Object.fromEntries(Object.entries(COMMANDS).map(([k, c]) => [k, { flags: c.flags, ...(c.variants ? { variants: c.variants } : {}) }]));
+}
+
 export function registerCommand(name: string, command: Command): void {
   COMMANDS[name] = command;
+}
+
+/** Checks argv against the command's flag table (a UsageError if it does not fit). */
+function parseFor(cmd: Command, rest: string[]): ParsedArgs {
+  if (cmd.variants) {
+    const v = rest[0];
+    const table = v !== undefined ? cmd.variants[v] : undefined;
+    if (!table) throw new UsageError(`${v === undefined || v.startsWith('-') ? 'missing' : `unknown "${v}" as`} first argument (one of ${Object.keys(cmd.variants).join(', ')})`);
+    if (table === 'delegated') return parseArgs(rest);
+    return parseArgs(rest, table, { maxPositional: cmd.maxPositional ?? 1 });
+  }
+  if (cmd.flags === 'delegated') return parseArgs(rest);
+  return parseArgs(rest, cmd.flags, { maxPositional: cmd.maxPositional ?? 0 });
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -97,23 +179,24 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (name === '--version' || name === '-v') return COMMANDS.version.run(parseArgs([]), []);
-  const cmd = COMMANDS[name];
+  const cmd = Object.prototype.hasOwnProperty.call(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!cmd) {
-    console.error(`adaptlab: unknown command "${name}"\n\n${help()}`);
+    console.error(`adaptlab: unknown command "${name}" (commands: ${Object.keys(COMMANDS).join(', ')}; see adaptlab --help)`);
     return 2;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
-    console.log(`${cmd.summary}\n\nUsage: ${cmd.usage}`);
+    console.log(commandHelp(cmd, rest[0]));
     return 0;
   }
   try {
-    return await cmd.run(parseArgs(rest, cmd.booleans), rest);
+    return await cmd.run(parseFor(cmd, rest), rest);
   } catch (err) {
     if (err instanceof UsageError) {
-      console.error(`adaptlab ${name}: ${err.message}\nUsage: ${cmd.usage}`);
+      console.error(`adaptlab ${name}: ${err.message} (see adaptlab ${name} --help)`);
       return 2;
     }
-    console.error(`adaptlab ${name}: ${err instanceof Error ? err.message : String(err)}`);
+    const msg = err instanceof Error ? err.message : String(err);
+    console.error(`adaptlab ${name}: ${msg}`);
     return 1;
   }
 }

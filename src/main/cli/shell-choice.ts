@@ -28,7 +28,11 @@ export function hasDisplay(env: NodeJS.ProcessEnv = process.env): boolean {
   return Boolean(env.DISPLAY || env.WAYLAND_DISPLAY);
 }
 
+export const SHELLS = ['electron', 'browser'] as const;
+
 export function chooseShell(requested: string | undefined): ShellChoice {
+  if (requested !== undefined && !(SHELLS as readonly string[]).includes(requested))
+    throw new Error(`--shell expects ${SHELLS.join(' or ')}, got "${requested}"`);
   if (requested === 'browser') return { shell: 'browser', reason: 'requested with --shell browser' };
   const bin = electronBinary();
   if ('missing' in bin) {

@@ -1,11 +1,15 @@
 /** `adaptlab train`, `adaptlab runs`, `adaptlab eval`: training from the command line. */
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { evaluateRun } from '../../meta/jobs/eval';
 import { startTrainingWorker } from '../../meta/jobs/spawn';
-
+import type { TrainingJobSpec } from '../../meta/jobs/train';
+import { defaultPpoConfig } from '../../meta/rl/ppo';
+import { Run } from '../../meta/runs';
+import { BACKEND_FLAG } from '../../shared/cli-flags';
 import { listRuns } from '../service/runs';
-import { trainingSpec } from '../service/jobs';
-import { boolFlag, flag, intFlag, UsageError, type ParsedArgs } from './args';
+import { ppoEnvIds, trainingSpec } from '../service/jobs';
+import { boolFlag, ensureWritableDir, flag, intFlag, UsageError, type FlagTable, type ParsedArgs } from './args';
 
 export function formatDuration(s: number | null): string {
   if (s === null || !Number.isFinite(s)) return '?';
@@ -16,28 +20,96 @@ export function formatDuration(s: number | null): string {
 
 const MODEL_BASED = ['grbal', 'rebal', 'mb'];
 
-/** Model-based meta-RL has its own command line (src/meta/mbrl/cli.ts): hand it the raw argv. */
+/** Model-based meta-RL has its own command line (src/meta/mbrl/cli.ts, same strict parser): hand it the raw argv. */
 export async function delegateToMbrl(argv: string[]): Promise<number> {
   const { main } = await import('../../meta/mbrl/cli');
   await main(argv);
   return 0;
 }
 
+/** Flags of `adaptlab train ppo` (data: the CLI checks argv against it before anything runs). */
+export const PPO_FLAGS: FlagTable = {
+  env: { kind: 'string', values: ppoEnvIds, help: 'env id (not needed with --resume)' },
+  steps: { kind: 'int', min: 1, max: 1e9, help: 'total env steps (default 100000; with --resume: the run\'s own total)' },
+  seed: { kind: 'int', min: 0, max: 2 ** 31 - 1 },
+  out: { kind: 'string', hint: 'DIR', help: 'runs folder (default ./runs)' },
+  'num-envs': { kind: 'int', min: 1, max: 256, help: 'parallel envs (default 16)' },
+  backend: BACKEND_FLAG,
+  resume: { kind: 'string', hint: 'RUN_DIR', help: 'continue a run from its latest checkpoint' },
+};
+
+const DEFAULT_STEPS = 100_000;
+const DEFAULT_NUM_ENVS = 16;
+
+interface PpoRunConfig {
+  algo?: string;
+  env?: string;
+  seed?: number;
+  numEnvs?: number;
+  totalSteps?: number;
+  ppo?: { numSteps?: number };
+}
+
+/**
+ * The training spec `adaptlab train ppo` asks for, checked before a worker starts: env, step count
+ * (at least one PPO iteration), a writable runs folder, and on --resume agreement with the run's
+ * config.json (its env, seed and env count; its total steps unless --steps changes them).
+ * Returns the spec and notes to print.
+ */
+export function ppoSpec(args: ParsedArgs): { spec: TrainingJobSpec; notes: string[] } {
+  const notes: string[] = [];
+  const resumeDir = flag(args, 'resume');
+  let cfg: PpoRunConfig | null = null;
+  if (resumeDir) {
+    const dir = resolve(resumeDir);
+    if (!existsSync(join(dir, 'config.json'))) throw new UsageError(`--resume ${resumeDir}: not a run folder (no config.json)`);
+    try {
+      cfg = Run.open(dir).config<PpoRunConfig>();
+    } catch (e) {
+      throw new UsageError(`--resume ${resumeDir}: unreadable config.json (${e instanceof Error ? e.message : String(e)})`);
+    }
+    if (cfg.algo !== 'ppo')
+      throw new UsageError(`--resume ${resumeDir} is a ${String(cfg.algo)} run, not ppo (continue it with: adaptlab train ${String(cfg.algo)} --init-from ${join(dir, 'checkpoints', 'latest.json')} ...)`);
+    const mismatch = (name: string, given: string | number | undefined, own: unknown) => {
+      if (given !== undefined && own !== undefined && String(given) !== String(own))
+        throw new UsageError(`--${name} ${given} does not match the run's ${name} ${String(own)} (${join(resumeDir, 'config.json')}); drop --${name} to resume it`);
+    };
+    mismatch('env', flag(args, 'env'), cfg.env);
+    mismatch('seed', flag(args, 'seed'), cfg.seed);
+    mismatch('num-envs', flag(args, 'num-envs'), cfg.numEnvs);
+    if (flag(args, 'out') !== undefined) throw new UsageError(`--out does not go with --resume (the run stays in ${resumeDir})`);
+  }
+  const env = flag(args, 'env') ?? cfg?.env;
+  if (!env) throw new UsageError(`--env is required (one of ${ppoEnvIds().join(', ')})`);
+  const seed = intFlag(args, 'seed', cfg?.seed ?? 0, 0, 2 ** 31 - 1);
+  const numEnvs = cfg?.numEnvs ?? intFlag(args, 'num-envs', DEFAULT_NUM_ENVS, 1, 256);
+  const perIteration = numEnvs * (cfg?.ppo?.numSteps ?? defaultPpoConfig.numSteps);
+  const given = flag(args, 'steps') !== undefined;
+  let steps = intFlag(args, 'steps', cfg?.totalSteps ?? DEFAULT_STEPS, 1, 1e9);
+  if (given) {
+    if (steps < perIteration)
+      throw new UsageError(`--steps ${steps} is less than one PPO iteration (${numEnvs} envs x ${perIteration / numEnvs} steps = ${perIteration}); give --steps ${perIteration} or more`);
+    if (steps % perIteration) {
+      const rounded = Math.ceil(steps / perIteration) * perIteration;
+      notes.push(`train: PPO trains whole iterations of ${perIteration} steps: --steps ${steps} runs ${rounded}`);
+      steps = rounded;
+    }
+  }
+  const base = trainingSpec({ algo: 'ppo', env, steps, seed, numEnvs }, resolve(flag(args, 'out') ?? 'runs'));
+  const spec: TrainingJobSpec = { ...base, ...(flag(args, 'backend') ? { backend: flag(args, 'backend') } : {}) };
+  if (resumeDir) Object.assign(spec, { runDir: resolve(resumeDir), resume: true, runsRoot: undefined });
+  else ensureWritableDir(flag(args, 'out') ?? 'runs', 'out');
+  return { spec, notes };
+}
+
 export async function train(args: ParsedArgs, raw: string[] = []): Promise<number> {
   const algo = args.positional[0];
   if (MODEL_BASED.includes(algo)) return delegateToMbrl(['train', ...raw]);
   if (algo !== 'ppo') throw new UsageError(`unknown algorithm "${algo ?? ''}" (available: ppo, grbal, rebal, mb)`);
-  const env = flag(args, 'env');
-  if (!env) throw new UsageError('--env is required (e.g. Hopper-v0, Ant-v0, QuadPayload-v0, PointReach-v0)');
-  const steps = intFlag(args, 'steps', 100_000, 1, 1e9);
-  const seed = intFlag(args, 'seed', 0, 0, 2 ** 31 - 1);
-  const out = resolve(flag(args, 'out') ?? 'runs');
-  const numEnvs = flag(args, 'num-envs') ? intFlag(args, 'num-envs', 16, 1, 256) : undefined;
-  const spec = { ...trainingSpec({ algo, env, steps, seed, numEnvs }, out), ...(flag(args, 'backend') ? { backend: flag(args, 'backend') } : {}) };
-  const resumeDir = flag(args, 'resume');
-  if (resumeDir) Object.assign(spec, { runDir: resolve(resumeDir), resume: true, runsRoot: undefined });
+  const { spec, notes } = ppoSpec(args);
+  for (const n of notes) console.log(n);
   const job = startTrainingWorker(spec, {
-    onStarted: (backend) => console.log(`train: PPO on ${env}, ${steps} steps, seed ${seed}, backend ${backend}`),
+    onStarted: (backend) => console.log(`train: PPO on ${spec.env}, ${spec.totalSteps} steps, seed ${spec.seed}, backend ${backend}`),
     onProgress: (p) => {
       const ret = typeof p.metrics.episodeReturn === 'number' ? p.metrics.episodeReturn.toFixed(1) : '—';
       const fps = typeof p.metrics.fps === 'number' ? p.metrics.fps.toFixed(0) : '—';
@@ -50,9 +122,12 @@ export async function train(args: ParsedArgs, raw: string[] = []): Promise<numbe
     job.cancel();
   };
   process.once('SIGINT', stop);
-  const result = await job.result;
-  process.off('SIGINT', stop);
-  console.log(`train: ${result.status} at step ${result.step}; run folder ${result.runDir}`);
+  try {
+    const result = await job.result;
+    console.log(`train: ${result.status} at step ${result.step}; run folder ${result.runDir}`);
+  } finally {
+    process.off('SIGINT', stop);
+  }
   return 0;
 }
 
