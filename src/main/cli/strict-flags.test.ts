@@ -123,6 +123,13 @@ describe('adaptlab train ppo --resume checks the run first', () => {
     expect(ppoSpec(parseArgs(['--resume', runDir, '--steps', '256000'])).spec.totalSteps).toBe(256_000);
     expect(() => ppoSpec(parseArgs(['--resume', runDir, '--steps', '100']))).toThrow(/less than one PPO iteration \(4 envs x 32 steps = 128\)/);
   });
+
+  it('a fresh run trains whole iterations and says so (no "step 102400/100000 (102%)")', async () => {
+    const { ppoSpec } = await import('./train');
+    const fresh = ppoSpec(parseArgs(['--env', 'PointReach-v0', '--num-envs', '2', '--out', root]));
+    expect(fresh.spec.totalSteps).toBe(100_352);
+    expect(fresh.notes).toEqual(['train: PPO trains whole iterations of 512 steps: 100000 steps run as 100352']);
+  });
 });
 
 describe('the strict parser', () => {

@@ -86,12 +86,12 @@ export function ppoSpec(args: ParsedArgs): { spec: TrainingJobSpec; notes: strin
   const perIteration = numEnvs * (cfg?.ppo?.numSteps ?? defaultPpoConfig.numSteps);
   const given = flag(args, 'steps') !== undefined;
   let steps = intFlag(args, 'steps', cfg?.totalSteps ?? DEFAULT_STEPS, 1, 1e9);
-  if (given) {
+  if (given || !cfg) {
     if (steps < perIteration)
       throw new UsageError(`--steps ${steps} is less than one PPO iteration (${numEnvs} envs x ${perIteration / numEnvs} steps = ${perIteration}); give --steps ${perIteration} or more`);
     if (steps % perIteration) {
       const rounded = Math.ceil(steps / perIteration) * perIteration;
-      notes.push(`train: PPO trains whole iterations of ${perIteration} steps: --steps ${steps} runs ${rounded}`);
+      notes.push(`train: PPO trains whole iterations of ${perIteration} steps: ${given ? '--steps ' : ''}${steps} steps run as ${rounded}`);
       steps = rounded;
     }
   }
