@@ -16,6 +16,7 @@ export default defineConfig({
           'sim-worker': resolve(ROOT, 'src/main/service/sim-worker.ts'),
           'robot-worker': resolve(ROOT, 'src/main/service/robot-worker.ts'),
           worker: resolve(ROOT, 'src/meta/jobs/worker.ts'),
+          'vec-env-worker': resolve(ROOT, 'src/meta/rl/vec-env-worker.ts'),
         },
         // Chunks sit beside the entries, so `new URL('./worker.js', import.meta.url)` finds them.
         output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js' },

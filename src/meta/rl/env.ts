@@ -61,14 +61,23 @@ export function subSeed(seed: number, i: number): number {
   return (Math.imul((seed >>> 0) ^ 0x5bd1e995, 0x9e3779b1) + Math.imul(i + 1, 0x85ebca6b)) >>> 0;
 }
 
-/** Wraps single Gymnasium-style envs into a {@link VecEnvLike} with same-step auto-reset. */
-export function vecEnvFromEnvs(envs: GymEnvLike[]): VecEnvLike {
+/** Seed of env i's k-th reset after `reset(seed)`: a function of (seed, i, k) only. */
+export function episodeSeed(seed: number, i: number, k: number): number {
+  return subSeed((seed + 1000003 * k) >>> 0, i);
+}
+
+/**
+ * Wraps single Gymnasium-style envs into a {@link VecEnvLike} with same-step auto-reset. Env j
+ * here is env `firstIndex + j` of a larger vector: its seeds depend only on that index and its
+ * own episode count, so a vector split across threads steps exactly like one in a thread.
+ */
+export function vecEnvFromEnvs(envs: GymEnvLike[], firstIndex = 0): VecEnvLike {
   const N = envs.length;
   const O = envs[0].observationSize;
   const A = envs[0].actionSize;
   const obs = new Float32Array(N * O);
-  let episodeSeed = 0;
-  let episodes = 0;
+  let baseSeed = 0;
+  let episodes = new Array<number>(N).fill(0);
   const lowArr = envs[0].actionLow;
   const highArr = envs[0].actionHigh;
   const v: VecEnvLike = {
@@ -78,9 +87,9 @@ export function vecEnvFromEnvs(envs: GymEnvLike[]): VecEnvLike {
     actionLow: lowArr ? Float32Array.from(lowArr) : undefined,
     actionHigh: highArr ? Float32Array.from(highArr) : undefined,
     reset(seed = 0) {
-      episodeSeed = seed;
-      episodes = 0;
-      envs.forEach((e, i) => obs.set(e.reset({ seed: subSeed(seed, i) }).obs, i * O));
+      baseSeed = seed;
+      episodes = new Array<number>(N).fill(0);
+      envs.forEach((e, i) => obs.set(e.reset({ seed: episodeSeed(seed, firstIndex + i, 0) }).obs, i * O));
       return obs.slice();
     },
     step(actions) {
@@ -100,8 +109,8 @@ export function vecEnvFromEnvs(envs: GymEnvLike[]): VecEnvLike {
         if (r.terminated || r.truncated) {
           finalObs ??= new Float32Array(N * O);
           finalObs.set(r.obs, i * O);
-          episodes++;
-          obs.set(envs[i].reset({ seed: subSeed(episodeSeed + 1000003 * episodes, i) }).obs, i * O);
+          episodes[i]++;
+          obs.set(envs[i].reset({ seed: episodeSeed(baseSeed, firstIndex + i, episodes[i]) }).obs, i * O);
         } else obs.set(r.obs, i * O);
       }
       return { obs: obs.slice(), rewards, terminated, truncated, finalObs, info };
@@ -111,11 +120,12 @@ export function vecEnvFromEnvs(envs: GymEnvLike[]): VecEnvLike {
     },
   };
   if (envs.every((e) => e.getState && e.setState)) {
-    v.getState = () => ({ episodeSeed, episodes, obs: Array.from(obs), envs: envs.map((e) => e.getState!()) });
+    v.getState = () => ({ baseSeed, episodes: episodes.slice(), obs: Array.from(obs), envs: envs.map((e) => e.getState!()) });
     v.setState = (s: unknown) => {
-      const st = s as { episodeSeed: number; episodes: number; obs: number[]; envs: unknown[] };
-      episodeSeed = st.episodeSeed;
-      episodes = st.episodes;
+      const st = s as { baseSeed: number; episodes: number[]; obs: number[]; envs: unknown[] };
+      if (!Array.isArray(st.episodes) || st.episodes.length !== N) throw new Error('vector env state: per-env episode counts missing (a checkpoint from before they existed)');
+      baseSeed = st.baseSeed;
+      episodes = st.episodes.slice();
       obs.set(st.obs);
       envs.forEach((e, i) => e.setState!(st.envs[i]));
     };
