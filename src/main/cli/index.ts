@@ -6,7 +6,9 @@ import { record, RECORD_USAGE } from './record';
 import { start } from './start';
 import { inspect, INSPECT_USAGE } from './inspect';
 import { simulateCommand, SIMULATE_USAGE } from './simulate';
-import { delegateToMbrl, evaluate, PPO_FLAGS, runs, train } from './train';
+import { TRAINERS } from '../../meta/trainers/registry';
+import { BACKEND_FLAG } from '../../shared/cli-flags';
+import { delegateToMbrl, evaluate, MODEL_BASED, runs, train, trainAlgorithms, trainFlags } from './train';
 
 /**
  * A command and the flags it accepts. Argv is checked against the table before `run` is called:
@@ -84,12 +86,12 @@ const COMMANDS: Record<string, Command> = {
     run: record,
   },
   train: {
-    summary: 'Train PPO, or meta-train a dynamics model (GrBAL, ReBAL, MB); the run goes to a folder',
+    summary: 'Train a policy (PPO, SAC) or meta-train a dynamics model (MB, GrBAL, ReBAL); the run goes to a folder',
     usage:
-      'adaptlab train ppo --env Hopper-v0 [--steps N] [--seed S] [--out DIR] [--num-envs N] [--backend B] | --resume RUN_DIR [--steps N]\n' +
+      'adaptlab train <algo> --env ID [--steps N] [--seed S] [--out DIR] [algorithm options] | --resume RUN_DIR [--steps N]\n' +
       '       adaptlab train grbal|rebal|mb --env Ant-v0 --steps N --seed S --out DIR [--preset demo|paper] [--copy-to FILE] ...',
     flags: 'delegated',
-    variants: { ppo: PPO_FLAGS, grbal: 'delegated', rebal: 'delegated', mb: 'delegated' },
+    variants: { ...Object.fromEntries(TRAINERS.map((t) => [t.id, trainFlags(t)])), ...Object.fromEntries(Object.keys(MODEL_BASED).map((id) => [id, 'delegated' as const])) },
     maxPositional: 1,
     run: train,
   },
@@ -107,13 +109,15 @@ const COMMANDS: Record<string, Command> = {
     run: runs,
   },
   eval: {
-    summary: "Evaluate a run's latest checkpoint: mean and std of the return",
-    usage: 'adaptlab eval --run DIR [--episodes K] [--seed S] [--json]',
+    summary: "Evaluate a run's latest checkpoint, or a policy file on an env: mean and std of the return (and forward distance)",
+    usage: 'adaptlab eval --run DIR [--episodes K] [--seed S] [--json]\n       adaptlab eval --policy FILE --env ID [--episodes K] [--seed S] [--json]',
     flags: {
       run: { kind: 'string', hint: 'DIR' },
+      policy: { kind: 'string', hint: 'FILE', help: 'a policy file (assets/policies/..., or a run\'s policy.json)' },
+      env: { kind: 'string', values: () => Object.keys(ENV_SPECS), help: 'physics env to evaluate the policy on (with --policy)' },
       episodes: { kind: 'int', min: 1, max: 10_000 },
       seed: SEED,
-      backend: PPO_FLAGS.backend,
+      backend: BACKEND_FLAG,
       json: JSON_FLAG,
     },
     run: evaluate,
@@ -146,6 +150,11 @@ function help(): string {
 function commandHelp(cmd: Command, variant?: string): string {
   const table = variant && cmd.variants?.[variant] ? cmd.variants[variant] : cmd.flags;
   const lines = [cmd.summary, '', `Usage: ${cmd.usage}`];
+  if (cmd.run === train && !(variant && cmd.variants?.[variant])) {
+    const algos = trainAlgorithms();
+    const w = Math.max(...algos.map((a) => a.id.length));
+    lines.push('', 'Algorithms:', ...algos.map((a) => `  ${a.id.padEnd(w)}  ${a.summary}`), '', 'Run "adaptlab train <algo> --help" for its options and defaults.');
+  }
   if (table !== 'delegated' && Object.keys(table).length) lines.push('', 'Options:', ...flagHelp(table));
   return lines.join('\n');
 }

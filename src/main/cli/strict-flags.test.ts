@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { Run } from '../../meta/runs';
+import { findTrainer } from '../../meta/trainers/registry';
 import { parseArgs, UsageError, type FlagTable } from './args';
 import { main } from './index';
 
@@ -42,7 +43,7 @@ describe('adaptlab refuses bad input with one line and exit code 2', () => {
   });
 
   it('train ppo --steps 10: below one PPO iteration, says the minimum', async () => {
-    expect(await refused(['train', 'ppo', '--env', 'PointReach-v0', '--steps', '10', '--out', root])).toMatch(/--steps 10 is less than one PPO iteration .*= 4096\); give --steps 4096 or more/);
+    expect(await refused(['train', 'ppo', '--env', 'PointReach-v0', '--steps', '10', '--out', root])).toMatch(/--steps 10 is less than one ppo iteration \(2048 steps\); give --steps 2048 or more/);
     expect(await refused(['train', 'ppo', '--env', 'PointReach-v0', '--steps', '100', '--num-envs', '2', '--out', root])).toMatch(/give --steps 512 or more/);
   });
 
@@ -83,10 +84,10 @@ describe('adaptlab refuses bad input with one line and exit code 2', () => {
   });
 
   it('unknown flags, missing values, extra arguments and repeats, on every command', async () => {
-    expect(await refused(['train', 'ppo', '--env', 'PointReach-v0', '--foo'])).toMatch(/unknown flag --foo \(known: --env, --steps, --seed, --out, --num-envs, --backend, --resume\)/);
+    expect(await refused(['train', 'ppo', '--env', 'PointReach-v0', '--foo'])).toMatch(/unknown flag --foo \(known: --env, --steps, --seed, --out, --env-workers, --backend, --resume, --num-envs, --num-steps, /);
     expect(await refused(['train', 'ppo', '--env'])).toMatch(/--env needs a value/);
     expect(await refused(['train', 'ppo', '--env', 'PointReach-v0', '--seed', '1', '--seed', '2'])).toMatch(/--seed given more than once/);
-    expect(await refused(['train', 'sac', '--env', 'PointReach-v0'])).toMatch(/unknown "sac" as first argument \(one of ppo, grbal, rebal, mb\)/);
+    expect(await refused(['train', 'magic', '--env', 'PointReach-v0'])).toMatch(/unknown "magic" as first argument \(one of ppo, sac, mb, grbal, rebal\)/);
     expect(await refused(['start', '--port', '70000'])).toMatch(/--port expects an integer in \[0, 65535\]/);
     expect(await refused(['simulate', '--env', 'Hopper-v0', '--polcy', 'zero'])).toMatch(/unknown flag --polcy/);
     expect(await refused(['simulate', '--env', 'Hopper-v0', '--hold', 'tight'])).toMatch(/--hold expects one of pd, limp/);
@@ -117,18 +118,19 @@ describe('adaptlab train ppo --resume checks the run first', () => {
   });
 
   it('without --steps keeps the run\'s total; --steps changes it (at least one iteration)', async () => {
-    const { ppoSpec } = await import('./train');
+    const { trainSpec } = await import('./train');
+    const ppoSpec = (a: ReturnType<typeof parseArgs>) => trainSpec(findTrainer('ppo'), a);
     const keep = ppoSpec(parseArgs(['--resume', runDir]));
     expect(keep.spec).toMatchObject({ env: 'PointReach-v0', seed: 3, totalSteps: 200_000, runDir, resume: true });
     expect(ppoSpec(parseArgs(['--resume', runDir, '--steps', '256000'])).spec.totalSteps).toBe(256_000);
-    expect(() => ppoSpec(parseArgs(['--resume', runDir, '--steps', '100']))).toThrow(/less than one PPO iteration \(4 envs x 32 steps = 128\)/);
+    expect(() => ppoSpec(parseArgs(['--resume', runDir, '--steps', '100']))).toThrow(/less than one ppo iteration \(128 steps\)/);
   });
 
   it('a fresh run trains whole iterations and says so (no "step 102400/100000 (102%)")', async () => {
-    const { ppoSpec } = await import('./train');
-    const fresh = ppoSpec(parseArgs(['--env', 'PointReach-v0', '--num-envs', '2', '--out', root]));
+    const { trainSpec } = await import('./train');
+    const fresh = trainSpec(findTrainer('ppo'), parseArgs(['--env', 'PointReach-v0', '--num-envs', '2', '--out', root]));
     expect(fresh.spec.totalSteps).toBe(100_352);
-    expect(fresh.notes).toEqual(['train: PPO trains whole iterations of 512 steps: 100000 steps run as 100352']);
+    expect(fresh.notes).toEqual(['train: ppo trains whole iterations of 512 steps: 100000 steps run as 100352']);
   });
 });
 

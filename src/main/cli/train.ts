@@ -1,15 +1,20 @@
 /** `adaptlab train`, `adaptlab runs`, `adaptlab eval`: training from the command line. */
-import { existsSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { evaluateRun } from '../../meta/jobs/eval';
 import { startTrainingWorker } from '../../meta/jobs/spawn';
-import type { TrainingJobSpec } from '../../meta/jobs/train';
-import { defaultPpoConfig } from '../../meta/rl/ppo';
+import { runTrainerConfig, type RunConfig, type TrainingJobSpec } from '../../meta/jobs/train';
+import type { TrainerEntry } from '../../meta/trainers/entry';
+import { TRAINERS } from '../../meta/trainers/registry';
 import { Run } from '../../meta/runs';
 import { BACKEND_FLAG } from '../../shared/cli-flags';
 import { listRuns } from '../service/runs';
 import { ppoEnvIds, trainingSpec } from '../service/jobs';
+import { isPhysicsEnv } from '../../meta/rl/physics-vec-env';
+import { ENV_SPECS } from '../../physics/envs/registry';
 import { boolFlag, ensureWritableDir, flag, intFlag, UsageError, type FlagTable, type ParsedArgs } from './args';
+import { configFromFlags, schemaFlagTable } from './trainer-flags';
 
 export function formatDuration(s: number | null): string {
   if (s === null || !Number.isFinite(s)) return '?';
@@ -18,7 +23,12 @@ export function formatDuration(s: number | null): string {
   return `${Math.floor(s / 3600)}h${String(Math.round((s % 3600) / 60)).padStart(2, '0')}m`;
 }
 
-const MODEL_BASED = ['grbal', 'rebal', 'mb'];
+/** The model-based algorithms (their own CLI, src/meta/mbrl/cli.ts, until they move onto the registry). */
+export const MODEL_BASED: Record<string, string> = {
+  mb: 'model-based RL: a dynamics model learned from data, MPC on it (Nagabandi et al. 2018)',
+  grbal: 'GrBAL: a dynamics model meta-trained to adapt by one gradient step on recent transitions',
+  rebal: 'ReBAL: a dynamics model meta-trained with a recurrent update on recent transitions',
+};
 
 /** Model-based meta-RL has its own command line (src/meta/mbrl/cli.ts, same strict parser): hand it the raw argv. */
 export async function delegateToMbrl(argv: string[]): Promise<number> {
@@ -27,76 +37,88 @@ export async function delegateToMbrl(argv: string[]): Promise<number> {
   return 0;
 }
 
-/** Flags of `adaptlab train ppo` (data: the CLI checks argv against it before anything runs). */
-export const PPO_FLAGS: FlagTable = {
+/** Flags every registry trainer takes, beside its own schema's. */
+const COMMON_FLAGS: FlagTable = {
   env: { kind: 'string', values: ppoEnvIds, help: 'env id (not needed with --resume)' },
-  steps: { kind: 'int', min: 1, max: 1e9, help: 'total env steps (default 100000; with --resume: the run\'s own total)' },
+  steps: { kind: 'int', min: 1, max: 1e9, help: "total steps (default 100000; with --resume: the run's own total)" },
   seed: { kind: 'int', min: 0, max: 2 ** 31 - 1 },
   out: { kind: 'string', hint: 'DIR', help: 'runs folder (default ./runs)' },
-  'num-envs': { kind: 'int', min: 1, max: 256, help: 'parallel envs (default 16)' },
+  'env-workers': { kind: 'int', min: 1, max: 64, help: 'threads stepping physics envs (default 1; same results for any number)' },
   backend: BACKEND_FLAG,
   resume: { kind: 'string', hint: 'RUN_DIR', help: 'continue a run from its latest checkpoint' },
 };
 
-const DEFAULT_STEPS = 100_000;
-const DEFAULT_NUM_ENVS = 16;
-
-interface PpoRunConfig {
-  algo?: string;
-  env?: string;
-  seed?: number;
-  numEnvs?: number;
-  totalSteps?: number;
-  ppo?: { numSteps?: number };
+/** The flags of `adaptlab train <algo>` for a registry trainer: common ones, then its schema's. */
+export function trainFlags(entry: TrainerEntry): FlagTable {
+  return { ...COMMON_FLAGS, ...schemaFlagTable(entry.config) };
 }
 
+/** The algorithms `adaptlab train` knows: the registry's, then the model-based ones. */
+export function trainAlgorithms(): { id: string; summary: string }[] {
+  return [...TRAINERS.map((t) => ({ id: t.id, summary: t.summary })), ...Object.entries(MODEL_BASED).map(([id, summary]) => ({ id, summary }))];
+}
+
+const DEFAULT_STEPS = 100_000;
+
 /**
- * The training spec `adaptlab train ppo` asks for, checked before a worker starts: env, step count
- * (at least one PPO iteration), a writable runs folder, and on --resume agreement with the run's
- * config.json (its env, seed and env count; its total steps unless --steps changes them).
- * Returns the spec and notes to print.
+ * The training spec `adaptlab train <algo>` asks for, checked before a worker starts: env, step
+ * count (at least one iteration, rounded up to whole ones), a writable runs folder, the trainer's
+ * config from its schema's flags, and on --resume agreement with the run's config.json (its algo,
+ * env, seed and config; its total steps unless --steps changes them). Returns the spec and notes.
  */
-export function ppoSpec(args: ParsedArgs): { spec: TrainingJobSpec; notes: string[] } {
+export function trainSpec(entry: TrainerEntry, args: ParsedArgs): { spec: TrainingJobSpec; notes: string[] } {
   const notes: string[] = [];
   const resumeDir = flag(args, 'resume');
-  let cfg: PpoRunConfig | null = null;
+  let cfg: RunConfig | null = null;
+  const own = Object.keys(schemaFlagTable(entry.config)).filter((k) => args.flags.has(k));
   if (resumeDir) {
     const dir = resolve(resumeDir);
     if (!existsSync(join(dir, 'config.json'))) throw new UsageError(`--resume ${resumeDir}: not a run folder (no config.json)`);
     try {
-      cfg = Run.open(dir).config<PpoRunConfig>();
+      cfg = Run.open(dir).config<RunConfig>();
     } catch (e) {
       throw new UsageError(`--resume ${resumeDir}: unreadable config.json (${e instanceof Error ? e.message : String(e)})`);
     }
-    if (cfg.algo !== 'ppo')
-      throw new UsageError(`--resume ${resumeDir} is a ${String(cfg.algo)} run, not ppo (continue it with: adaptlab train ${String(cfg.algo)} --init-from ${join(dir, 'checkpoints', 'latest.json')} ...)`);
-    const mismatch = (name: string, given: string | number | undefined, own: unknown) => {
-      if (given !== undefined && own !== undefined && String(given) !== String(own))
-        throw new UsageError(`--${name} ${given} does not match the run's ${name} ${String(own)} (${join(resumeDir, 'config.json')}); drop --${name} to resume it`);
+    if (cfg.algo !== entry.id)
+      throw new UsageError(
+        `--resume ${resumeDir} is a ${String(cfg.algo)} run, not ${entry.id}` +
+          (cfg.algo && cfg.algo in MODEL_BASED ? ` (continue it with: adaptlab train ${String(cfg.algo)} --init-from ${join(dir, 'checkpoints', 'latest.json')} ...)` : ` (resume it with: adaptlab train ${String(cfg.algo)} --resume ${resumeDir})`),
+      );
+    const mismatch = (name: string, given: string | number | undefined, ownValue: unknown) => {
+      if (given !== undefined && ownValue !== undefined && String(given) !== String(ownValue))
+        throw new UsageError(`--${name} ${given} does not match the run's ${name} ${String(ownValue)} (${join(resumeDir, 'config.json')}); drop --${name} to resume it`);
     };
     mismatch('env', flag(args, 'env'), cfg.env);
     mismatch('seed', flag(args, 'seed'), cfg.seed);
-    mismatch('num-envs', flag(args, 'num-envs'), cfg.numEnvs);
+    const runCfg = runTrainerConfig(cfg);
+    for (const k of own) {
+      const key = k.replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase());
+      mismatch(k, flag(args, k), Array.isArray(runCfg[key]) ? (runCfg[key] as unknown[]).join(',') : runCfg[key]);
+    }
     if (flag(args, 'out') !== undefined) throw new UsageError(`--out does not go with --resume (the run stays in ${resumeDir})`);
   }
   const env = flag(args, 'env') ?? cfg?.env;
   if (!env) throw new UsageError(`--env is required (one of ${ppoEnvIds().join(', ')})`);
   const seed = intFlag(args, 'seed', cfg?.seed ?? 0, 0, 2 ** 31 - 1);
-  const numEnvs = cfg?.numEnvs ?? intFlag(args, 'num-envs', DEFAULT_NUM_ENVS, 1, 256);
-  const perIteration = numEnvs * (cfg?.ppo?.numSteps ?? defaultPpoConfig.numSteps);
+  const asked = cfg ? runTrainerConfig(cfg) : configFromFlags(entry.config, args);
+  const trainerConfig = entry.config.parse(asked) as Record<string, unknown>;
+  const perIteration = entry.stepsPerIteration(trainerConfig);
   const given = flag(args, 'steps') !== undefined;
   let steps = intFlag(args, 'steps', cfg?.totalSteps ?? DEFAULT_STEPS, 1, 1e9);
   if (given || !cfg) {
-    if (steps < perIteration)
-      throw new UsageError(`--steps ${steps} is less than one PPO iteration (${numEnvs} envs x ${perIteration / numEnvs} steps = ${perIteration}); give --steps ${perIteration} or more`);
+    if (steps < perIteration) throw new UsageError(`--steps ${steps} is less than one ${entry.id} iteration (${perIteration} steps); give --steps ${perIteration} or more`);
     if (steps % perIteration) {
       const rounded = Math.ceil(steps / perIteration) * perIteration;
-      notes.push(`train: PPO trains whole iterations of ${perIteration} steps: ${given ? '--steps ' : ''}${steps} steps run as ${rounded}`);
+      notes.push(`train: ${entry.id} trains whole iterations of ${perIteration} steps: ${given ? '--steps ' : ''}${steps} steps run as ${rounded}`);
       steps = rounded;
     }
   }
-  const base = trainingSpec({ algo: 'ppo', env, steps, seed, numEnvs }, resolve(flag(args, 'out') ?? 'runs'));
-  const spec: TrainingJobSpec = { ...base, ...(flag(args, 'backend') ? { backend: flag(args, 'backend') } : {}) };
+  const base = trainingSpec({ algo: entry.id, env, steps, seed, config: asked }, resolve(flag(args, 'out') ?? 'runs'));
+  const spec: TrainingJobSpec = {
+    ...base,
+    ...(flag(args, 'backend') ? { backend: flag(args, 'backend') } : {}),
+    ...(flag(args, 'env-workers') ? { envWorkers: intFlag(args, 'env-workers', 1, 1, 64) } : {}),
+  };
   if (resumeDir) Object.assign(spec, { runDir: resolve(resumeDir), resume: true, runsRoot: undefined });
   else ensureWritableDir(flag(args, 'out') ?? 'runs', 'out');
   return { spec, notes };
@@ -104,12 +126,13 @@ export function ppoSpec(args: ParsedArgs): { spec: TrainingJobSpec; notes: strin
 
 export async function train(args: ParsedArgs, raw: string[] = []): Promise<number> {
   const algo = args.positional[0];
-  if (MODEL_BASED.includes(algo)) return delegateToMbrl(['train', ...raw]);
-  if (algo !== 'ppo') throw new UsageError(`unknown algorithm "${algo ?? ''}" (available: ppo, grbal, rebal, mb)`);
-  const { spec, notes } = ppoSpec(args);
+  if (algo in MODEL_BASED) return delegateToMbrl(['train', ...raw]);
+  const entry = TRAINERS.find((t) => t.id === algo);
+  if (!entry) throw new UsageError(`unknown algorithm "${algo ?? ''}" (available: ${trainAlgorithms().map((a) => a.id).join(', ')})`);
+  const { spec, notes } = trainSpec(entry, args);
   for (const n of notes) console.log(n);
   const job = startTrainingWorker(spec, {
-    onStarted: (backend) => console.log(`train: PPO on ${spec.env}, ${spec.totalSteps} steps, seed ${spec.seed}, backend ${backend}`),
+    onStarted: (backend) => console.log(`train: ${entry.id} on ${spec.env}, ${spec.totalSteps} ${entry.stepUnit}, seed ${spec.seed}, backend ${backend}`),
     onProgress: (p) => {
       const ret = typeof p.metrics.episodeReturn === 'number' ? p.metrics.episodeReturn.toFixed(1) : '—';
       const fps = typeof p.metrics.fps === 'number' ? p.metrics.fps.toFixed(0) : '—';
@@ -151,14 +174,58 @@ export async function runs(args: ParsedArgs): Promise<number> {
 
 export async function evaluate(args: ParsedArgs): Promise<number> {
   const run = flag(args, 'run');
-  if (!run) throw new UsageError('--run DIR is required');
+  const policyFile = flag(args, 'policy');
+  if (!run === !policyFile) throw new UsageError('give --run DIR or --policy FILE --env ID');
   const episodes = intFlag(args, 'episodes', 10, 1, 10_000);
   const seed = intFlag(args, 'seed', 0, 0, 2 ** 31 - 1);
-  const r = await evaluateRun(resolve(run), { episodes, seed, ...(flag(args, 'backend') ? { backend: flag(args, 'backend') } : {}) });
-  const summary = { run: resolve(run), env: r.env, step: r.step, episodes, mean: r.mean, std: r.std, returns: r.returns };
-  if (boolFlag(args, 'json')) console.log(JSON.stringify(summary));
+  const json = boolFlag(args, 'json');
+  if (policyFile) return evaluatePolicyFile(policyFile, flag(args, 'env'), episodes, seed, json);
+  const dir = resolve(run!);
+  if (!existsSync(join(dir, 'config.json'))) throw new UsageError(`--run ${run}: not a run folder (no config.json)`);
+  const cfg = Run.open(dir).config<RunConfig>();
+  if (cfg.algo && cfg.algo in MODEL_BASED) return evaluateModelRun(dir, cfg, episodes, seed, json);
+  const r = await evaluateRun(dir, { episodes, seed, ...(flag(args, 'backend') ? { backend: flag(args, 'backend') } : {}) });
+  const summary = { run: dir, env: r.env, step: r.step, episodes, mean: r.mean, std: r.std, returns: r.returns };
+  if (json) console.log(JSON.stringify(summary));
   else console.log(`${r.env} at step ${r.step}: return ${r.mean.toFixed(2)} ± ${r.std.toFixed(2)} over ${episodes} episodes`);
   return 0;
 }
 
+/** `eval --policy FILE --env ID`: K seeded deterministic episodes; one JSON line with --json. */
+async function evaluatePolicyFile(file: string, envId: string | undefined, episodes: number, seed: number, json: boolean): Promise<number> {
+  const { loadPolicy } = await import('../../meta/policy');
+  const { evaluatePolicy } = await import('../../meta/eval-policy');
+  if (!existsSync(file)) throw new UsageError(`--policy ${file}: no such file`);
+  const policy = loadPolicy(file);
+  const env = envId ?? policy.env;
+  if (!isPhysicsEnv(env)) throw new UsageError(`--env ${env}: --policy is evaluated on a physics env (${Object.keys(ENV_SPECS).join(', ')})`);
+  const r = await evaluatePolicy(policy, env, {
+    episodes,
+    seed,
+    onEpisode: (k, ret, d) => {
+      if (!json) console.log(`episode ${k + 1}/${episodes}: return ${ret.toFixed(1)}, forward ${d.toFixed(2)} m`);
+    },
+  });
+  if (json) console.log(JSON.stringify({ return: r.return, forwardDistance: r.forwardDistance, episodes: r.episodes }));
+  else console.log(`${policy.algo} policy on ${env}: return ${r.return.mean.toFixed(1)} ± ${r.return.std.toFixed(1)}, forward distance ${r.forwardDistance.mean.toFixed(2)} ± ${r.forwardDistance.std.toFixed(2)} m over ${episodes} episodes`);
+  return 0;
+}
 
+/**
+ * A model-based run learns a dynamics model, not a policy: it is evaluated as eval-adapt does (MPC
+ * on the model, the test fault cripple:3), with the run's latest model standing in for the method.
+ */
+async function evaluateModelRun(dir: string, cfg: RunConfig, episodes: number, seed: number, json: boolean): Promise<number> {
+  const model = join(dir, 'checkpoints', 'latest.json');
+  if (!existsSync(model)) throw new Error(`${dir} has no model checkpoint yet (checkpoints/latest.json)`);
+  const env = cfg.env ?? 'Ant-v0';
+  const tmp = mkdtempSync(join(tmpdir(), 'adaptlab-eval-'));
+  try {
+    mkdirSync(join(tmp, env));
+    copyFileSync(model, join(tmp, env, `${cfg.algo}.json`));
+    if (!json) console.log(`eval: ${String(cfg.algo)} is model-based: MPC on its model, ${env} with leg 3 crippled (as adaptlab eval-adapt --methods ${String(cfg.algo)})`);
+    return await delegateToMbrl(['eval-adapt', '--env', env, '--methods', String(cfg.algo), '--checkpoint-dir', tmp, '--episodes', String(episodes), '--seed', String(seed)]);
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}

@@ -15,11 +15,14 @@ import { Run } from '../../meta/runs';
 import { isResumable } from './runs';
 
 export interface JobRequest {
-  algo: 'ppo';
+  /** A trainer registry id. */
+  algo: string;
   env: string;
   steps: number;
   seed: number;
   numEnvs?: number;
+  /** The trainer's config (its schema fills in the rest). */
+  config?: Record<string, unknown>;
 }
 
 /** Every env id PPO can train: the built-in tasks and the physics envs. */
@@ -38,6 +41,7 @@ export function trainingSpec(req: JobRequest, runsRoot: string): TrainingJobSpec
     seed: req.seed,
     runsRoot,
     ...(req.numEnvs ? { numEnvs: req.numEnvs } : {}),
+    ...(req.config ? { config: req.config } : {}),
   };
 }
 

@@ -3,10 +3,12 @@
  * the deterministic (mean) policy on fresh, seeded envs. Backs `adaptlab eval --run DIR`.
  */
 import { initBackend } from '../backend.js';
-import { PPO, type PpoConfig, type PpoState } from '../rl/ppo.js';
+import fs from 'node:fs';
+import { loadPolicy, type Policy } from '../policy.js';
 import { Run, type CheckpointRef } from '../runs.js';
 import { Rng } from '../rng.js';
-import { createEnv, type JobOptions } from './train.js';
+import { findTrainer } from '../trainers/registry.js';
+import { createEnv, runPolicyFile, runTrainerConfig, type JobOptions, type RunConfig } from './train.js';
 
 export interface EvalOptions extends JobOptions {
   episodes: number;
@@ -31,12 +33,30 @@ export interface EvalResult {
 export async function evaluateRun(runDir: string, o: EvalOptions): Promise<EvalResult> {
   await initBackend(o.backend);
   const run = Run.open(runDir);
-  const cfg = run.config<{ env: string; envModule?: string | null; envConfig?: unknown; ppo: PpoConfig }>();
-  const ck = run.loadCheckpoint<PpoState>(o.checkpoint ?? run.latestCheckpoint());
+  const cfg = run.config<RunConfig & { env: string; algo: string; envModule?: string | null; envConfig?: unknown }>();
+  const entry = findTrainer(cfg.algo);
+  const ref = o.checkpoint ?? run.latestCheckpoint();
+  if (!ref) throw new Error(`${runDir} has no checkpoint yet: nothing to evaluate`);
   const n = o.numEnvs ?? Math.min(o.episodes, 8);
-  const env = await createEnv({ algo: 'ppo', env: cfg.env, envModule: cfg.envModule ?? undefined, envConfig: cfg.envConfig, totalSteps: 0, seed: 0 }, n, o);
-  const ppo = new PPO(env, { ...cfg.ppo, seed: o.seed ?? 0 });
-  ppo.loadPolicy(ck.payload);
+  const spec = { algo: cfg.algo, env: cfg.env, envModule: cfg.envModule ?? undefined, envConfig: cfg.envConfig, totalSteps: 0, seed: 0 };
+  const env = await createEnv(spec, n, o);
+  // The policy exported beside the latest checkpoint, or one rebuilt from the checkpoint itself.
+  let policy: Policy;
+  if (!o.checkpoint && fs.existsSync(runPolicyFile(runDir))) policy = loadPolicy(runPolicyFile(runDir));
+  else {
+    const trainerConfig = entry.config.parse(runTrainerConfig(cfg)) as Record<string, unknown>;
+    const trainEnv = await createEnv(spec, entry.numEnvs(trainerConfig), o);
+    const trainer = await entry.create({ env: trainEnv, envId: cfg.env, seed: cfg.seed ?? 0, totalSteps: cfg.totalSteps ?? ref.step }, trainerConfig);
+    try {
+      trainer.setState(run.loadCheckpoint<unknown>(ref).payload);
+      const p = trainer.policy();
+      if (!p) throw new Error(`${cfg.algo} runs learn no policy to evaluate`);
+      policy = p;
+    } finally {
+      trainer.dispose();
+      trainEnv.close?.();
+    }
+  }
   const rng = new Rng(o.seed ?? 0);
   const returns: number[] = [];
   const lengths: number[] = [];
@@ -48,7 +68,7 @@ export async function evaluateRun(runDir: string, o: EvalOptions): Promise<EvalR
   let obs = env.reset(o.seed ?? 0);
   try {
     while (returns.length < o.episodes) {
-      const r = env.step(ppo.act(obs, o.deterministic ?? true, rng));
+      const r = env.step(policy.act(obs, { deterministic: o.deterministic ?? true, rng }));
       for (let i = 0; i < n; i++) {
         epRet[i] += r.rewards[i];
         epLen[i]++;
@@ -66,10 +86,9 @@ export async function evaluateRun(runDir: string, o: EvalOptions): Promise<EvalR
       obs = r.obs;
     }
   } finally {
-    ppo.dispose();
     env.close?.();
   }
   const mean = returns.reduce((a, b) => a + b, 0) / returns.length;
   const std = Math.sqrt(returns.reduce((a, b) => a + (b - mean) ** 2, 0) / returns.length);
-  return { mean, std, returns, lengths, step: ck.step, env: cfg.env };
+  return { mean, std, returns, lengths, step: ref.step, env: cfg.env };
 }

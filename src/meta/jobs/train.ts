@@ -1,18 +1,23 @@
 /**
- * Training jobs: `runTrainingJob(spec, onProgress, signal)` runs a whole training run (create or
- * resume a run folder, train, log metrics/events, checkpoint, honour cancel). It runs in any
- * thread; ./worker.ts wraps it for a worker_thread and ./spawn.ts starts that worker.
+ * The one training driver: `runTrainingJob(spec, onProgress, signal)` runs any entry of the
+ * trainer registry (src/meta/trainers) as a run folder: create or resume it, iterate, log metrics
+ * and events, checkpoint (and export the policy beside it), honour cancel. It runs in any thread;
+ * ./worker.ts wraps it for a worker_thread and ./spawn.ts starts that worker.
  */
 import os from 'node:os';
 import path from 'node:path';
 import { initBackend } from '../backend.js';
-import { PPO, type PpoConfig, type PpoMetrics, type PpoState } from '../rl/ppo.js';
+import type { PpoConfig } from '../rl/ppo.js';
+import { savePolicy } from '../policy.js';
+import { findTrainer } from '../trainers/registry.js';
+import type { TrainerMetrics } from '../trainers/entry.js';
 import { builtinTasks } from '../rl/tasks.js';
 import type { VecEnvLike } from '../rl/env.js';
 import { Run, effectiveState, makeRunId, type MetricRow } from '../runs.js';
 
 export interface TrainingJobSpec {
-  algo: 'ppo';
+  /** A trainer registry id (ppo, sac, ...). */
+  algo: string;
   /** Env id: a built-in task (PointReach-v0, Pendulum-v1) or one `envModule` knows. */
   env: string;
   /**
@@ -23,6 +28,8 @@ export interface TrainingJobSpec {
   envModule?: string;
   envConfig?: unknown;
   numEnvs?: number;
+  /** Worker threads stepping physics envs (default 1: the training thread itself). */
+  envWorkers?: number;
   totalSteps: number;
   seed: number;
   /** Where new runs go (CLI default ./runs). Ignored when runDir is given. */
@@ -35,6 +42,9 @@ export interface TrainingJobSpec {
   checkpointEvery?: number;
   /** Backend preference (default: ADAPTLAB_BACKEND, then auto). */
   backend?: string;
+  /** The trainer's config (its registry schema fills in the defaults). */
+  config?: Record<string, unknown>;
+  /** Older spelling of `config` for PPO (kept for callers and runs from before the registry). */
   ppo?: Partial<Omit<PpoConfig, 'seed' | 'totalSteps'>>;
 }
 
@@ -59,14 +69,14 @@ export interface JobOptions {
   makeEnv?: (id: string, numEnvs: number, config?: unknown) => VecEnvLike | Promise<VecEnvLike>;
 }
 
+type EnvModule = { createVecEnv?: (id: string, n: number, c?: unknown, o?: { workers?: number }) => VecEnvLike | Promise<VecEnvLike> };
+
 export async function createEnv(spec: TrainingJobSpec, numEnvs: number, opts: JobOptions): Promise<VecEnvLike> {
   if (opts.makeEnv) return opts.makeEnv(spec.env, numEnvs, spec.envConfig);
   if (spec.envModule) {
-    const mod = (await import(/* @vite-ignore */ spec.envModule)) as {
-      createVecEnv?: (id: string, n: number, c?: unknown) => VecEnvLike | Promise<VecEnvLike>;
-    };
+    const mod = (await import(/* @vite-ignore */ spec.envModule)) as EnvModule;
     if (typeof mod.createVecEnv !== 'function') throw new Error(`${spec.envModule} does not export createVecEnv`);
-    return mod.createVecEnv(spec.env, numEnvs, spec.envConfig);
+    return mod.createVecEnv(spec.env, numEnvs, spec.envConfig, { workers: spec.envWorkers ?? 1 });
   }
   const f = builtinTasks[spec.env];
   if (!f) throw new Error(`unknown env '${spec.env}' (built-in: ${Object.keys(builtinTasks).join(', ')}; others need envModule)`);
@@ -74,19 +84,35 @@ export async function createEnv(spec: TrainingJobSpec, numEnvs: number, opts: Jo
 }
 
 /** What runTrainingJob reads back from a run's config.json on resume. */
-interface RunConfig {
+export interface RunConfig {
   algo?: string;
   env?: string;
   seed?: number;
   numEnvs?: number;
+  envWorkers?: number;
   totalSteps?: number;
+  /** The trainer's parsed config (runs made since the registry). */
+  trainer?: Record<string, unknown>;
+  /** PPO runs from before the registry kept their config here. */
   ppo?: PpoConfig;
 }
 
-function toRow(m: PpoMetrics): Record<string, number | null> {
+/** A run's trainer config as written, for runs from before and after the registry. */
+export function runTrainerConfig(cfg: RunConfig): Record<string, unknown> {
+  if (cfg.trainer) return cfg.trainer;
+  if (cfg.ppo) return { ...cfg.ppo, ...(cfg.numEnvs ? { numEnvs: cfg.numEnvs } : {}) };
+  return {};
+}
+
+function toRow(m: TrainerMetrics): Record<string, number | null> {
   const out: Record<string, number | null> = {};
   for (const [k, v] of Object.entries(m)) if (k !== 'step') out[k] = Number.isFinite(v) ? v : null;
   return out;
+}
+
+/** Where a run's exported policy lives (rewritten at each checkpoint). */
+export function runPolicyFile(runDir: string): string {
+  return path.join(runDir, 'policy.json');
 }
 
 /** Runs (or resumes) a training job to completion or cancellation. */
@@ -96,10 +122,10 @@ export async function runTrainingJob(
   signal?: AbortSignal,
   opts: JobOptions = {},
 ): Promise<JobResult> {
-  if (spec.algo !== 'ppo') throw new Error(`unsupported algo '${spec.algo}'`);
+  const entry = findTrainer(spec.algo);
   const info = await initBackend(spec.backend);
   let run: Run | null = null;
-  let state: PpoState | null = null;
+  let state: unknown = null;
   let runCfg: RunConfig | null = null;
   if (spec.resume) {
     if (!spec.runDir) throw new Error('resume needs runDir');
@@ -113,17 +139,21 @@ export async function runTrainingJob(
     if (st && typeof st.pid === 'number' && st.pid !== process.pid && (!st.hostname || st.hostname === os.hostname()) && effectiveState(st) === 'running')
       throw new Error(`cannot resume ${spec.runDir}: process ${st.pid} on this host is training it now`);
     const ck = run.latestCheckpoint();
-    if (ck) state = run.loadCheckpoint<PpoState>(ck).payload;
+    if (ck) state = run.loadCheckpoint<unknown>(ck).payload;
   }
-  const numEnvs = runCfg?.numEnvs ?? spec.numEnvs ?? 16;
-  const env = await createEnv(spec, numEnvs, opts);
-  // Resuming without a checkpoint starts the run over as configured (its seed and hyperparameters).
-  const ppoCfg: Partial<PpoConfig> = state
-    ? { ...state.config, totalSteps: spec.totalSteps }
-    : runCfg?.ppo
-      ? { ...runCfg.ppo, seed: runCfg.seed ?? spec.seed, totalSteps: spec.totalSteps }
-      : { ...spec.ppo, seed: spec.seed, totalSteps: spec.totalSteps };
-  const ppo = new PPO(env, ppoCfg);
+  // A resumed run trains as configured (its seed and hyperparameters); a new one as asked.
+  const asked = runCfg ? runTrainerConfig(runCfg) : { ...spec.ppo, ...spec.config, ...(spec.numEnvs ? { numEnvs: spec.numEnvs } : {}) };
+  const parsed = entry.config.safeParse(asked);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(`${entry.id} config: ${issue.path.join('.') || 'config'}: ${issue.message}`);
+  }
+  const trainerConfig = parsed.data as Record<string, unknown>;
+  const seed = runCfg?.seed ?? spec.seed;
+  const numEnvs = entry.numEnvs(trainerConfig);
+  const envWorkers = runCfg?.envWorkers ?? spec.envWorkers ?? 1;
+  const env = await createEnv({ ...spec, envWorkers }, numEnvs, opts);
+  const trainer = await entry.create({ env, envId: spec.env, seed, totalSteps: spec.totalSteps }, trainerConfig);
   if (!run) {
     // config.json: everything needed to reproduce the run.
     const config = {
@@ -132,22 +162,23 @@ export async function runTrainingJob(
       envModule: spec.envModule ?? null,
       envConfig: spec.envConfig ?? null,
       numEnvs,
+      envWorkers,
       seed: spec.seed,
       totalSteps: spec.totalSteps,
       backend: info.name,
       createdAt: new Date().toISOString(),
-      ppo: ppo.config,
+      trainer: trainerConfig,
     };
     run = spec.runDir
       ? Run.create(path.dirname(spec.runDir), config, path.basename(spec.runDir))
       : Run.create(spec.runsRoot ?? 'runs', config, makeRunId([spec.algo, spec.env, `s${spec.seed}`]));
-    run.appendEvent(0, 'started', `PPO on ${spec.env}, seed ${spec.seed}, backend ${info.name}`, { backend: info.name });
+    run.appendEvent(0, 'started', `${entry.id} on ${spec.env}, seed ${spec.seed}, backend ${info.name}`, { backend: info.name });
   }
   if (spec.resume) {
     // Rows and events logged after the checkpoint (or all of them, with none) are replayed by the
     // resumed run: drop them, so metrics.jsonl and events.jsonl stay monotone in step.
-    if (state) ppo.setState({ ...state, config: ppo.config });
-    const from = ppo.envSteps;
+    if (state) trainer.setState(state);
+    const from = trainer.steps;
     const dropped = run.truncateMetricsAfter(from);
     const droppedEvents = run.truncateEventsAfter(from);
     run.appendEvent(from, 'resumed', state ? `resumed from step ${from}` : 'no checkpoint found: starting from step 0', {
@@ -163,43 +194,45 @@ export async function runTrainingJob(
   }
 
   const total = spec.totalSteps;
-  const every = spec.checkpointEvery ?? Math.max(ppo.stepsPerIteration, Math.round(total / 20));
-  let lastCkpt = ppo.envSteps;
-  const startStep = ppo.envSteps;
+  const every = spec.checkpointEvery ?? Math.round(total / 20);
+  let lastCkpt = trainer.steps;
+  const startStep = trainer.steps;
   const t0 = performance.now();
   let last: MetricRow | null = null;
   const checkpoint = () => {
-    run.saveCheckpoint(ppo.envSteps, ppo.getState());
-    lastCkpt = ppo.envSteps;
+    run.saveCheckpoint(trainer.steps, trainer.getState(), 2);
+    const policy = trainer.policy();
+    if (policy) savePolicy(runPolicyFile(run.dir), policy);
+    lastCkpt = trainer.steps;
   };
-  run.setStatus({ state: 'running', step: ppo.envSteps, totalSteps: total, backend: info.name });
+  run.setStatus({ state: 'running', step: trainer.steps, totalSteps: total, backend: info.name });
   try {
-    while (ppo.envSteps < total) {
+    while (trainer.steps < total) {
       if (signal?.aborted) {
         checkpoint();
-        run.appendEvent(ppo.envSteps, 'cancelled', `cancelled at step ${ppo.envSteps}`);
-        run.setStatus({ state: 'cancelled', step: ppo.envSteps, totalSteps: total, backend: info.name });
-        return { status: 'cancelled', runDir: run.dir, step: ppo.envSteps, backend: info.name, lastMetrics: last };
+        run.appendEvent(trainer.steps, 'cancelled', `cancelled at step ${trainer.steps}`);
+        run.setStatus({ state: 'cancelled', step: trainer.steps, totalSteps: total, backend: info.name });
+        return { status: 'cancelled', runDir: run.dir, step: trainer.steps, backend: info.name, lastMetrics: last };
       }
-      const m = ppo.iterate();
+      const m = trainer.iterate();
       const elapsed = (performance.now() - t0) / 1000;
-      const rate = (ppo.envSteps - startStep) / Math.max(elapsed, 1e-9);
+      const rate = (trainer.steps - startStep) / Math.max(elapsed, 1e-9);
       last = run.appendMetrics(m.step, { ...toRow(m), fps: rate });
-      if (ppo.envSteps - lastCkpt >= every || ppo.envSteps >= total) checkpoint();
-      run.setStatus({ state: 'running', step: ppo.envSteps, totalSteps: total, backend: info.name });
-      onProgress({ step: ppo.envSteps, totalSteps: total, etaSeconds: rate > 0 ? Math.max(0, total - ppo.envSteps) / rate : null, metrics: last, runDir: run.dir });
+      if (trainer.steps - lastCkpt >= every || trainer.steps >= total) checkpoint();
+      run.setStatus({ state: 'running', step: trainer.steps, totalSteps: total, backend: info.name });
+      onProgress({ step: trainer.steps, totalSteps: total, etaSeconds: rate > 0 ? Math.max(0, total - trainer.steps) / rate : null, metrics: last, runDir: run.dir });
       // Let a worker's message loop deliver a cancel between iterations.
       await new Promise<void>((r) => setImmediate(r));
     }
-    run.appendEvent(ppo.envSteps, 'finished', `finished at step ${ppo.envSteps}`);
-    run.setStatus({ state: 'done', step: ppo.envSteps, totalSteps: total, backend: info.name });
-    return { status: 'done', runDir: run.dir, step: ppo.envSteps, backend: info.name, lastMetrics: last };
+    run.appendEvent(trainer.steps, 'finished', `finished at step ${trainer.steps}`);
+    run.setStatus({ state: 'done', step: trainer.steps, totalSteps: total, backend: info.name });
+    return { status: 'done', runDir: run.dir, step: trainer.steps, backend: info.name, lastMetrics: last };
   } catch (e) {
-    run.appendEvent(ppo.envSteps, 'failed', e instanceof Error ? e.message : String(e));
-    run.setStatus({ state: 'failed', step: ppo.envSteps, totalSteps: total, backend: info.name, error: String(e) });
+    run.appendEvent(trainer.steps, 'failed', e instanceof Error ? e.message : String(e));
+    run.setStatus({ state: 'failed', step: trainer.steps, totalSteps: total, backend: info.name, error: String(e) });
     throw e;
   } finally {
-    ppo.dispose();
+    trainer.dispose();
     env.close?.();
   }
 }

@@ -1,7 +1,8 @@
 /**
  * A ring replay buffer of transitions in typed arrays (obs, action, reward, next obs, terminal).
  * `terminal` is 1 only for true terminations: a time-limit cut still bootstraps from next obs.
- * Its state (the filled part only) round-trips bit-exactly for checkpoints.
+ * Storage grows with use (doubling up to the capacity), so a large capacity costs memory only once
+ * it is filled. Its state (the filled part only) round-trips bit-exactly for checkpoints.
  */
 import type { Rng } from '../rng.js';
 
@@ -25,24 +26,39 @@ export interface ReplayBatch {
 }
 
 export class ReplayBuffer {
-  readonly obs: Float32Array;
-  readonly actions: Float32Array;
-  readonly rewards: Float32Array;
-  readonly nextObs: Float32Array;
-  readonly terminals: Float32Array;
+  obs: Float32Array;
+  actions: Float32Array;
+  rewards: Float32Array;
+  nextObs: Float32Array;
+  terminals: Float32Array;
   size = 0;
   private next = 0;
+  private allocated = 0;
 
   constructor(readonly capacity: number, readonly obsSize: number, readonly actionSize: number) {
-    this.obs = new Float32Array(capacity * obsSize);
-    this.nextObs = new Float32Array(capacity * obsSize);
-    this.actions = new Float32Array(capacity * actionSize);
-    this.rewards = new Float32Array(capacity);
-    this.terminals = new Float32Array(capacity);
+    this.obs = this.nextObs = this.actions = this.rewards = this.terminals = new Float32Array(0);
+    this.reserve(Math.min(capacity, 4096));
+  }
+
+  /** Makes room for n transitions (n <= capacity), keeping what is stored. */
+  private reserve(n: number): void {
+    if (n <= this.allocated) return;
+    const grow = (a: Float32Array, width: number) => {
+      const b = new Float32Array(n * width);
+      b.set(a.subarray(0, this.allocated * width));
+      return b;
+    };
+    this.obs = grow(this.obs, this.obsSize);
+    this.nextObs = grow(this.nextObs, this.obsSize);
+    this.actions = grow(this.actions, this.actionSize);
+    this.rewards = grow(this.rewards, 1);
+    this.terminals = grow(this.terminals, 1);
+    this.allocated = n;
   }
 
   add(obs: ArrayLike<number>, action: ArrayLike<number>, reward: number, nextObs: ArrayLike<number>, terminal: boolean): void {
     const i = this.next;
+    if (i >= this.allocated) this.reserve(Math.min(this.capacity, Math.max(2 * this.allocated, i + 1)));
     const O = this.obsSize;
     const A = this.actionSize;
     for (let j = 0; j < O; j++) {
@@ -96,6 +112,7 @@ export class ReplayBuffer {
     if (s.capacity !== this.capacity) throw new Error(`replay capacity ${s.capacity} in the checkpoint != ${this.capacity}`);
     if (s.obs.length !== s.size * this.obsSize || s.actions.length !== s.size * this.actionSize)
       throw new Error(`replay state sizes do not match obs ${this.obsSize} / action ${this.actionSize}`);
+    this.reserve(s.size);
     this.obs.set(s.obs);
     this.nextObs.set(s.nextObs);
     this.actions.set(s.actions);

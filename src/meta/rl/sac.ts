@@ -149,7 +149,7 @@ export class SAC {
     this.criticOpt = new Adam({ lr: c.qLr });
     this.alphaOpt = new Adam({ lr: c.qLr });
     this.targetEntropy = c.targetEntropy ?? -A;
-    this.replay = new ReplayBuffer(Math.min(c.bufferSize, Math.max(c.totalSteps, c.batchSize)), O, A);
+    this.replay = new ReplayBuffer(c.bufferSize, O, A);
     // Actions live in [low, high]: the squashed sample is scaled and shifted into them.
     this.scale = new Float32Array(A).fill(1);
     this.bias = new Float32Array(A);

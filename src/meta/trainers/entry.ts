@@ -1,0 +1,58 @@
+/**
+ * What a trainer is on the platform: a registry entry (id, summary, a zod config schema whose
+ * defaults and one-line docs generate the CLI flags and the Runs form, the unit its steps count)
+ * and the Trainer it creates, which the one driver (./driver.ts) runs: iterate until the step
+ * budget, checkpoint getState(), resume with setState(), export policy().
+ */
+import type { z } from 'zod';
+import type { Policy } from '../policy.js';
+import type { VecEnvLike } from '../rl/env.js';
+
+/** One metrics row: `step` plus named numbers (NaN allowed: written as null). */
+export type TrainerMetrics = { step: number } & Record<string, number>;
+
+export interface Trainer {
+  /** Progress so far, in the entry's stepUnit. */
+  readonly steps: number;
+  /** One iteration (collect and/or learn); returns its metrics row. */
+  iterate(): TrainerMetrics;
+  /** Everything needed to continue the same curve (weights, optimizers, rng, env, buffers). */
+  getState(): unknown;
+  setState(state: unknown): void;
+  /** The current policy, as a file-able policy (null for trainers that learn no policy). */
+  policy(): Policy | null;
+  dispose(): void;
+}
+
+export interface TrainerContext {
+  env: VecEnvLike;
+  envId: string;
+  seed: number;
+  totalSteps: number;
+}
+
+// The schema type is kept loose (any zod object) so entries of different configs share a registry.
+export type AnyConfigSchema = z.ZodObject<any>;
+
+export interface TrainerEntry<S extends AnyConfigSchema = AnyConfigSchema> {
+  id: string;
+  /** One line for `adaptlab train --help` and the Runs view. */
+  summary: string;
+  /** Every field with a default and a one-line .describe(). */
+  config: S;
+  /** What `steps` counts (e.g. 'env steps'). */
+  stepUnit: string;
+  /** Default step budget when none is given. */
+  defaultSteps: number;
+  /** Parallel envs the trainer wants for this config. */
+  numEnvs(config: z.infer<S>): number;
+  /** Steps one iteration takes (a run's budget is rounded up to whole iterations). */
+  stepsPerIteration(config: z.infer<S>): number;
+  /** Loads the algorithm lazily, so listing and validating entries never loads TensorFlow. */
+  create(ctx: TrainerContext, config: z.infer<S>): Promise<Trainer>;
+}
+
+/** Typed helper: `defineTrainer({...})` checks an entry against its own schema's config type. */
+export function defineTrainer<S extends AnyConfigSchema>(entry: TrainerEntry<S>): TrainerEntry<S> {
+  return entry;
+}
