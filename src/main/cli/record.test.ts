@@ -18,6 +18,11 @@ describe('adaptlab record', () => {
     expect(() => recordOptions(parseArgs(['--scenario', 's', '--out', 'o.mp4', '--fps', '120']))).toThrow(/--fps expects an integer in \[1, 60\]/);
   });
 
+  it('refuses an --out folder it cannot make before rendering (mkdir -p never returns on /proc/x)', { timeout: 10_000 }, async () => {
+    const { recordOptions } = await import('./record');
+    expect(() => recordOptions(parseArgs(['--scenario', 's.json', '--out', '/proc/x/o.mp4']))).toThrow(/--out \/proc\/x: cannot create/);
+  });
+
   it('says so when the scene is missing, and when no Chromium is found', async () => {
     const { main } = await import('./index');
     const errors: string[] = [];

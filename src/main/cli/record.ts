@@ -11,7 +11,7 @@ import { startBrowserShellServer } from '../server/browser-shell-server';
 import { loadScenarioFile } from '../service/scenarios';
 import { SCENES } from '../service/scene-runner';
 import { WorkbenchService } from '../service/workbench';
-import { flag, intFlag, UsageError, type ParsedArgs } from './args';
+import { ensureWritableDir, flag, intFlag, UsageError, type ParsedArgs } from './args';
 import { ensureBuilt } from './build-renderer';
 import { RENDERER_OUT } from './paths';
 import { findChromium, HEADLESS_CHROMIUM_ARGS } from './shell-choice';
@@ -50,6 +50,8 @@ export function recordOptions(args: ParsedArgs): { scenarioPath: string; out: st
   const ext = extname(out).toLowerCase();
   if (ext !== '.mp4' && ext !== '.webm') throw new UsageError(`--out must end in .mp4 (H.264) or .webm (VP9), got "${out}"`);
   const format: VideoFormat = ext === '.mp4' ? 'mp4' : 'webm';
+  // Checked before minutes of rendering (and mkdir -p never returns on some paths, e.g. /proc/x).
+  ensureWritableDir(dirname(resolve(out)), 'out');
   const even = (name: string, max: number) => {
     const v = flag(args, name) === undefined ? undefined : intFlag(args, name, 0, 16, max);
     if (v !== undefined && v % 2) throw new UsageError(`--${name} must be even (H.264 and VP9 need even sizes), got ${v}`);

@@ -70,9 +70,9 @@ export class JobManager {
   resume(runId: string, extraSteps?: number): JobInfo {
     const dir = this.runDir(runId);
     const run = Run.open(dir);
-    const cfg = run.config<{ algo: 'ppo'; env: string; seed: number; totalSteps: number; envModule?: string | null }>();
+    const cfg = run.config<{ algo: string; env: string; seed: number; totalSteps: number; envModule?: string | null }>();
     if (!isResumable(cfg))
-      throw new Error(`run ${runId} is a ${cfg.algo} run; the workbench resumes PPO runs only. Continue it with: npx adaptlab train ${cfg.algo} --env ${cfg.env} --init-from ${join(dir, 'checkpoints', 'latest.json')} ...`);
+      throw new Error(`run ${runId} is a ${cfg.algo} run; the workbench resumes runs of registry trainers only. Continue it with: npx adaptlab train ${cfg.algo} --env ${cfg.env} --init-from ${join(dir, 'checkpoints', 'latest.json')} ...`);
     if (this.active().some((j) => j.info.runId === runId)) throw new Error(`run ${runId} is already being trained`);
     const spec: TrainingJobSpec = {
       algo: cfg.algo,

@@ -1,4 +1,5 @@
 /** Reading run folders for the Runs panel and the CLI (written by src/meta/runs.ts). */
+import { TRAINERS } from '../../meta/trainers/registry';
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,8 +13,9 @@ const VIDEO = /\.(mp4|webm)$/i;
  * A run's listed status is its status.json's, except that a 'running' run whose process is gone
  * (kill -9, a crash) lists as 'interrupted': resumable from its last checkpoint.
  */
+/** Runs of registry trainers resume in the workbench (model-based runs continue by their own command). */
 export function isResumable(cfg: { algo?: unknown }): boolean {
-  return cfg.algo === 'ppo';
+  return TRAINERS.some((t) => t.id === cfg.algo);
 }
 
 export function listRuns(root: string): RunSummary[] {
