@@ -168,6 +168,43 @@ for (const c of candidates) {
   results.push(r);
 }
 
+/**
+ * Physics throughput of a vector of 8 envs under random actions, stepped in this thread and split
+ * over 2 worker threads (same trajectories either way), in wall time: env steps per second.
+ */
+async function benchVecEnv(id: string, seconds: number): Promise<Record<string, number>> {
+  const { createVecEnv } = await import('../src/meta/rl/physics-vec-env.js');
+  const out: Record<string, number> = {};
+  for (const workers of [1, 2]) {
+    const env = await createVecEnv(id, 8, undefined, { workers });
+    env.reset(1);
+    const rng = new Rng(1);
+    const a = new Float32Array(env.numEnvs * env.actionSize);
+    const step = () => {
+      for (let i = 0; i < a.length; i++) a[i] = rng.range(-1, 1);
+      env.step(a);
+    };
+    for (let i = 0; i < 50; i++) step();
+    let n = 0;
+    const t0 = performance.now();
+    while (performance.now() - t0 < seconds * 1000) {
+      step();
+      n += env.numEnvs;
+    }
+    out[`workers${workers}`] = Math.round(n / ((performance.now() - t0) / 1000));
+    env.close?.();
+  }
+  out.speedup = Math.round((100 * out.workers2) / out.workers1) / 100;
+  return out;
+}
+
+const vecEnv: Record<string, unknown> = {};
+for (const id of ['Hopper-v0', 'Ant-v0']) {
+  vecEnv[id] = await benchVecEnv(id, quick ? 2 : 6);
+  console.log(`[bench] ${id} env steps/s (8 envs): ${JSON.stringify(vecEnv[id])}`);
+}
+results.push({ vecEnvStepsPerSec: vecEnv, note: '8 envs, random actions, wall time; workers1 = stepped in one thread, workers2 = split over two worker threads' });
+
 const out = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results', 'learning.json');
 fs.mkdirSync(path.dirname(out), { recursive: true });
 fs.writeFileSync(out, JSON.stringify(results, null, 2) + '\n');
