@@ -1,10 +1,10 @@
 /** `adaptlab train`, `adaptlab runs`, `adaptlab eval`: training from the command line. */
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { evaluateRun } from '../../meta/jobs/eval';
 import { startTrainingWorker } from '../../meta/jobs/spawn';
-import { runTrainerConfig, type RunConfig, type TrainingJobSpec } from '../../meta/jobs/train';
+import { runPolicyFile, runTrainerConfig, type RunConfig, type TrainingJobSpec } from '../../meta/jobs/train';
 import type { TrainerEntry } from '../../meta/trainers/entry';
 import { TRAINERS } from '../../meta/trainers/registry';
 import { Run } from '../../meta/runs';
@@ -46,6 +46,7 @@ const COMMON_FLAGS: FlagTable = {
   'env-workers': { kind: 'int', min: 1, max: 64, help: 'threads stepping physics envs (default 1; same results for any number)' },
   backend: BACKEND_FLAG,
   resume: { kind: 'string', hint: 'RUN_DIR', help: 'continue a run from its latest checkpoint' },
+  'copy-policy-to': { kind: 'string', hint: 'FILE', help: "when the run is done, copy its policy.json there (e.g. assets/policies/Hopper-v0/ppo.json)" },
 };
 
 /** The flags of `adaptlab train <algo>` for a registry trainer: common ones, then its schema's. */
@@ -130,6 +131,8 @@ export async function train(args: ParsedArgs, raw: string[] = []): Promise<numbe
   const entry = TRAINERS.find((t) => t.id === algo);
   if (!entry) throw new UsageError(`unknown algorithm "${algo ?? ''}" (available: ${trainAlgorithms().map((a) => a.id).join(', ')})`);
   const { spec, notes } = trainSpec(entry, args);
+  const copyTo = flag(args, 'copy-policy-to');
+  if (copyTo) ensureWritableDir(dirname(resolve(copyTo)), 'copy-policy-to');
   for (const n of notes) console.log(n);
   const job = startTrainingWorker(spec, {
     onStarted: (backend) => console.log(`train: ${entry.id} on ${spec.env}, ${spec.totalSteps} ${entry.stepUnit}, seed ${spec.seed}, backend ${backend}`),
@@ -148,6 +151,10 @@ export async function train(args: ParsedArgs, raw: string[] = []): Promise<numbe
   try {
     const result = await job.result;
     console.log(`train: ${result.status} at step ${result.step}; run folder ${result.runDir}`);
+    if (copyTo && result.status === 'done') {
+      copyFileSync(runPolicyFile(result.runDir), copyTo);
+      console.log(`train: policy copied to ${copyTo}`);
+    }
   } finally {
     process.off('SIGINT', stop);
   }
