@@ -8,6 +8,7 @@ import { inspect, INSPECT_USAGE } from './inspect';
 import { simulateCommand, SIMULATE_USAGE } from './simulate';
 import { TRAINERS } from '../../meta/trainers/registry';
 import { BACKEND_FLAG } from '../../shared/cli-flags';
+import { plot } from './plot';
 import { delegateToMbrl, evaluate, MODEL_BASED, runs, train, trainAlgorithms, trainFlags } from './train';
 
 /**
@@ -94,6 +95,20 @@ const COMMANDS: Record<string, Command> = {
     variants: { ...Object.fromEntries(TRAINERS.map((t) => [t.id, trainFlags(t)])), ...Object.fromEntries(Object.keys(MODEL_BASED).map((id) => [id, 'delegated' as const])) },
     maxPositional: 1,
     run: train,
+  },
+  plot: {
+    summary: 'Plot a metric of runs (metrics.jsonl) against env steps, as an SVG',
+    usage: 'adaptlab plot RUN_DIR... --out FILE.svg [--metric episodeReturn] [--smooth N] [--label L]... [--ref VALUE:LABEL]... [--title T]',
+    flags: {
+      out: { kind: 'string', hint: 'FILE.svg' },
+      metric: { kind: 'string', hint: 'NAME', help: 'a metrics.jsonl column (default episodeReturn)' },
+      smooth: { kind: 'int', min: 1, max: 1000, help: 'moving mean over N rows (default 1)' },
+      label: { kind: 'string', repeat: true, hint: 'TEXT', help: "one per run, in order (default: algo, env, seed)" },
+      ref: { kind: 'string', repeat: true, hint: 'VALUE:LABEL', help: 'a dashed horizontal line' },
+      title: { kind: 'string', hint: 'TEXT' },
+    },
+    maxPositional: 64,
+    run: plot,
   },
   'eval-adapt': {
     summary: 'Evaluate online adaptation after a fault: forward distance and prediction error per method',
