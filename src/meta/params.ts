@@ -115,17 +115,9 @@ export function paramsFromArrays(a: Record<string, NamedArray>): Params {
   return out;
 }
 
-/** Float32Array -> base64 (bit-exact), and back. */
-export function f32ToBase64(a: Float32Array): string {
-  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
-}
-
-export function base64ToF32(s: string): Float32Array {
-  const b = Buffer.from(s, 'base64');
-  const out = new Float32Array(b.byteLength / 4);
-  new Uint8Array(out.buffer).set(b);
-  return out;
-}
+// Kept here for existing importers; the functions live where no TensorFlow is loaded.
+export { base64ToF32, f32ToBase64 } from './f32.js';
+import { base64ToF32, f32ToBase64 } from './f32.js';
 
 export interface EncodedArray {
   shape: number[];

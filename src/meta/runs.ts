@@ -13,7 +13,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { base64ToF32, f32ToBase64 } from './params.js';
+import { base64ToF32, f32ToBase64 } from './f32.js';
 
 export interface MetricRow {
   step: number;

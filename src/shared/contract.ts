@@ -35,7 +35,14 @@ const recordingName = z.string().max(120).regex(/^[A-Za-z0-9][A-Za-z0-9._-]*\.(m
 
 /** Commands a scene may support; which ones is listed in SceneInfo.controls. */
 export const sceneCommand = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('policy'), policy: z.enum(['random', 'zero', 'gait', 'mpc']) }).strict(),
+  z
+    .object({
+      type: z.literal('policy'),
+      policy: z.enum(['random', 'zero', 'gait', 'mpc', 'learned']),
+      /** Which learned policy (SceneInfo.policies) when policy is 'learned'. */
+      id: z.string().max(64).regex(/^[\w.-]+$/).optional(),
+    })
+    .strict(),
   z
     .object({
       type: z.literal('fault'),
@@ -207,6 +214,10 @@ export interface SceneInfo {
   legs?: number;
   /** Nominal physical parameters that 'randomize' may scale, with their nominal values. */
   parameters?: Record<string, number>;
+  /** Learned policies the scene can play ('policy' command with policy 'learned' and an id). */
+  policies?: { id: string; label: string }[];
+  /** The policy the scene starts with: 'gait', 'random', 'zero', or 'learned:<id>'. */
+  defaultPolicy?: string;
 }
 
 export interface OpenedSession {

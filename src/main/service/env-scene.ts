@@ -11,15 +11,19 @@ import type { DRTerm } from '../../physics/randomization';
 import type { Env, EnvId, Fault, StepInfo } from '../../physics/envs/types';
 import { Rng } from '../../physics/rng';
 import { gaitAction } from '../../physics/simulate';
+import { loadPolicy, type MlpPolicy } from '../../meta/policy';
 import { FaultTimeline } from './fault-timeline';
+import { findPolicy, listPolicies } from './policies';
 import type { SceneRunner } from './scene-runner';
 
-type Policy = 'random' | 'zero' | 'gait';
+/** Scripted ones by name; a learned one as its loaded network. */
+type Policy = 'random' | 'zero' | 'gait' | { id: string; net: MlpPolicy };
 
 export class EnvScene implements SceneRunner {
   readonly dt: number;
   private policy: Policy = 'gait';
   private readonly action: Float32Array;
+  private obs: Float32Array;
   private readonly rng: Rng;
   private t = 0;
   private simTime = 0;
@@ -36,8 +40,24 @@ export class EnvScene implements SceneRunner {
   private constructor(private env: Env, private seed: number) {
     this.dt = env.dt;
     this.action = new Float32Array(env.actionSize);
+    this.obs = new Float32Array(env.observationSize);
     this.rng = new Rng(seed, 0x5ce11e);
+    const first = EnvScene.defaultPolicy(env.id as EnvId);
+    if (first.startsWith('learned:')) this.policy = EnvScene.learned(env, first.slice(8));
     this.startEpisode();
+  }
+
+  /** A scene opens with its first shipped learned policy, else the scripted gait. */
+  static defaultPolicy(id: EnvId): string {
+    const p = listPolicies(id)[0];
+    return p ? `learned:${p.id}` : 'gait';
+  }
+
+  private static learned(env: Env, id: string): Policy {
+    const net = loadPolicy(findPolicy(env.id, id).file);
+    if (net.observationSize !== env.observationSize || net.actionSize !== env.actionSize)
+      throw new Error(`policy "${id}" expects ${net.observationSize} observations and ${net.actionSize} actions; ${env.id} has ${env.observationSize} and ${env.actionSize}`);
+    return { id, net };
   }
 
   /**
@@ -72,6 +92,7 @@ export class EnvScene implements SceneRunner {
   private startEpisode(): void {
     this.faults.episodeStarted(true);
     const r = this.env.reset({ seed: this.seed + this.episode });
+    this.obs = r.obs;
     this.info = r.info;
     this.t = 0;
     this.simTime = 0;
@@ -90,8 +111,10 @@ export class EnvScene implements SceneRunner {
     this.faults.fireDue(this.simTime);
     if (this.policy === 'random') this.rng.fillUniform(this.action, -1, 1);
     else if (this.policy === 'zero') this.action.fill(0);
-    else gaitAction(this.env, this.t, this.action);
+    else if (this.policy === 'gait') gaitAction(this.env, this.t, this.action);
+    else this.action.set(this.policy.net.act(this.obs, { deterministic: true }));
     const r = this.env.step(this.action);
+    this.obs = r.obs;
     this.t++;
     this.simTime += this.dt;
     this.info = r.info;
@@ -120,6 +143,11 @@ export class EnvScene implements SceneRunner {
     switch (cmd.type) {
       case 'policy':
         if (cmd.policy === 'mpc') throw new Error('MPC needs a learned model: open the Adaptation view');
+        if (cmd.policy === 'learned') {
+          if (!cmd.id) throw new Error(`which learned policy? (shipped for ${this.env.id}: ${listPolicies(this.env.id).map((p) => p.id).join(', ') || 'none'})`);
+          this.policy = EnvScene.learned(this.env, cmd.id);
+          return `policy: learned ${cmd.id}`;
+        }
         this.policy = cmd.policy;
         return `policy: ${cmd.policy}`;
       case 'fault': {

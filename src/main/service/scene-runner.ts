@@ -89,10 +89,13 @@ let listing: Promise<SceneInfo[]> | null = null;
 export function listScenes(): Promise<SceneInfo[]> {
   listing ??= (async () => {
     const { EnvScene } = await import('./env-scene');
+    const { listPolicies } = await import('./policies');
     return Promise.all(
-      SCENES.map(async ({ create: _c, ...info }) =>
-        info.controls.includes('randomize') ? { ...info, parameters: await EnvScene.parameters(info.id as EnvId) } : info,
-      ),
+      SCENES.map(async ({ create: _c, ...info }) => {
+        if (!info.controls.includes('randomize')) return info;
+        const policies = listPolicies(info.id).map(({ id, label }) => ({ id, label }));
+        return { ...info, parameters: await EnvScene.parameters(info.id as EnvId), policies, defaultPolicy: EnvScene.defaultPolicy(info.id as EnvId) };
+      }),
     );
   })();
   return listing;

@@ -1,0 +1,34 @@
+/**
+ * Learned policies a scene can play: the shipped ones, assets/policies/<env>/<name>.json (made by
+ * the README's training commands). Named by id, so a request never carries a file path.
+ */
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { assetsDir } from './scenarios';
+
+export interface PolicyEntry {
+  id: string;
+  label: string;
+  file: string;
+}
+
+const LABELS: Record<string, string> = { ppo: 'PPO', sac: 'SAC' };
+
+/** Shipped policies for an env, PPO first. */
+export function listPolicies(envId: string): PolicyEntry[] {
+  const dir = join(assetsDir(), 'policies', envId);
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => /^[\w.-]+\.json$/.test(f))
+    .map((f) => {
+      const id = f.slice(0, -5);
+      return { id, label: `${LABELS[id] ?? id} (learned)`, file: join(dir, f) };
+    })
+    .sort((a, b) => (a.id === 'ppo' ? -1 : b.id === 'ppo' ? 1 : a.id.localeCompare(b.id)));
+}
+
+export function findPolicy(envId: string, id: string): PolicyEntry {
+  const p = listPolicies(envId).find((e) => e.id === id);
+  if (!p) throw new Error(`no learned policy "${id}" for ${envId} (shipped: ${listPolicies(envId).map((e) => e.id).join(', ') || 'none'})`);
+  return p;
+}
