@@ -59,8 +59,6 @@ export function trainAlgorithms(): { id: string; summary: string }[] {
   return [...TRAINERS.map((t) => ({ id: t.id, summary: t.summary })), ...Object.entries(MODEL_BASED).map(([id, summary]) => ({ id, summary }))];
 }
 
-const DEFAULT_STEPS = 100_000;
-
 /**
  * The training spec `adaptlab train <algo>` asks for, checked before a worker starts: env, step
  * count (at least one iteration, rounded up to whole ones), a writable runs folder, the trainer's
@@ -105,7 +103,7 @@ export function trainSpec(entry: TrainerEntry, args: ParsedArgs): { spec: Traini
   const trainerConfig = entry.config.parse(asked) as Record<string, unknown>;
   const perIteration = entry.stepsPerIteration(trainerConfig);
   const given = flag(args, 'steps') !== undefined;
-  let steps = intFlag(args, 'steps', cfg?.totalSteps ?? DEFAULT_STEPS, 1, 1e9);
+  let steps = intFlag(args, 'steps', cfg?.totalSteps ?? entry.defaultSteps, 1, 1e9);
   if (given || !cfg) {
     if (steps < perIteration) throw new UsageError(`--steps ${steps} is less than one ${entry.id} iteration (${perIteration} steps); give --steps ${perIteration} or more`);
     if (steps % perIteration) {

@@ -56,3 +56,33 @@ export interface TrainerEntry<S extends AnyConfigSchema = AnyConfigSchema> {
 export function defineTrainer<S extends AnyConfigSchema>(entry: TrainerEntry<S>): TrainerEntry<S> {
   return entry;
 }
+
+/** What PPO and SAC have in common: a class that counts env steps and keeps its config in its state. */
+interface StepCountingAlgorithm<S extends { config: object }> {
+  readonly envSteps: number;
+  iterate(): object;
+  getState(): S;
+  setState(s: S): void;
+  policy(envId: string): Policy;
+  dispose(): void;
+}
+
+/**
+ * A Trainer over such a class. On resume the run's step budget (which --steps may have changed)
+ * replaces the one saved in the checkpoint's config.
+ */
+export function stepTrainer<S extends { config: object }>(algo: StepCountingAlgorithm<S>, envId: string, totalSteps: number): Trainer {
+  return {
+    get steps() {
+      return algo.envSteps;
+    },
+    iterate: () => algo.iterate() as TrainerMetrics,
+    getState: () => algo.getState(),
+    setState: (s) => {
+      const st = s as S;
+      algo.setState({ ...st, config: { ...st.config, totalSteps } });
+    },
+    policy: () => algo.policy(envId),
+    dispose: () => algo.dispose(),
+  };
+}

@@ -1,7 +1,6 @@
 /** PPO on the trainer platform (src/meta/rl/ppo.ts holds the algorithm). */
 import { z } from 'zod';
-import type { PpoState } from '../rl/ppo.js';
-import { defineTrainer, type TrainerMetrics } from './entry.js';
+import { defineTrainer, stepTrainer } from './entry.js';
 
 const config = z.object({
   numEnvs: z.number().int().min(1).max(256).default(8).describe('parallel envs collecting rollouts'),
@@ -28,25 +27,12 @@ export const ppoTrainer = defineTrainer({
   summary: 'PPO (clipped surrogate, GAE, observation and reward normalization): on-policy, many parallel envs',
   config,
   stepUnit: 'env steps',
-  defaultSteps: 1_000_000,
+  defaultSteps: 100_000,
   numEnvs: (c) => c.numEnvs,
   stepsPerIteration: (c) => c.numEnvs * c.numSteps,
   async create({ env, envId, seed, totalSteps }, c) {
     const { PPO } = await import('../rl/ppo.js');
     const { numEnvs: _n, ...ppoConfig } = c;
-    const ppo = new PPO(env, { ...ppoConfig, seed, totalSteps });
-    return {
-      get steps() {
-        return ppo.envSteps;
-      },
-      iterate: () => ppo.iterate() as unknown as TrainerMetrics,
-      getState: () => ppo.getState(),
-      setState: (s) => {
-        const st = s as PpoState;
-        ppo.setState({ ...st, config: { ...st.config, totalSteps } });
-      },
-      policy: () => ppo.policy(envId),
-      dispose: () => ppo.dispose(),
-    };
+    return stepTrainer(new PPO(env, { ...ppoConfig, seed, totalSteps }), envId, totalSteps);
   },
 });

@@ -1,7 +1,6 @@
 /** SAC on the trainer platform (src/meta/rl/sac.ts holds the algorithm). */
 import { z } from 'zod';
-import type { SacState } from '../rl/sac.js';
-import { defineTrainer, type TrainerMetrics } from './entry.js';
+import { defineTrainer, stepTrainer } from './entry.js';
 
 const config = z.object({
   numEnvs: z.number().int().min(1).max(64).default(1).describe('parallel envs (each env step adds numEnvs transitions and updates)'),
@@ -26,25 +25,12 @@ export const sacTrainer = defineTrainer({
   summary: 'Soft Actor-Critic (twin Q, target critics, automatic entropy tuning): off-policy, replay buffer',
   config,
   stepUnit: 'env steps',
-  defaultSteps: 300_000,
+  defaultSteps: 100_000,
   numEnvs: (c) => c.numEnvs,
   stepsPerIteration: (c) => Math.max(c.numEnvs, Math.round(c.stepsPerIteration / c.numEnvs) * c.numEnvs),
   async create({ env, envId, seed, totalSteps }, c) {
     const { SAC } = await import('../rl/sac.js');
     const { numEnvs: _n, ...sacConfig } = c;
-    const sac = new SAC(env, { ...sacConfig, seed, totalSteps });
-    return {
-      get steps() {
-        return sac.envSteps;
-      },
-      iterate: () => sac.iterate() as unknown as TrainerMetrics,
-      getState: () => sac.getState(),
-      setState: (s) => {
-        const st = s as SacState;
-        sac.setState({ ...st, config: { ...st.config, totalSteps } });
-      },
-      policy: () => sac.policy(envId),
-      dispose: () => sac.dispose(),
-    };
+    return stepTrainer(new SAC(env, { ...sacConfig, seed, totalSteps }), envId, totalSteps);
   },
 });
