@@ -46,6 +46,8 @@ const COMMON_FLAGS: FlagTable = {
   'env-workers': { kind: 'int', min: 1, max: 64, help: 'threads stepping physics envs (default 1; same results for any number)' },
   backend: BACKEND_FLAG,
   resume: { kind: 'string', hint: 'RUN_DIR', help: 'continue a run from its latest checkpoint' },
+  'eval-every': { kind: 'int', min: 0, max: 1e9, help: 'evaluate the policy deterministically every N steps (physics envs; adds evalReturn and evalForwardDistance to metrics.jsonl)' },
+  'eval-episodes': { kind: 'int', min: 1, max: 1000, help: 'episodes per evaluation (default 5)' },
   'copy-policy-to': { kind: 'string', hint: 'FILE', help: "when the run is done, copy its policy.json there (e.g. assets/policies/Hopper-v0/ppo.json)" },
 };
 
@@ -117,6 +119,8 @@ export function trainSpec(entry: TrainerEntry, args: ParsedArgs): { spec: Traini
     ...base,
     ...(flag(args, 'backend') ? { backend: flag(args, 'backend') } : {}),
     ...(flag(args, 'env-workers') ? { envWorkers: intFlag(args, 'env-workers', 1, 1, 64) } : {}),
+    ...(flag(args, 'eval-every') ? { evalEvery: intFlag(args, 'eval-every', 0, 0, 1e9) } : {}),
+    ...(flag(args, 'eval-episodes') ? { evalEpisodes: intFlag(args, 'eval-episodes', 5, 1, 1000) } : {}),
   };
   if (resumeDir) Object.assign(spec, { runDir: resolve(resumeDir), resume: true, runsRoot: undefined });
   else ensureWritableDir(flag(args, 'out') ?? 'runs', 'out');

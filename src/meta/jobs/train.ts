@@ -9,6 +9,9 @@ import path from 'node:path';
 import { initBackend } from '../backend.js';
 import type { PpoConfig } from '../rl/ppo.js';
 import { savePolicy } from '../policy.js';
+import { evaluatePolicy } from '../eval-policy.js';
+import { isEnvId } from '../../physics/envs/registry.js';
+import type { EnvConfig } from '../../physics/envs/types.js';
 import { findTrainer } from '../trainers/registry.js';
 import type { TrainerMetrics } from '../trainers/entry.js';
 import { builtinTasks } from '../rl/tasks.js';
@@ -40,6 +43,12 @@ export interface TrainingJobSpec {
   resume?: boolean;
   /** Env steps between checkpoints (default: about 20 per run). */
   checkpointEvery?: number;
+  /**
+   * Steps between deterministic evaluations of the policy on a physics env (0 or absent: none);
+   * each adds evalReturn and evalForwardDistance (means over evalEpisodes) to its metrics row.
+   */
+  evalEvery?: number;
+  evalEpisodes?: number;
   /** Backend preference (default: ADAPTLAB_BACKEND, then auto). */
   backend?: string;
   /** The trainer's config (its registry schema fills in the defaults). */
@@ -199,6 +208,13 @@ export async function runTrainingJob(
   const startStep = trainer.steps;
   const t0 = performance.now();
   let last: MetricRow | null = null;
+  /** The current policy, deterministic, on fresh seeded episodes of the training env. */
+  const evaluateNow = async (): Promise<Record<string, number>> => {
+    const policy = trainer.policy();
+    if (!policy || !isEnvId(spec.env)) return {};
+    const r = await evaluatePolicy(policy, spec.env, { episodes: spec.evalEpisodes ?? 5, seed: 1_000_000, envConfig: (spec.envConfig ?? {}) as EnvConfig });
+    return { evalReturn: r.return.mean, evalForwardDistance: r.forwardDistance.mean };
+  };
   const checkpoint = () => {
     run.saveCheckpoint(trainer.steps, trainer.getState(), 2);
     const policy = trainer.policy();
@@ -214,10 +230,12 @@ export async function runTrainingJob(
         run.setStatus({ state: 'cancelled', step: trainer.steps, totalSteps: total, backend: info.name });
         return { status: 'cancelled', runDir: run.dir, step: trainer.steps, backend: info.name, lastMetrics: last };
       }
+      const before = trainer.steps;
       const m = trainer.iterate();
       const elapsed = (performance.now() - t0) / 1000;
       const rate = (trainer.steps - startStep) / Math.max(elapsed, 1e-9);
-      last = run.appendMetrics(m.step, { ...toRow(m), fps: rate });
+      const evals = spec.evalEvery && Math.floor(trainer.steps / spec.evalEvery) > Math.floor(before / spec.evalEvery) ? await evaluateNow() : {};
+      last = run.appendMetrics(m.step, { ...toRow(m), fps: rate, ...evals });
       if (trainer.steps - lastCkpt >= every || trainer.steps >= total) checkpoint();
       run.setStatus({ state: 'running', step: trainer.steps, totalSteps: total, backend: info.name });
       onProgress({ step: trainer.steps, totalSteps: total, etaSeconds: rate > 0 ? Math.max(0, total - trainer.steps) / rate : null, metrics: last, runDir: run.dir });

@@ -47,3 +47,15 @@ describe('the trainer driver runs every registry entry', () => {
     });
   }
 });
+
+describe('periodic evaluation', () => {
+  it('evaluates the policy on the physics env every N steps and logs return and forward distance', async () => {
+    const { PHYSICS_ENV_MODULE } = await import('../rl/physics-vec-env');
+    const dir = join(root, 'eval-every');
+    await runTrainingJob({ algo: 'ppo', env: 'Hopper-v0', envModule: PHYSICS_ENV_MODULE, seed: 1, totalSteps: 256, runDir: dir, evalEvery: 128, evalEpisodes: 2, config: SMALL.ppo.config });
+    const r = readFileSync(join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(r.map((x) => x.step)).toEqual([64, 128, 192, 256]);
+    expect(r.map((x) => typeof x.evalReturn)).toEqual(['undefined', 'number', 'undefined', 'number']);
+    expect(Number.isFinite(r[1].evalForwardDistance)).toBe(true);
+  });
+});
