@@ -72,6 +72,20 @@ test('the adaptation demo opens first: break a leg and the charts mark it', asyn
   await browser.close();
 });
 
+test('the Hopper scene opens playing the shipped learned policy, and it hops forward', async () => {
+  const { browser, page, errors } = await openWorkbench(shell, { width: 1400, height: 850 });
+  await page.locator('[data-test=scene-picker]').selectOption('Hopper-v0');
+  await expect(page.locator('[data-test=policy]')).toHaveValue('learned:ppo', { timeout: 20_000 });
+  // The torso moves forward in x (the scripted gait and zero action fall where they stand).
+  await page.locator('.tree li', { hasText: 'torso' }).click();
+  const x = async () => Number((await page.locator('.props dd').first().textContent())!.match(/-?\d+(\.\d+)?/)![0]);
+  const x0 = await x();
+  await expect.poll(x, { timeout: 20_000 }).toBeGreaterThan(x0 + 1);
+  await page.screenshot({ path: 'test-results/hopper-learned.png' });
+  expect(errors).toEqual([]);
+  await browser.close();
+});
+
 test('a training run started from the Runs view shows progress and its curve', async () => {
   const { browser, page, errors } = await openWorkbench(shell, { width: 1280, height: 800 });
   await page.locator('[data-test=view-runs]').click();

@@ -86,7 +86,9 @@ export class EnvScene implements SceneRunner {
   }
 
   spec(): SceneSpec {
-    return this.env.sceneSpec();
+    // The camera keeps the robot's root body in view (a learned hopper covers 20 m an episode).
+    const s = this.env.sceneSpec();
+    return { ...s, followBody: s.followBody ?? 0 };
   }
 
   private startEpisode(): void {
