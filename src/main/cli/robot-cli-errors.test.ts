@@ -8,21 +8,14 @@ import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { UrdfScene } from '../service/urdf-scene';
 import { main } from './index';
+import { captureConsole } from '../../../test/support/capture-console';
 
 const FIX = 'test/fixtures/urdf';
 const dir = mkdtempSync(join(tmpdir(), 'adaptlab-cli-errors-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 afterEach(() => vi.restoreAllMocks());
 
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
-  vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
-  vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => (out.push(String(s).trimEnd()), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => (err.push(String(s).trimEnd()), true));
-  return { out, err };
-}
+const capture = captureConsole;
 
 function oneJsonLine(out: string[]): { ok: false; error: { code: string; message: string; file?: string; element?: string; line?: number } } {
   expect(out).toHaveLength(1);

@@ -10,16 +10,9 @@ import { Run } from '../../meta/runs';
 import { findTrainer } from '../../meta/trainers/registry';
 import { parseArgs, UsageError, type FlagTable } from './args';
 import { main } from './index';
+import { captureConsole } from '../../../test/support/capture-console';
 
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
-  vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
-  vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => (out.push(String(s).trimEnd()), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => (err.push(String(s).trimEnd()), true));
-  return { out, err };
-}
+const capture = captureConsole;
 
 afterEach(() => vi.restoreAllMocks());
 
