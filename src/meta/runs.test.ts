@@ -73,7 +73,7 @@ describe('training jobs', () => {
   const strip = (rows: Record<string, unknown>[]) => rows.map(({ wallTime: _w, fps: _f, ...r }) => r);
 
   it('resume continues the same curve: 2k steps at once == 1k + resumed 1k', async () => {
-    const base: TrainingJobSpec = { algo: 'ppo', env: 'PointReach-v0', numEnvs: 4, totalSteps: 2048, seed: 5, ppo: small };
+    const base: TrainingJobSpec = { algo: 'ppo', env: 'PointReach-v0', totalSteps: 2048, seed: 5, config: { ...small, numEnvs: 4 } };
     const full = await runTrainingJob({ ...base, runDir: path.join(root, 'full') });
     expect(full.status).toBe('done');
 
@@ -111,7 +111,7 @@ describe('training jobs', () => {
   it('runs in a worker thread with progress and cancel', async () => {
     const progress: JobProgress[] = [];
     const job = startTrainingWorker(
-      { algo: 'ppo', env: 'PointReach-v0', numEnvs: 4, totalSteps: 1_000_000, seed: 1, runDir: path.join(root, 'worker'), ppo: small },
+      { algo: 'ppo', env: 'PointReach-v0', totalSteps: 1_000_000, seed: 1, runDir: path.join(root, 'worker'), config: { ...small, numEnvs: 4 } },
       {
         onProgress: (p) => {
           progress.push(p);

@@ -14,7 +14,7 @@ import { ppoEnvIds, trainingSpec } from '../service/jobs';
 import { isPhysicsEnv } from '../../meta/rl/physics-vec-env';
 import { ENV_SPECS } from '../../physics/envs/registry';
 import { boolFlag, ensureWritableDir, flag, intFlag, UsageError, type FlagTable, type ParsedArgs } from './args';
-import { configFromFlags, schemaFlagTable } from './trainer-flags';
+import { configFromFlags, kebab, schemaFlagTable } from './trainer-flags';
 
 export function formatDuration(s: number | null): string {
   if (s === null || !Number.isFinite(s)) return '?';
@@ -71,7 +71,6 @@ export function trainSpec(entry: TrainerEntry, args: ParsedArgs): { spec: Traini
   const notes: string[] = [];
   const resumeDir = flag(args, 'resume');
   let cfg: RunConfig | null = null;
-  const own = Object.keys(schemaFlagTable(entry.config)).filter((k) => args.flags.has(k));
   if (resumeDir) {
     const dir = resolve(resumeDir);
     if (!existsSync(join(dir, 'config.json'))) throw new UsageError(`--resume ${resumeDir}: not a run folder (no config.json)`);
@@ -92,9 +91,9 @@ export function trainSpec(entry: TrainerEntry, args: ParsedArgs): { spec: Traini
     mismatch('env', flag(args, 'env'), cfg.env);
     mismatch('seed', flag(args, 'seed'), cfg.seed);
     const runCfg = runTrainerConfig(cfg);
-    for (const k of own) {
-      const key = k.replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase());
-      mismatch(k, flag(args, k), Array.isArray(runCfg[key]) ? (runCfg[key] as unknown[]).join(',') : runCfg[key]);
+    for (const key of Object.keys(entry.config.shape)) {
+      const v = runCfg[key];
+      mismatch(kebab(key), flag(args, kebab(key)), Array.isArray(v) ? v.join(',') : v);
     }
     if (flag(args, 'out') !== undefined) throw new UsageError(`--out does not go with --resume (the run stays in ${resumeDir})`);
   }

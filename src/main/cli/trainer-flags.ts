@@ -7,7 +7,8 @@ import type { z } from 'zod';
 import type { AnyConfigSchema } from '../../meta/trainers/entry';
 import { UsageError, type FlagSpec, type FlagTable, type ParsedArgs } from '../../shared/cli-flags';
 
-const kebab = (s: string) => s.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+/** A config field's flag name: numEnvs -> num-envs. */
+export const kebab = (s: string) => s.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
 interface FieldInfo {
   key: string;

@@ -13,7 +13,7 @@ import { Rng } from '../../physics/rng';
 import { gaitAction } from '../../physics/simulate';
 import { loadPolicy, type MlpPolicy } from '../../meta/policy';
 import { FaultTimeline } from './fault-timeline';
-import { findPolicy, listPolicies } from './policies';
+import { defaultPolicy, findPolicy, listPolicies } from './policies';
 import type { SceneRunner } from './scene-runner';
 
 /** Scripted ones by name; a learned one as its loaded network. */
@@ -49,8 +49,7 @@ export class EnvScene implements SceneRunner {
 
   /** A scene opens with its first shipped learned policy, else the scripted gait. */
   static defaultPolicy(id: EnvId): string {
-    const p = listPolicies(id)[0];
-    return p ? `learned:${p.id}` : 'gait';
+    return defaultPolicy(listPolicies(id));
   }
 
   private static learned(env: Env, id: string): Policy {

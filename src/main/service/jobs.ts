@@ -40,8 +40,7 @@ export function trainingSpec(req: JobRequest, runsRoot: string): TrainingJobSpec
     totalSteps: req.steps,
     seed: req.seed,
     runsRoot,
-    ...(req.numEnvs ? { numEnvs: req.numEnvs } : {}),
-    ...(req.config ? { config: req.config } : {}),
+    config: { ...req.config, ...(req.numEnvs ? { numEnvs: req.numEnvs } : {}) },
   };
 }
 

@@ -32,3 +32,8 @@ export function findPolicy(envId: string, id: string): PolicyEntry {
   if (!p) throw new Error(`no learned policy "${id}" for ${envId} (shipped: ${listPolicies(envId).map((e) => e.id).join(', ') || 'none'})`);
   return p;
 }
+
+/** What a scene plays first: its first shipped learned policy ('learned:<id>'), else the gait. */
+export function defaultPolicy(policies: readonly { id: string }[]): string {
+  return policies[0] ? `learned:${policies[0].id}` : 'gait';
+}

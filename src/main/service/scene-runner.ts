@@ -89,12 +89,12 @@ let listing: Promise<SceneInfo[]> | null = null;
 export function listScenes(): Promise<SceneInfo[]> {
   listing ??= (async () => {
     const { EnvScene } = await import('./env-scene');
-    const { listPolicies } = await import('./policies');
+    const { defaultPolicy, listPolicies } = await import('./policies');
     return Promise.all(
       SCENES.map(async ({ create: _c, ...info }) => {
         if (!info.controls.includes('randomize')) return info;
         const policies = listPolicies(info.id).map(({ id, label }) => ({ id, label }));
-        return { ...info, parameters: await EnvScene.parameters(info.id as EnvId), policies, defaultPolicy: EnvScene.defaultPolicy(info.id as EnvId) };
+        return { ...info, parameters: await EnvScene.parameters(info.id as EnvId), policies, defaultPolicy: defaultPolicy(policies) };
       }),
     );
   })();

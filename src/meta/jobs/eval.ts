@@ -39,7 +39,6 @@ export async function evaluateRun(runDir: string, o: EvalOptions): Promise<EvalR
   if (!ref) throw new Error(`${runDir} has no checkpoint yet: nothing to evaluate`);
   const n = o.numEnvs ?? Math.min(o.episodes, 8);
   const spec = { algo: cfg.algo, env: cfg.env, envModule: cfg.envModule ?? undefined, envConfig: cfg.envConfig, totalSteps: 0, seed: 0 };
-  const env = await createEnv(spec, n, o);
   // The policy exported beside the latest checkpoint, or one rebuilt from the checkpoint itself.
   let policy: Policy;
   if (!o.checkpoint && fs.existsSync(runPolicyFile(runDir))) policy = loadPolicy(runPolicyFile(runDir));
@@ -57,6 +56,7 @@ export async function evaluateRun(runDir: string, o: EvalOptions): Promise<EvalR
       trainEnv.close?.();
     }
   }
+  const env = await createEnv(spec, n, o);
   const rng = new Rng(o.seed ?? 0);
   const returns: number[] = [];
   const lengths: number[] = [];

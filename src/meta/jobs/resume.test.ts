@@ -21,7 +21,7 @@ afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
 const small = { numSteps: 16, epochs: 1, minibatches: 2, hidden: [8], lr: 1e-3 };
 // 4 envs x 16 steps = 64 env steps an iteration
-const base: TrainingJobSpec = { algo: 'ppo', env: 'PointReach-v0', numEnvs: 4, totalSteps: 320, seed: 7, ppo: small };
+const base: TrainingJobSpec = { algo: 'ppo', env: 'PointReach-v0', totalSteps: 320, seed: 7, config: { ...small, numEnvs: 4 } };
 
 class Killed extends Error {}
 

@@ -30,7 +30,6 @@ export interface TrainingJobSpec {
    */
   envModule?: string;
   envConfig?: unknown;
-  numEnvs?: number;
   /** Worker threads stepping physics envs (default 1: the training thread itself). */
   envWorkers?: number;
   totalSteps: number;
@@ -51,10 +50,8 @@ export interface TrainingJobSpec {
   evalEpisodes?: number;
   /** Backend preference (default: ADAPTLAB_BACKEND, then auto). */
   backend?: string;
-  /** The trainer's config (its registry schema fills in the defaults). */
+  /** The trainer's config, numEnvs included (its registry schema fills in the defaults). */
   config?: Record<string, unknown>;
-  /** Older spelling of `config` for PPO (kept for callers and runs from before the registry). */
-  ppo?: Partial<Omit<PpoConfig, 'seed' | 'totalSteps'>>;
 }
 
 export interface JobProgress {
@@ -151,7 +148,7 @@ export async function runTrainingJob(
     if (ck) state = run.loadCheckpoint<unknown>(ck).payload;
   }
   // A resumed run trains as configured (its seed and hyperparameters); a new one as asked.
-  const asked = runCfg ? runTrainerConfig(runCfg) : { ...spec.ppo, ...spec.config, ...(spec.numEnvs ? { numEnvs: spec.numEnvs } : {}) };
+  const asked = runCfg ? runTrainerConfig(runCfg) : (spec.config ?? {});
   const parsed = entry.config.safeParse(asked);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
