@@ -41,11 +41,11 @@ export const APP_VERSION = '0.1.0';
 /** Simulation sessions open at once: each is a worker thread of ~40 MB. */
 export const MAX_SIM_SESSIONS = 8;
 
+let probed: string | null = null;
 /**
  * Which tfjs backend training workers will pick (same order as src/meta/backend.ts), found by
  * package resolution so the service itself never loads TensorFlow.
  */
-let probed: string | null = null;
 function probeLearningBackend(): string {
   // Package resolution touches the disk: once per process, not on every app.info.
   probed ??= probeLearningBackendUncached();
