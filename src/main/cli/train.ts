@@ -6,11 +6,11 @@ import { evaluateRun } from '../../meta/jobs/eval';
 import { startTrainingWorker } from '../../meta/jobs/spawn';
 import { runPolicyFile, runTrainerConfig, type RunConfig, type TrainingJobSpec } from '../../meta/jobs/train';
 import type { TrainerEntry } from '../../meta/trainers/entry';
-import { TRAINERS } from '../../meta/trainers/registry';
+import { TRAINERS, vecEnvIds } from '../../meta/trainers/registry';
 import { Run } from '../../meta/runs';
 import { BACKEND_FLAG } from '../../shared/cli-flags';
 import { listRuns } from '../service/runs';
-import { ppoEnvIds, trainingSpec } from '../service/jobs';
+import { trainingSpec } from '../service/jobs';
 import { isPhysicsEnv } from '../../meta/rl/physics-vec-env';
 import { ENV_SPECS } from '../../physics/envs/registry';
 import { boolFlag, ensureWritableDir, flag, intFlag, UsageError, type FlagTable, type ParsedArgs } from './args';
@@ -39,7 +39,7 @@ export async function delegateToMbrl(argv: string[]): Promise<number> {
 
 /** Flags every registry trainer takes, beside its own schema's. */
 const COMMON_FLAGS: FlagTable = {
-  env: { kind: 'string', values: ppoEnvIds, help: 'env id (not needed with --resume)' },
+  env: { kind: 'string', values: vecEnvIds, help: 'env id (not needed with --resume)' },
   steps: { kind: 'int', min: 1, max: 1e9, help: "total steps (default 100000; with --resume: the run's own total)" },
   seed: { kind: 'int', min: 0, max: 2 ** 31 - 1 },
   out: { kind: 'string', hint: 'DIR', help: 'runs folder (default ./runs)' },
@@ -98,7 +98,7 @@ export function trainSpec(entry: TrainerEntry, args: ParsedArgs): { spec: Traini
     if (flag(args, 'out') !== undefined) throw new UsageError(`--out does not go with --resume (the run stays in ${resumeDir})`);
   }
   const env = flag(args, 'env') ?? cfg?.env;
-  if (!env) throw new UsageError(`--env is required (one of ${ppoEnvIds().join(', ')})`);
+  if (!env) throw new UsageError(`--env is required (one of ${vecEnvIds().join(', ')})`);
   const seed = intFlag(args, 'seed', cfg?.seed ?? 0, 0, 2 ** 31 - 1);
   const asked = cfg ? runTrainerConfig(cfg) : configFromFlags(entry.config, args);
   const trainerConfig = entry.config.parse(asked) as Record<string, unknown>;

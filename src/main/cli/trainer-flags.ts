@@ -3,53 +3,12 @@
  * `--kebab-name` with its kind, range, choices, default and one-line doc, and parsed flags become
  * a config the schema validates. A new trainer gets its command line without a line here.
  */
-import type { z } from 'zod';
 import type { AnyConfigSchema } from '../../meta/trainers/entry';
+import { configFields as fields } from '../../meta/trainers/config-fields';
 import { UsageError, type FlagSpec, type FlagTable, type ParsedArgs } from '../../shared/cli-flags';
 
 /** A config field's flag name: numEnvs -> num-envs. */
 export const kebab = (s: string) => s.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
-
-interface FieldInfo {
-  key: string;
-  type: string;
-  isInt?: boolean;
-  min?: number;
-  max?: number;
-  values?: string[];
-  elementType?: string;
-  description?: string;
-  defaultValue?: unknown;
-}
-
-/** What a schema field is, looking through its default wrapper. */
-function fieldInfo(key: string, field: z.ZodType): FieldInfo {
-  // zod v4 keeps the definition on `def`; a default wraps the real type.
-  const f = field as unknown as { def: { type: string; innerType?: unknown; defaultValue?: unknown }; description?: string };
-  const inner = (f.def.type === 'default' ? f.def.innerType : field) as {
-    def: { type: string; element?: { def: { type: string }; isInt?: boolean; minValue?: number; maxValue?: number }; entries?: Record<string, string> };
-    isInt?: boolean;
-    minValue?: number | null;
-    maxValue?: number | null;
-  };
-  const num = inner.def.type === 'array' ? inner.def.element : inner;
-  const finite = (x: number | null | undefined) => (x !== null && x !== undefined && Number.isFinite(x) && Math.abs(x) < 2 ** 53 ? x : undefined);
-  return {
-    key,
-    type: inner.def.type,
-    isInt: !!num?.isInt,
-    min: finite(num?.minValue),
-    max: finite(num?.maxValue),
-    values: inner.def.entries ? Object.values(inner.def.entries) : undefined,
-    elementType: inner.def.element?.def.type,
-    description: f.description,
-    defaultValue: f.def.type === 'default' ? f.def.defaultValue : undefined,
-  };
-}
-
-function fields(schema: AnyConfigSchema): FieldInfo[] {
-  return Object.entries(schema.shape as Record<string, z.ZodType>).map(([k, v]) => fieldInfo(k, v));
-}
 
 const show = (v: unknown) => (Array.isArray(v) ? v.join(',') : String(v));
 

@@ -9,8 +9,7 @@ import { JobQueue, type QueuedJob } from '../../meta/jobs/queue';
 import { startTrainingWorker } from '../../meta/jobs/spawn';
 import type { JobProgress as MetaProgress, JobResult, TrainingJobSpec } from '../../meta/jobs/train';
 import { isPhysicsEnv, PHYSICS_ENV_MODULE } from '../../meta/rl/physics-vec-env';
-import { builtinTasks } from '../../meta/rl/tasks';
-import { ENV_SPECS } from '../../physics/envs/registry';
+import { findTrainer, trainerEnvIds } from '../../meta/trainers/registry';
 import { Run } from '../../meta/runs';
 import { isResumable } from './runs';
 
@@ -25,14 +24,10 @@ export interface JobRequest {
   config?: Record<string, unknown>;
 }
 
-/** Every env id PPO can train: the built-in tasks and the physics envs. */
-export function ppoEnvIds(): string[] {
-  return [...Object.keys(builtinTasks), ...Object.keys(ENV_SPECS)];
-}
-
 /** A training job spec; physics env ids reach the worker through their vec-env module. */
 export function trainingSpec(req: JobRequest, runsRoot: string): TrainingJobSpec {
-  if (!ppoEnvIds().includes(req.env)) throw new Error(`unknown env "${req.env}" (known: ${ppoEnvIds().join(', ')})`);
+  const envs = trainerEnvIds(findTrainer(req.algo));
+  if (!envs.includes(req.env)) throw new Error(`${req.algo} does not train on "${req.env}" (it trains: ${envs.join(', ')})`);
   return {
     algo: req.algo,
     env: req.env,

@@ -42,6 +42,8 @@ export interface TrainerEntry<S extends AnyConfigSchema = AnyConfigSchema> {
   config: S;
   /** What `steps` counts (e.g. 'env steps'). */
   stepUnit: string;
+  /** The env ids it trains on (absent: every vec env, see trainerEnvIds in ./registry.ts). */
+  envs?: () => readonly string[];
   /** Default step budget when none is given. */
   defaultSteps: number;
   /** Parallel envs the trainer wants for this config. */

@@ -3,6 +3,8 @@
  * A new algorithm is one file exporting a TrainerEntry, listed here.
  */
 import type { TrainerEntry } from './entry.js';
+import { ENV_SPECS } from '../../physics/envs/registry.js';
+import { builtinTasks } from '../rl/tasks.js';
 import { ppoTrainer } from './ppo.js';
 import { sacTrainer } from './sac.js';
 
@@ -12,4 +14,14 @@ export function findTrainer(id: string): TrainerEntry {
   const t = TRAINERS.find((e) => e.id === id);
   if (!t) throw new Error(`unknown algorithm "${id}" (registered: ${TRAINERS.map((e) => e.id).join(', ')})`);
   return t;
+}
+
+/** Every env a vec-env trainer (PPO, SAC) can train: the built-in tasks and the physics envs. */
+export function vecEnvIds(): string[] {
+  return [...Object.keys(builtinTasks), ...Object.keys(ENV_SPECS)];
+}
+
+/** The env ids an entry trains on. */
+export function trainerEnvIds(entry: TrainerEntry): string[] {
+  return entry.envs ? [...entry.envs()] : vecEnvIds();
 }
