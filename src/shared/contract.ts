@@ -80,6 +80,14 @@ export const sceneCommand = z.discriminatedUnion('type', [
 export type SceneCommand = z.infer<typeof sceneCommand>;
 export type SceneControl = SceneCommand['type'];
 
+/** One value of a trainer's config as it crosses the contract: JSON scalars and flat lists. */
+const trainerConfigValue = z.union([
+  z.number(),
+  z.boolean(),
+  z.string().max(4096),
+  z.array(z.union([z.number(), z.string().max(4096), z.boolean()])).max(1024),
+]);
+
 /** zod schemas of every request's params, keyed by method name. */
 export const requestSchemas = {
   'app.info': z.object({}).strict(),
@@ -149,13 +157,24 @@ export const requestSchemas = {
     })
     .strict(),
   'robot.recent': z.object({}).strict(),
+  /** The trainer registry: each algorithm, the envs it trains and its config as form fields. */
+  'trainers.list': z.object({}).strict(),
+  /**
+   * Start a training run of a registry trainer. The service checks `algo` against the registry,
+   * `env` against the envs it trains, and `config` against the trainer's schema (its defaults
+   * fill in what is left out). `numEnvs` is kept as a shorthand for `config.numEnvs`.
+   */
   'job.start': z
     .object({
-      algo: z.literal('ppo'),
+      algo: z.string().min(1).max(64),
       env: z.string().min(1).max(100),
       steps: z.number().int().min(1).max(1e9),
       seed: z.number().int().min(0).max(2 ** 31 - 1),
-      numEnvs: z.number().int().min(1).max(64).optional(),
+      numEnvs: z.number().int().min(1).max(256).optional(),
+      config: z
+        .record(z.string().min(1).max(100), trainerConfigValue)
+        .refine((c) => Object.keys(c).length <= 200, 'at most 200 options')
+        .optional(),
     })
     .strict(),
   'job.cancel': z.object({ jobId: z.string().min(1).max(64) }).strict(),
@@ -260,6 +279,7 @@ export interface Results {
   'robot.setJoints': { ok: true };
   'robot.setMode': { message: string };
   'robot.recent': { recent: RecentRobot[] };
+  'trainers.list': TrainerInfo[];
   'job.start': JobInfo;
   'job.cancel': JobInfo;
   'job.resume': JobInfo;
@@ -324,6 +344,39 @@ export interface RecentRobot {
   time: number;
 }
 
+/**
+ * One field of a trainer's config, as plain data (what src/meta/trainers/config-fields.ts
+ * describes): the Runs view builds its form from these, never from a hand-written list.
+ */
+export interface TrainerField {
+  key: string;
+  /** 'number', 'boolean', 'enum', 'array', 'string' (others: shown as text). */
+  type: string;
+  isInt?: boolean;
+  min?: number;
+  max?: number;
+  /** An enum's choices. */
+  values?: string[];
+  /** An array's element type ('number'). */
+  elementType?: string;
+  description?: string;
+  defaultValue?: unknown;
+}
+
+/** A trainer registry entry as the renderer sees it. */
+export interface TrainerInfo {
+  id: string;
+  summary: string;
+  /** What `steps` counts ('env steps', 'gradient steps'). */
+  stepUnit: string;
+  defaultSteps: number;
+  /** Env ids it trains on. */
+  envs: string[];
+  fields: TrainerField[];
+  /** Its config fixes the run's length (model-based: iterations x gradient steps); `steps` is then ignored. */
+  stepsFromConfig?: boolean;
+}
+
 export interface JobInfo {
   jobId: string;
   algo: string;
@@ -347,7 +400,7 @@ export interface RunSummary {
   totalSteps: number | null;
   /** What `step` counts: 'env steps' (RL runs) or 'gradient steps' (model-based meta-training). */
   stepUnit: string;
-  /** The workbench can continue this run (PPO runs). */
+  /** The workbench can continue this run (runs of registry trainers). */
   resumable: boolean;
   createdAt: string | null;
   backend: string | null;

@@ -4,12 +4,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import { basename, join } from 'node:path';
-import type { JobInfo, JobProgress } from '../../shared/contract';
+import type { JobInfo, JobProgress, TrainerInfo } from '../../shared/contract';
 import { JobQueue, type QueuedJob } from '../../meta/jobs/queue';
 import { startTrainingWorker } from '../../meta/jobs/spawn';
 import type { JobProgress as MetaProgress, JobResult, TrainingJobSpec } from '../../meta/jobs/train';
 import { isPhysicsEnv, PHYSICS_ENV_MODULE } from '../../meta/rl/physics-vec-env';
-import { findTrainer, trainerEnvIds } from '../../meta/trainers/registry';
+import { configFields } from '../../meta/trainers/config-fields';
+import type { TrainerEntry } from '../../meta/trainers/entry';
+import { findTrainer, TRAINERS, trainerEnvIds } from '../../meta/trainers/registry';
 import { Run } from '../../meta/runs';
 import { isResumable } from './runs';
 
@@ -19,9 +21,58 @@ export interface JobRequest {
   env: string;
   steps: number;
   seed: number;
+  /** Shorthand for config.numEnvs. */
   numEnvs?: number;
   /** The trainer's config (its schema fills in the rest). */
   config?: Record<string, unknown>;
+}
+
+/** Every registry trainer as plain data: what the Runs view builds its form from. */
+export function listTrainers(): TrainerInfo[] {
+  return TRAINERS.map((t) => ({
+    id: t.id,
+    summary: t.summary,
+    stepUnit: t.stepUnit,
+    defaultSteps: t.defaultSteps,
+    envs: trainerEnvIds(t),
+    fields: configFields(t.config),
+    ...(fixedLength(t) ? { stepsFromConfig: true } : {}),
+  }));
+}
+
+/** An entry whose config fixes its run's length (model-based: iterations x gradient steps). */
+function fixedLength(entry: TrainerEntry): ((config: Record<string, unknown>) => number) | null {
+  const f = (entry as { totalSteps?: unknown }).totalSteps;
+  return typeof f === 'function' ? (c) => Number(f.call(entry, c)) : null;
+}
+
+/**
+ * Checks a request against the registry before anything is queued: a known algorithm, an env it
+ * trains, and a config its schema accepts (unknown options refused, not dropped). Returns the
+ * parsed config, defaults filled in. Errors name the algorithm and the option.
+ */
+export function checkJobRequest(req: JobRequest): { entry: TrainerEntry; config: Record<string, unknown> } {
+  const entry = findTrainer(req.algo);
+  const envs = trainerEnvIds(entry);
+  if (!envs.includes(req.env)) throw new Error(`${req.algo} does not train on "${req.env}" (it trains: ${envs.join(', ')})`);
+  const asked: Record<string, unknown> = { ...req.config };
+  if (req.numEnvs !== undefined) {
+    if (asked.numEnvs !== undefined && asked.numEnvs !== req.numEnvs)
+      throw new Error(`numEnvs given twice (${req.numEnvs} and config.numEnvs ${String(asked.numEnvs)})`);
+    asked.numEnvs = req.numEnvs;
+  }
+  const shape = entry.config.shape as Record<string, unknown>;
+  const unknown = Object.keys(asked).filter((k) => !Object.prototype.hasOwnProperty.call(shape, k));
+  if (unknown.length)
+    throw new Error(`${entry.id} has no option ${unknown.map((k) => `"${k}"`).join(', ')} (its options: ${Object.keys(shape).join(', ')})`);
+  const parsed = entry.config.safeParse(asked);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const [key, ...rest] = issue?.path ?? [];
+    const where = key === undefined ? 'config' : `option "${String(key)}"${rest.length ? ` (item ${rest.join('.')})` : ''}`;
+    throw new Error(`${entry.id} ${where}: ${issue?.message ?? 'invalid'}`);
+  }
+  return { entry, config: parsed.data as Record<string, unknown> };
 }
 
 /** A training job spec; physics env ids reach the worker through their vec-env module. */
@@ -57,8 +108,12 @@ export class JobManager {
     this.queue = new JobQueue((spec, hooks) => startTrainingWorker(spec, hooks), concurrency);
   }
 
+  /** Starts a run of a registry trainer; refuses (with a readable error) what checkJobRequest refuses. */
   start(req: JobRequest): JobInfo {
-    return this.enqueue(trainingSpec(req, this.runsRoot), { algo: req.algo, env: req.env, runId: null, totalSteps: req.steps });
+    const { entry, config } = checkJobRequest(req);
+    const spec = trainingSpec({ algo: req.algo, env: req.env, steps: req.steps, seed: req.seed, config }, this.runsRoot);
+    const total = fixedLength(entry)?.(config);
+    return this.enqueue(spec, { algo: req.algo, env: req.env, runId: null, totalSteps: total && Number.isFinite(total) ? total : req.steps });
   }
 
   resume(runId: string, extraSteps?: number): JobInfo {
@@ -115,6 +170,7 @@ export class JobManager {
       onProgress: (p) => {
         info.status = 'running';
         info.step = p.step;
+        info.totalSteps = p.totalSteps;
         info.etaSeconds = p.etaSeconds;
         info.runId = basename(p.runDir);
         const metrics: Record<string, number> = {};

@@ -9,11 +9,11 @@ import { effectiveState, Run } from '../../meta/runs';
 const VIDEO = /\.(mp4|webm)$/i;
 
 /**
- * The workbench continues PPO runs (jobs.resume); model-based training runs go through the CLI.
- * A run's listed status is its status.json's, except that a 'running' run whose process is gone
- * (kill -9, a crash) lists as 'interrupted': resumable from its last checkpoint.
+ * The workbench continues (jobs.resume) a run of any trainer in the registry; runs of anything
+ * else (older model-based runs) continue by their own command. A run's listed status is its
+ * status.json's, except that a 'running' run whose process is gone (kill -9, a crash) lists as
+ * 'interrupted': resumable from its last checkpoint.
  */
-/** Runs of registry trainers resume in the workbench (model-based runs continue by their own command). */
 export function isResumable(cfg: { algo?: unknown }): boolean {
   return TRAINERS.some((t) => t.id === cfg.algo);
 }

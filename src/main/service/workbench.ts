@@ -16,7 +16,7 @@ import {
   type Results,
 } from '../../shared/contract';
 import { dirname, join, resolve } from 'node:path';
-import { JobManager } from './jobs';
+import { JobManager, listTrainers } from './jobs';
 import { listRuns, revealFolder, runMetrics } from './runs';
 import { findScene, listScenes, physicsBackendName } from './scene-runner';
 import { RecordingStore } from './recordings';
@@ -263,6 +263,7 @@ export class WorkbenchService {
       return { message };
     },
     'robot.recent': async () => ({ recent: this.robots().recent() }),
+    'trainers.list': async () => listTrainers(),
     'job.start': async (p) => this.jobs.start(p),
     'job.cancel': async (p) => this.jobs.cancel(p.jobId),
     'job.resume': async (p) => this.jobs.resume(p.runId),
