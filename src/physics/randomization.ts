@@ -11,7 +11,9 @@
  * (e.g. `gravity`). Sampling always starts from the nominal value, so nothing compounds.
  */
 import type { Rng } from './rng.js';
-import type { PhysParams } from './envs/types.js';
+
+/** Physical parameters by key, e.g. `mass.torso`, `friction.torso`, `damping.hip_1`, `gravity`. */
+export type PhysParams = Record<string, number>;
 
 export type Distribution =
   | { kind: 'uniform'; low: number; high: number }

@@ -1,11 +1,11 @@
 /** Environment contract (Gymnasium conventions). */
 import type { BodyStretch, SceneSpec } from '../../shared/scene.js';
-import type { DRTerm } from '../randomization.js';
+import type { DRTerm, PhysParams } from '../randomization.js';
+
+// PhysParams lives with the DR that samples it, so randomization.ts needs nothing from the envs.
+export type { PhysParams };
 
 export type EnvId = 'Ant-v0' | 'Hopper-v0' | 'QuadPayload-v0';
-
-/** Physical parameters by key, e.g. `mass.torso`, `friction.torso`, `damping.hip_1`, `gravity`. */
-export type PhysParams = Record<string, number>;
 
 export interface StepInfo {
   /** reward parts, each named reward_* */
