@@ -42,7 +42,7 @@ const envId = arg('env', 'Ant-v0');
 
 /** A GrBAL checkpoint with a preset's sizes, freshly initialized (timing does not depend on the weights). */
 function initCheckpoint(preset: typeof DEMO_CONFIG, spec: MbTaskSpec, env: MbEnv, data: TransitionData): MbCheckpoint {
-  const cfg = resolveTrainConfig({ ...preset, method: 'grbal', env: spec, steps: 0, seed: 0, outDir: '' }, spec);
+  const cfg = resolveTrainConfig({ ...preset, method: 'grbal', env: spec, steps: 0, seed: 0 }, spec);
   const inputDims = Array.from({ length: env.observationSize }, (_, i) => i).filter((i) => !spec.excludeInputDims.includes(i));
   const L = new MbLearner(
     'grbal',

@@ -1,8 +1,7 @@
 /**
  * The command line's flag parser, strict and data-driven: every command declares its flags in a
  * table (name -> kind, allowed values, range), and anything else is refused with one actionable
- * line (a UsageError; the CLI prints it and exits 2). Pure TypeScript with no imports, so the host's
- * CLI (src/main/cli) and model-based meta-RL's own CLI (src/meta/mbrl/cli.ts) share it.
+ * line (a UsageError; the CLI prints it and exits 2). Pure TypeScript with no imports.
  *
  * The tables are plain data on purpose: a later move onto a CLI library (commander, cac) can generate
  * its options from them.

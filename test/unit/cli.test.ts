@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -32,5 +32,21 @@ describe('adaptlab command line', () => {
     expect(evalOut.episodes).toBe(2);
     expect(evalOut.returns).toHaveLength(2);
     expect(Number.isFinite(evalOut.mean)).toBe(true);
+  });
+
+  it('trains a model-based method on the same platform, copies its model and evaluates the run', () => {
+    const run = join(out, 'mb', 'crawler-grbal');
+    const model = join(out, 'mb', 'grbal.json');
+    const args = ['--env', 'Crawler-v0', '--steps', '300', '--grad-steps', '20', '--iterations', '0', '--episode-steps', '50', '--hidden', '16', '--past', '4', '--future', '4', '--meta-batch', '3', '--planner', 'rs:16:3'];
+    const log = execFileSync(process.execPath, ['bin/adaptlab.mjs', 'train', 'grbal', ...args, '--seed', '1', '--run-dir', run, '--copy-to', model], { encoding: 'utf8' });
+    expect(log).toMatch(/train: grbal on Crawler-v0, 20 gradient steps/);
+    expect(log).toMatch(/train: done at step 20/);
+    expect(JSON.parse(readFileSync(model, 'utf8')).format).toBe('adaptlab-mbrl/1');
+    expect(existsSync(join(run, 'data.json'))).toBe(true);
+    const evalOut = JSON.parse(cli('eval', '--run', run, '--episodes', '1', '--json').stdout);
+    expect(evalOut.episodes).toBe(1);
+    expect(Number.isFinite(evalOut.forwardDistance.mean)).toBe(true);
+    // the run already holds a run: --run-dir refuses to write over it
+    expect(cli('train', 'grbal', ...args, '--run-dir', run).stderr).toMatch(/already holds a run/);
   });
 });

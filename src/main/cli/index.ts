@@ -9,23 +9,22 @@ import { simulateCommand, SIMULATE_USAGE } from './simulate';
 import { TRAINERS } from '../../meta/trainers/registry';
 import { BACKEND_FLAG } from '../../shared/cli-flags';
 import { plot } from './plot';
-import { delegateToMbrl, evaluate, MODEL_BASED, runs, train, trainAlgorithms, trainFlags } from './train';
+import { evaluate, runs, train, trainAlgorithms, trainFlags } from './train';
+import { EVAL_ADAPT_FLAGS, evalAdaptCommand, HEADROOM_FLAGS, headroomCommand, setPlannerCommand } from './model-based';
 
 /**
  * A command and the flags it accepts. Argv is checked against the table before `run` is called:
  * unknown flags, missing values, bad enums and out-of-range numbers exit 2 with one line. A command
- * with `variants` picks its table by its first argument (`train ppo`); 'delegated' variants (and
- * commands with `flags: 'delegated'`) are checked by the module they hand their raw argv to, with
- * the same parser (src/meta/mbrl/cli.ts, MBRL_FLAGS).
+ * with `variants` picks its table by its first argument (`train ppo`: the trainer's flags).
  */
 interface Command {
   summary: string;
   usage: string;
-  flags: FlagTable | 'delegated';
-  variants?: Record<string, FlagTable | 'delegated'>;
+  flags: FlagTable;
+  variants?: Record<string, FlagTable>;
   /** Most positional arguments (default 0; a variant's name counts). */
   maxPositional?: number;
-  run(args: ParsedArgs, raw: string[]): Promise<number>;
+  run(args: ParsedArgs): Promise<number>;
 }
 
 const JSON_FLAG = { kind: 'boolean', help: 'one JSON line' } as const;
@@ -88,11 +87,9 @@ const COMMANDS: Record<string, Command> = {
   },
   train: {
     summary: 'Train a policy (PPO, SAC) or meta-train a dynamics model (MB, GrBAL, ReBAL); the run goes to a folder',
-    usage:
-      'adaptlab train <algo> --env ID [--steps N] [--seed S] [--out DIR] [algorithm options] | --resume RUN_DIR [--steps N]\n' +
-      '       adaptlab train grbal|rebal|mb --env Ant-v0 --steps N --seed S --out DIR [--preset demo|paper] [--copy-to FILE] ...',
-    flags: 'delegated',
-    variants: { ...Object.fromEntries(TRAINERS.map((t) => [t.id, trainFlags(t)])), ...Object.fromEntries(Object.keys(MODEL_BASED).map((id) => [id, 'delegated' as const])) },
+    usage: 'adaptlab train <algo> --env ID [--steps N] [--seed S] [--out DIR | --run-dir DIR] [algorithm options] | --resume RUN_DIR [--steps N]',
+    flags: {},
+    variants: Object.fromEntries(TRAINERS.map((t) => [t.id, trainFlags(t)])),
     maxPositional: 1,
     run: train,
   },
@@ -113,8 +110,21 @@ const COMMANDS: Record<string, Command> = {
   'eval-adapt': {
     summary: 'Evaluate online adaptation after a fault: forward distance and prediction error per method',
     usage: 'adaptlab eval-adapt --env Ant-v0 --fault cripple:3 [--at STEP] --methods grbal,rebal,mb,mbde,oracle --episodes 5 --seed S [--json]',
-    flags: 'delegated',
-    run: (_args, raw) => delegateToMbrl(['eval-adapt', ...raw]),
+    flags: EVAL_ADAPT_FLAGS,
+    run: evalAdaptCommand,
+  },
+  headroom: {
+    summary: 'How much adapting on the last M transitions can lower the model error on the next K (JSON)',
+    usage: 'adaptlab headroom --env Ant-v0 --methods mb,grbal,rebal [--faults test|train] [--checkpoint-dir DIR] [--seed S]',
+    flags: HEADROOM_FLAGS,
+    run: headroomCommand,
+  },
+  'set-planner': {
+    summary: "Set the MPC planner a model's controller uses by default",
+    usage: 'adaptlab set-planner MODEL.json rs|cem|mppi[:CANDIDATES[:HORIZON]]',
+    flags: { backend: BACKEND_FLAG },
+    maxPositional: 2,
+    run: setPlannerCommand,
   },
   runs: {
     summary: 'List training runs in a folder (default ./runs)',
@@ -170,12 +180,12 @@ function commandHelp(cmd: Command, variant?: string): string {
     const w = Math.max(...algos.map((a) => a.id.length));
     lines.push('', 'Algorithms:', ...algos.map((a) => `  ${a.id.padEnd(w)}  ${a.summary}`), '', 'Run "adaptlab train <algo> --help" for its options and defaults.');
   }
-  if (table !== 'delegated' && Object.keys(table).length) lines.push('', 'Options:', ...flagHelp(table));
+  if (Object.keys(table).length) lines.push('', 'Options:', ...flagHelp(table));
   return lines.join('\n');
 }
 
 /** The flag tables of every command (for docs, tests and a later schema-generated CLI). */
-export function commandFlags(): Record<string, { flags: FlagTable | 'delegated'; variants?: Record<string, FlagTable | 'delegated'> }> {
+export function commandFlags(): Record<string, { flags: FlagTable; variants?: Record<string, FlagTable> }> {
   return Object.fromEntries(Object.entries(COMMANDS).map(([k, c]) => [k, { flags: c.flags, ...(c.variants ? { variants: c.variants } : {}) }]));
 }
 
@@ -189,10 +199,8 @@ function parseFor(cmd: Command, rest: string[]): ParsedArgs {
     const v = rest[0];
     const table = v !== undefined ? cmd.variants[v] : undefined;
     if (!table) throw new UsageError(`${v === undefined || v.startsWith('-') ? 'missing' : `unknown "${v}" as`} first argument (one of ${Object.keys(cmd.variants).join(', ')})`);
-    if (table === 'delegated') return parseArgs(rest);
     return parseArgs(rest, table, { maxPositional: cmd.maxPositional ?? 1 });
   }
-  if (cmd.flags === 'delegated') return parseArgs(rest);
   return parseArgs(rest, cmd.flags, { maxPositional: cmd.maxPositional ?? 0 });
 }
 
@@ -202,7 +210,7 @@ export async function main(argv: string[]): Promise<number> {
     console.log(help());
     return 0;
   }
-  if (name === '--version' || name === '-v') return COMMANDS.version.run(parseArgs([]), []);
+  if (name === '--version' || name === '-v') return COMMANDS.version.run(parseArgs([]));
   const cmd = Object.prototype.hasOwnProperty.call(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!cmd) {
     console.error(`adaptlab: unknown command "${name}" (commands: ${Object.keys(COMMANDS).join(', ')}; see adaptlab --help)`);
@@ -213,7 +221,7 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   try {
-    return await cmd.run(parseFor(cmd, rest), rest);
+    return await cmd.run(parseFor(cmd, rest));
   } catch (err) {
     if (err instanceof UsageError) {
       console.error(`adaptlab ${name}: ${err.message} (see adaptlab ${name} --help)`);

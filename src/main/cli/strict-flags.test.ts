@@ -42,8 +42,8 @@ describe('adaptlab refuses bad input with one line and exit code 2', () => {
 
   it('train mb --steps -5', async () => {
     expect(await refused(['train', 'mb', '--env', 'Crawler-v0', '--steps', '-5'])).toMatch(/--steps expects an integer/);
-    expect(await refused(['train', 'mb', '--env', 'Crawler-v0', '--steps', '0'])).toMatch(/--steps 0 collects nothing/);
-    expect(await refused(['train', 'mb', '--env', 'Crawler-v0', '--steps', '100', '--planner', 'magic:5'])).toMatch(/--planner expects rs\|cem\|mppi/);
+    expect(await refused(['train', 'mb', '--env', 'Crawler-v0', '--steps', '0'])).toMatch(/--steps: 0 collects nothing/);
+    expect(await refused(['train', 'mb', '--env', 'Crawler-v0', '--steps', '100', '--planner', 'magic:5'])).toMatch(/--planner: expects rs\|cem\|mppi/);
     expect(await refused(['train', 'grbal', '--env', 'Crawler-v0', '--stepz', '100'])).toMatch(/unknown flag --stepz \(known: --env, --steps, /);
   });
 
@@ -77,7 +77,7 @@ describe('adaptlab refuses bad input with one line and exit code 2', () => {
   });
 
   it('unknown flags, missing values, extra arguments and repeats, on every command', async () => {
-    expect(await refused(['train', 'ppo', '--env', 'PointReach-v0', '--foo'])).toMatch(/unknown flag --foo \(known: --env, --steps, --seed, --out, --env-workers, --backend, --resume, --eval-every, --eval-episodes, --copy-policy-to, --num-envs, --num-steps, /);
+    expect(await refused(['train', 'ppo', '--env', 'PointReach-v0', '--foo'])).toMatch(/unknown flag --foo \(known: --env, --steps, --seed, --out, --env-workers, --backend, --resume, --eval-every, --eval-episodes, --run-dir, --copy-to, --num-envs, --num-steps, /);
     expect(await refused(['train', 'ppo', '--env'])).toMatch(/--env needs a value/);
     expect(await refused(['train', 'ppo', '--env', 'PointReach-v0', '--seed', '1', '--seed', '2'])).toMatch(/--seed given more than once/);
     expect(await refused(['train', 'magic', '--env', 'PointReach-v0'])).toMatch(/unknown "magic" as first argument \(one of ppo, sac, mb, grbal, rebal\)/);

@@ -1,12 +1,12 @@
 /** `adaptlab train`, `adaptlab runs`, `adaptlab eval`: training from the command line. */
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { copyFileSync, existsSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { evaluateRun } from '../../meta/jobs/eval';
 import { startTrainingWorker } from '../../meta/jobs/spawn';
-import { runPolicyFile, runTrainerConfig, type RunConfig, type TrainingJobSpec } from '../../meta/jobs/train';
+import { runProductFile, runTrainerConfig, type RunConfig, type TrainingJobSpec } from '../../meta/jobs/train';
+import { evaluateModelRun } from './model-based';
 import type { TrainerEntry } from '../../meta/trainers/entry';
-import { TRAINERS, vecEnvIds } from '../../meta/trainers/registry';
+import { TRAINERS, trainerEnvIds, vecEnvIds } from '../../meta/trainers/registry';
 import { Run } from '../../meta/runs';
 import { BACKEND_FLAG } from '../../shared/cli-flags';
 import { listRuns } from '../service/runs';
@@ -23,20 +23,6 @@ export function formatDuration(s: number | null): string {
   return `${Math.floor(s / 3600)}h${String(Math.round((s % 3600) / 60)).padStart(2, '0')}m`;
 }
 
-/** The model-based algorithms (their own CLI, src/meta/mbrl/cli.ts, until they move onto the registry). */
-export const MODEL_BASED: Record<string, string> = {
-  mb: 'model-based RL: a dynamics model learned from data, MPC on it (Nagabandi et al. 2018)',
-  grbal: 'GrBAL: a dynamics model meta-trained to adapt by one gradient step on recent transitions',
-  rebal: 'ReBAL: a dynamics model meta-trained with a recurrent update on recent transitions',
-};
-
-/** Model-based meta-RL has its own command line (src/meta/mbrl/cli.ts, same strict parser): hand it the raw argv. */
-export async function delegateToMbrl(argv: string[]): Promise<number> {
-  const { main } = await import('../../meta/mbrl/cli');
-  await main(argv);
-  return 0;
-}
-
 /** Flags every registry trainer takes, beside its own schema's. */
 const COMMON_FLAGS: FlagTable = {
   env: { kind: 'string', values: vecEnvIds, help: 'env id (not needed with --resume)' },
@@ -48,17 +34,22 @@ const COMMON_FLAGS: FlagTable = {
   resume: { kind: 'string', hint: 'RUN_DIR', help: 'continue a run from its latest checkpoint' },
   'eval-every': { kind: 'int', min: 0, max: 1e9, help: 'evaluate the policy deterministically every N steps (physics envs; adds evalReturn and evalForwardDistance to metrics.jsonl)' },
   'eval-episodes': { kind: 'int', min: 1, max: 1000, help: 'episodes per evaluation (default 5)' },
-  'copy-policy-to': { kind: 'string', hint: 'FILE', help: "when the run is done, copy its policy.json there (e.g. assets/policies/Hopper-v0/ppo.json)" },
+  'run-dir': { kind: 'string', hint: 'DIR', help: 'the run folder itself (default: a new folder in --out)' },
+  'copy-to': { kind: 'string', hint: 'FILE', help: "when the run is done, copy its product there (policy.json; model.json for model-based runs), e.g. assets/policies/Hopper-v0/ppo.json" },
 };
 
-/** The flags of `adaptlab train <algo>` for a registry trainer: common ones, then its schema's. */
+/**
+ * The flags of `adaptlab train <algo>`: common ones (--env limited to the envs it trains), then
+ * its schema's (a schema field may take a common name: model-based `--steps` is env steps of data).
+ */
 export function trainFlags(entry: TrainerEntry): FlagTable {
-  return { ...COMMON_FLAGS, ...schemaFlagTable(entry.config) };
+  const envs = () => trainerEnvIds(entry);
+  return { ...COMMON_FLAGS, env: { ...COMMON_FLAGS.env, values: envs }, ...schemaFlagTable(entry.config) };
 }
 
-/** The algorithms `adaptlab train` knows: the registry's, then the model-based ones. */
+/** The algorithms `adaptlab train` knows: the registry's. */
 export function trainAlgorithms(): { id: string; summary: string }[] {
-  return [...TRAINERS.map((t) => ({ id: t.id, summary: t.summary })), ...Object.entries(MODEL_BASED).map(([id, summary]) => ({ id, summary }))];
+  return TRAINERS.map((t) => ({ id: t.id, summary: t.summary }));
 }
 
 /**
@@ -81,9 +72,10 @@ export function trainSpec(entry: TrainerEntry, args: ParsedArgs): { spec: Traini
     }
     if (cfg.algo !== entry.id)
       throw new UsageError(
-        `--resume ${resumeDir} is a ${String(cfg.algo)} run, not ${entry.id}` +
-          (cfg.algo && cfg.algo in MODEL_BASED ? ` (continue it with: adaptlab train ${String(cfg.algo)} --init-from ${join(dir, 'checkpoints', 'latest.json')} ...)` : ` (resume it with: adaptlab train ${String(cfg.algo)} --resume ${resumeDir})`),
+        `--resume ${resumeDir} is a ${String(cfg.algo)} run, not ${entry.id} (resume it with: adaptlab train ${String(cfg.algo)} --resume ${resumeDir})`,
       );
+    if (!cfg.trainer && !cfg.ppo)
+      throw new UsageError(`--resume ${resumeDir}: a ${String(cfg.algo)} run from before the trainer platform cannot be resumed (start one warm: adaptlab train ${String(cfg.algo)} --init-from ${join(dir, 'checkpoints', 'latest.json')} ...)`);
     const mismatch = (name: string, given: string | number | undefined, ownValue: unknown) => {
       if (given !== undefined && ownValue !== undefined && String(given) !== String(ownValue))
         throw new UsageError(`--${name} ${given} does not match the run's ${name} ${String(ownValue)} (${join(resumeDir, 'config.json')}); drop --${name} to resume it`);
@@ -95,17 +87,17 @@ export function trainSpec(entry: TrainerEntry, args: ParsedArgs): { spec: Traini
       const v = runCfg[key];
       mismatch(kebab(key), flag(args, kebab(key)), Array.isArray(v) ? v.join(',') : v);
     }
-    if (flag(args, 'out') !== undefined) throw new UsageError(`--out does not go with --resume (the run stays in ${resumeDir})`);
+    for (const f of ['out', 'run-dir']) if (flag(args, f) !== undefined) throw new UsageError(`--${f} does not go with --resume (the run stays in ${resumeDir})`);
   }
   const env = flag(args, 'env') ?? cfg?.env;
-  if (!env) throw new UsageError(`--env is required (one of ${vecEnvIds().join(', ')})`);
+  if (!env) throw new UsageError(`--env is required (one of ${trainerEnvIds(entry).join(', ')})`);
   const seed = intFlag(args, 'seed', cfg?.seed ?? 0, 0, 2 ** 31 - 1);
   const asked = cfg ? runTrainerConfig(cfg) : configFromFlags(entry.config, args);
   const trainerConfig = entry.config.parse(asked) as Record<string, unknown>;
   const perIteration = entry.stepsPerIteration(trainerConfig);
   const given = flag(args, 'steps') !== undefined;
-  let steps = intFlag(args, 'steps', cfg?.totalSteps ?? entry.defaultSteps, 1, 1e9);
-  if (given || !cfg) {
+  let steps = entry.totalSteps ? entry.totalSteps(trainerConfig) : intFlag(args, 'steps', cfg?.totalSteps ?? entry.defaultSteps, 1, 1e9);
+  if (!entry.totalSteps && (given || !cfg)) {
     if (steps < perIteration) throw new UsageError(`--steps ${steps} is less than one ${entry.id} iteration (${perIteration} steps); give --steps ${perIteration} or more`);
     if (steps % perIteration) {
       const rounded = Math.ceil(steps / perIteration) * perIteration;
@@ -121,27 +113,33 @@ export function trainSpec(entry: TrainerEntry, args: ParsedArgs): { spec: Traini
     ...(flag(args, 'eval-every') ? { evalEvery: intFlag(args, 'eval-every', 0, 0, 1e9) } : {}),
     ...(flag(args, 'eval-episodes') ? { evalEpisodes: intFlag(args, 'eval-episodes', 5, 1, 1000) } : {}),
   };
+  const runDir = flag(args, 'run-dir');
   if (resumeDir) Object.assign(spec, { runDir: resolve(resumeDir), resume: true, runsRoot: undefined });
-  else ensureWritableDir(flag(args, 'out') ?? 'runs', 'out');
+  else if (runDir) {
+    if (existsSync(join(runDir, 'config.json'))) throw new UsageError(`--run-dir ${runDir} already holds a run (continue it with --resume ${runDir}, or pick a new folder)`);
+    ensureWritableDir(dirname(resolve(runDir)), 'run-dir');
+    Object.assign(spec, { runDir: resolve(runDir), runsRoot: undefined });
+  } else ensureWritableDir(flag(args, 'out') ?? 'runs', 'out');
   return { spec, notes };
 }
 
-export async function train(args: ParsedArgs, raw: string[] = []): Promise<number> {
+export async function train(args: ParsedArgs): Promise<number> {
   const algo = args.positional[0];
-  if (algo in MODEL_BASED) return delegateToMbrl(['train', ...raw]);
   const entry = TRAINERS.find((t) => t.id === algo);
   if (!entry) throw new UsageError(`unknown algorithm "${algo ?? ''}" (available: ${trainAlgorithms().map((a) => a.id).join(', ')})`);
   const { spec, notes } = trainSpec(entry, args);
-  const copyTo = flag(args, 'copy-policy-to');
-  if (copyTo) ensureWritableDir(dirname(resolve(copyTo)), 'copy-policy-to');
+  const copyTo = flag(args, 'copy-to');
+  if (copyTo) ensureWritableDir(dirname(resolve(copyTo)), 'copy-to');
   for (const n of notes) console.log(n);
   const job = startTrainingWorker(spec, {
     onStarted: (backend) => console.log(`train: ${entry.id} on ${spec.env}, ${spec.totalSteps} ${entry.stepUnit}, seed ${spec.seed}, backend ${backend}`),
     onProgress: (p) => {
-      const ret = typeof p.metrics.episodeReturn === 'number' ? p.metrics.episodeReturn.toFixed(1) : '—';
-      const fps = typeof p.metrics.fps === 'number' ? p.metrics.fps.toFixed(0) : '—';
+      const m = p.metrics;
+      // what the row has to say: the return of a policy learner, the loss of a model learner
+      const what = typeof m.episodeReturn === 'number' ? `return ${m.episodeReturn.toFixed(1)}` : typeof m.loss === 'number' ? `loss ${m.loss.toPrecision(3)}` : typeof m.envSteps === 'number' ? `${m.envSteps} transitions` : '';
+      const fps = typeof m.fps === 'number' ? m.fps.toFixed(0) : '—';
       const pct = ((100 * p.step) / p.totalSteps).toFixed(0);
-      console.log(`step ${p.step}/${p.totalSteps} (${pct}%)  return ${ret}  ${fps} steps/s  ETA ${formatDuration(p.etaSeconds)}`);
+      console.log(`step ${p.step}/${p.totalSteps} (${pct}%)  ${what}  ${fps} ${entry.stepUnit}/s  ETA ${formatDuration(p.etaSeconds)}`);
     },
   });
   const stop = () => {
@@ -153,8 +151,8 @@ export async function train(args: ParsedArgs, raw: string[] = []): Promise<numbe
     const result = await job.result;
     console.log(`train: ${result.status} at step ${result.step}; run folder ${result.runDir}`);
     if (copyTo && result.status === 'done') {
-      copyFileSync(runPolicyFile(result.runDir), copyTo);
-      console.log(`train: policy copied to ${copyTo}`);
+      copyFileSync(runProductFile(result.runDir, entry.id), copyTo);
+      console.log(`train: ${basename(runProductFile(result.runDir, entry.id))} copied to ${copyTo}`);
     }
   } finally {
     process.off('SIGINT', stop);
@@ -191,7 +189,7 @@ export async function evaluate(args: ParsedArgs): Promise<number> {
   const dir = resolve(run!);
   if (!existsSync(join(dir, 'config.json'))) throw new UsageError(`--run ${run}: not a run folder (no config.json)`);
   const cfg = Run.open(dir).config<RunConfig>();
-  if (cfg.algo && cfg.algo in MODEL_BASED) return evaluateModelRun(dir, cfg, episodes, seed, json);
+  if (cfg.algo && TRAINERS.find((t) => t.id === cfg.algo)?.product === 'model.json') return evaluateModelRun(dir, cfg, episodes, seed, json);
   const r = await evaluateRun(dir, { episodes, seed, ...(flag(args, 'backend') ? { backend: flag(args, 'backend') } : {}) });
   const summary = { run: dir, env: r.env, step: r.step, episodes, mean: r.mean, std: r.std, returns: r.returns };
   if (json) console.log(JSON.stringify(summary));
@@ -217,23 +215,4 @@ async function evaluatePolicyFile(file: string, envId: string | undefined, episo
   if (json) console.log(JSON.stringify({ return: r.return, forwardDistance: r.forwardDistance, episodes: r.episodes }));
   else console.log(`${policy.algo} policy on ${env}: return ${r.return.mean.toFixed(1)} ± ${r.return.std.toFixed(1)}, forward distance ${r.forwardDistance.mean.toFixed(2)} ± ${r.forwardDistance.std.toFixed(2)} m over ${episodes} episodes`);
   return 0;
-}
-
-/**
- * A model-based run learns a dynamics model, not a policy: it is evaluated as eval-adapt does (MPC
- * on the model, the test fault cripple:3), with the run's latest model standing in for the method.
- */
-async function evaluateModelRun(dir: string, cfg: RunConfig, episodes: number, seed: number, json: boolean): Promise<number> {
-  const model = join(dir, 'checkpoints', 'latest.json');
-  if (!existsSync(model)) throw new Error(`${dir} has no model checkpoint yet (checkpoints/latest.json)`);
-  const env = cfg.env ?? 'Ant-v0';
-  const tmp = mkdtempSync(join(tmpdir(), 'adaptlab-eval-'));
-  try {
-    mkdirSync(join(tmp, env));
-    copyFileSync(model, join(tmp, env, `${cfg.algo}.json`));
-    if (!json) console.log(`eval: ${String(cfg.algo)} is model-based: MPC on its model, ${env} with leg 3 crippled (as adaptlab eval-adapt --methods ${String(cfg.algo)})`);
-    return await delegateToMbrl(['eval-adapt', '--env', env, '--methods', String(cfg.algo), '--checkpoint-dir', tmp, '--episodes', String(episodes), '--seed', String(seed)]);
-  } finally {
-    rmSync(tmp, { recursive: true, force: true });
-  }
 }

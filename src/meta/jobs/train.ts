@@ -16,7 +16,7 @@ import { findTrainer } from '../trainers/registry.js';
 import type { TrainerMetrics } from '../trainers/entry.js';
 import { builtinTasks } from '../rl/tasks.js';
 import type { VecEnvLike } from '../rl/env.js';
-import { Run, effectiveState, makeRunId, type MetricRow } from '../runs.js';
+import { Run, effectiveState, encodeJson, makeRunId, writeFileAtomic, type MetricRow } from '../runs.js';
 
 export interface TrainingJobSpec {
   /** A trainer registry id (ppo, sac, ...). */
@@ -158,8 +158,10 @@ export async function runTrainingJob(
   const seed = runCfg?.seed ?? spec.seed;
   const numEnvs = entry.numEnvs(trainerConfig);
   const envWorkers = runCfg?.envWorkers ?? spec.envWorkers ?? 1;
-  const env = await createEnv({ ...spec, envWorkers }, numEnvs, opts);
-  const trainer = await entry.create({ env, envId: spec.env, seed, totalSteps: spec.totalSteps }, trainerConfig);
+  // a config that fixes the run's length (model-based) decides it; else the asked total does
+  const totalSteps = entry.totalSteps ? entry.totalSteps(trainerConfig) : spec.totalSteps;
+  const env = numEnvs > 0 ? await createEnv({ ...spec, envWorkers }, numEnvs, opts) : null;
+  const trainer = await entry.create({ env, envId: spec.env, seed, totalSteps }, trainerConfig);
   if (!run) {
     // config.json: everything needed to reproduce the run.
     const config = {
@@ -170,7 +172,8 @@ export async function runTrainingJob(
       numEnvs,
       envWorkers,
       seed: spec.seed,
-      totalSteps: spec.totalSteps,
+      totalSteps,
+      stepUnit: entry.stepUnit,
       backend: info.name,
       createdAt: new Date().toISOString(),
       trainer: trainerConfig,
@@ -193,14 +196,14 @@ export async function runTrainingJob(
       droppedEvents,
     });
     const before = runCfg?.totalSteps;
-    if (typeof before === 'number' && before !== spec.totalSteps) {
-      run.updateConfig({ totalSteps: spec.totalSteps });
-      run.appendEvent(from, 'total-steps-changed', `total steps ${before} -> ${spec.totalSteps}`, { from: before, to: spec.totalSteps });
+    if (typeof before === 'number' && before !== totalSteps) {
+      run.updateConfig({ totalSteps });
+      run.appendEvent(from, 'total-steps-changed', `total steps ${before} -> ${totalSteps}`, { from: before, to: totalSteps });
     }
   }
 
-  const total = spec.totalSteps;
-  const every = spec.checkpointEvery ?? Math.round(total / 20);
+  const total = totalSteps;
+  const every = Math.max(1, spec.checkpointEvery ?? entry.checkpointEvery?.(trainerConfig) ?? Math.round(total / 20));
   let lastCkpt = trainer.steps;
   const startStep = trainer.steps;
   const t0 = performance.now();
@@ -216,6 +219,7 @@ export async function runTrainingJob(
     run.saveCheckpoint(trainer.steps, trainer.getState(), 2);
     const policy = trainer.policy();
     if (policy) savePolicy(runPolicyFile(run.dir), policy);
+    for (const [name, value] of Object.entries(trainer.artifacts?.() ?? {})) writeFileAtomic(path.join(run.dir, name), encodeJson(value));
     lastCkpt = trainer.steps;
   };
   run.setStatus({ state: 'running', step: trainer.steps, totalSteps: total, backend: info.name });
@@ -248,7 +252,12 @@ export async function runTrainingJob(
     throw e;
   } finally {
     trainer.dispose();
-    env.close?.();
+    env?.close?.();
   }
+}
+
+/** The file a run's `--copy-to` copies: its trainer's product (policy.json for policy learners). */
+export function runProductFile(runDir: string, algo: string): string {
+  return path.join(runDir, findTrainer(algo).product ?? 'policy.json');
 }
 

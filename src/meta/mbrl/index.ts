@@ -12,7 +12,7 @@ export { grbalObjectiveBatched } from './maml.js';
 export { Planner, imagine, DEFAULT_PLANNER, type PlannerConfig, type PlannerKind, type PlanResult } from './planner.js';
 export { loadCheckpoint, saveCheckpoint, type MbCheckpoint } from './checkpoint.js';
 export { createAdaptiveController, type AdaptiveController, type AdaptiveControllerOptions, type ControllerMethod, type StepDiagnostics } from './controller.js';
-export { trainModelBasedMeta, MbLearner, type TrainMbConfig, type TrainMbProgress, type TrainMbResult } from './train.js';
+export { MbTrainer, MbLearner, type TrainMbConfig } from './train.js';
 export { evalAdapt, evalAdaptDetailed, defaultCheckpointPath, type EvalAdaptOptions, type EvalAdaptResult, type EvalMethod } from './eval.js';
 export { collect } from './collect.js';
 export { antTaskSpec, ANT_POSITION_INDICES } from './ant.js';

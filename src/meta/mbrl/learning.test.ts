@@ -18,7 +18,8 @@ import { tf } from '../tf.js';
 import { CrawlerEnv, crawlerTaskSpec } from './crawler.js';
 import { collect } from './collect.js';
 import { TransitionData } from './data.js';
-import { MbLearner, makeCheckpoint, resolveTrainConfig, trainModelBasedMeta } from './train.js';
+import { MbLearner, MbTrainer, makeCheckpoint, resolveTrainConfig } from './train.js';
+import { runTrainingJob } from '../jobs/train.js';
 import { createAdaptiveController } from './controller.js';
 import { evalAdapt } from './eval.js';
 import { adaptationHeadroom } from './headroom.js';
@@ -91,7 +92,7 @@ describe('adaptation headroom', () => {
 
 function checkpointOf(method: MbMethod, planner: { kind: PlannerKind; candidates: number; horizon: number }): MbCheckpoint {
   const L = learners[method]!;
-  const c = resolveTrainConfig({ method, env: spec, steps: train.count, seed: 1, outDir: tmp, planner }, spec);
+  const c = resolveTrainConfig({ method, env: spec, steps: train.count, seed: 1, planner }, spec);
   return makeCheckpoint(L, spec, c, train.count, 0);
 }
 
@@ -175,17 +176,23 @@ describe('MPC with the learned model', () => {
 });
 
 describe('determinism by seed', () => {
-  it('trainModelBasedMeta twice with one seed gives the same data, params and metrics; evalAdapt has the issue shape', async () => {
-    const run = (dir: string) =>
-      trainModelBasedMeta({ method: 'grbal', env: 'Crawler-v0', steps: 400, seed: 7, outDir: path.join(tmp, dir), hidden: [16], gradSteps: 6, iterations: 1, episodeSteps: 50, M: 4, K: 4, metaBatch: 3, innerLr: 0.5, learnInnerLr: true, planner: { kind: 'cem', candidates: 16, horizon: 3, iterations: 2 } });
-    const a = await run('a');
-    const b = await run('b');
-    expect(a.checkpoint.params).toEqual(b.checkpoint.params);
-    expect(fs.readFileSync(path.join(tmp, 'a', 'data.json'), 'utf8')).toBe(fs.readFileSync(path.join(tmp, 'b', 'data.json'), 'utf8'));
-    const strip = (s: string) => s.split('\n').filter(Boolean).map((l) => { const o = JSON.parse(l); delete o.wallTime; return o; });
-    expect(strip(fs.readFileSync(path.join(tmp, 'a', 'metrics.jsonl'), 'utf8'))).toEqual(strip(fs.readFileSync(path.join(tmp, 'b', 'metrics.jsonl'), 'utf8')));
-    const mb = await trainModelBasedMeta({ method: 'mb', env: 'Crawler-v0', steps: 200, seed: 7, outDir: path.join(tmp, 'mb'), hidden: [16], gradSteps: 5, iterations: 0, episodeSteps: 50, planner: { kind: 'rs', candidates: 16, horizon: 3 } });
-    const ev = () => evalAdapt({ env: 'Crawler-v0', fault: { leg: 3 }, at: 5, methods: ['grbal', 'mb', 'mbde'], episodes: 2, seed: 3, steps: 15, checkpoints: { grbal: a.checkpointPath, mb: mb.checkpointPath } });
+  /** A model-based run through the one driver, as `adaptlab train` makes it. */
+  const trainRun = async (algo: MbMethod, dir: string, config: Record<string, unknown>, seed = 7) => {
+    await runTrainingJob({ algo, env: 'Crawler-v0', seed, totalSteps: 0, runDir: path.join(tmp, dir), config });
+    return { dir: path.join(tmp, dir), model: path.join(tmp, dir, 'model.json') };
+  };
+
+  it('a run twice with one seed gives the same data, params and metrics; evalAdapt has the issue shape', async () => {
+    const grbal = { steps: 400, hidden: [16], gradSteps: 6, iterations: 1, episodeSteps: 50, past: 4, future: 4, metaBatch: 3, innerLr: 0.5, learnInnerLr: true, planner: 'cem:16:3' };
+    const a = await trainRun('grbal', 'a', grbal);
+    const b = await trainRun('grbal', 'b', grbal);
+    const read = (f: string) => fs.readFileSync(f, 'utf8');
+    expect(JSON.parse(read(a.model)).params).toEqual(JSON.parse(read(b.model)).params);
+    expect(read(path.join(a.dir, 'data.json'))).toBe(read(path.join(b.dir, 'data.json')));
+    const strip = (s: string) => s.split('\n').filter(Boolean).map((l) => { const o = JSON.parse(l); delete o.wallTime; delete o.fps; return o; });
+    expect(strip(read(path.join(a.dir, 'metrics.jsonl')))).toEqual(strip(read(path.join(b.dir, 'metrics.jsonl'))));
+    const mb = await trainRun('mb', 'mb', { steps: 200, hidden: [16], gradSteps: 5, iterations: 0, episodeSteps: 50, planner: 'rs:16:3' });
+    const ev = () => evalAdapt({ env: 'Crawler-v0', fault: { leg: 3 }, at: 5, methods: ['grbal', 'mb', 'mbde'], episodes: 2, seed: 3, steps: 15, checkpoints: { grbal: a.model, mb: mb.model } });
     const r1 = await ev();
     const r2 = await ev();
     expect(r1).toEqual(r2);
@@ -199,12 +206,28 @@ describe('determinism by seed', () => {
     expect(r1.methods.mb.predictionError.before).toBe(r1.methods.mb.predictionError.after);
     expect(tf.memory().numTensors).toBeLessThan(500);
   });
+
+  it('a run stopped after its first phase and resumed ends with the same model, data and metrics', async () => {
+    const cfg = { steps: 300, hidden: [16], gradSteps: 30, iterations: 1, episodeSteps: 50, past: 4, future: 4, metaBatch: 3, planner: 'rs:8:2' };
+    const whole = await trainRun('grbal', 'whole', cfg);
+    const split = path.join(tmp, 'split');
+    const ctl = new AbortController();
+    // cancel once the first phase's model is checkpointed (30 gradient steps): the driver stops there
+    await runTrainingJob({ algo: 'grbal', env: 'Crawler-v0', seed: 7, totalSteps: 0, runDir: split, config: cfg }, (p) => p.step >= 30 && ctl.abort(), ctl.signal);
+    await runTrainingJob({ algo: 'grbal', env: 'Crawler-v0', seed: 7, totalSteps: 0, runDir: split, config: cfg, resume: true });
+    const read = (d: string, f: string) => fs.readFileSync(path.join(d, f), 'utf8');
+    expect(JSON.parse(read(split, 'model.json')).params).toEqual(JSON.parse(read(whole.dir, 'model.json')).params);
+    expect(read(split, 'data.json')).toBe(read(whole.dir, 'data.json'));
+    const rows = (d: string) => read(d, 'metrics.jsonl').split('\n').filter(Boolean).map((l) => { const o = JSON.parse(l); delete o.wallTime; delete o.fps; return o; });
+    expect(rows(split)).toEqual(rows(whole.dir));
+  });
 });
 
 describe('warm start (initFrom)', () => {
   it('ReBAL and GrBAL started from an MB checkpoint predict exactly what it does before training', async () => {
     const base = { env: 'Crawler-v0', seed: 9, hidden: [16], episodeSteps: 50, M: 4, K: 4, metaBatch: 3, planner: { kind: 'rs' as const, candidates: 8, horizon: 2 } };
-    const mb = await trainModelBasedMeta({ ...base, method: 'mb', steps: 300, outDir: path.join(tmp, 'ws-mb'), gradSteps: 20, iterations: 0 });
+    await runTrainingJob({ algo: 'mb', env: 'Crawler-v0', seed: 9, totalSteps: 0, runDir: path.join(tmp, 'ws-mb'), config: { steps: 300, hidden: [16], gradSteps: 20, iterations: 0, episodeSteps: 50, past: 4, future: 4, metaBatch: 3, planner: 'rs:8:2' } });
+    const mbModel = path.join(tmp, 'ws-mb', 'model.json');
     const data = path.join(tmp, 'ws-mb', 'data.json');
     const ctx = TransitionData.fromJSON(JSON.parse(fs.readFileSync(data, 'utf8')));
     const rows = { obs: ctx.obs.subarray(0, 10 * 11), act: ctx.act.subarray(0, 10 * 8) };
@@ -217,11 +240,18 @@ describe('warm start (initFrom)', () => {
       model.dispose();
       return y;
     };
-    const ref = predict(mb.checkpoint);
-    for (const method of ['rebal', 'grbal'] as const) {
-      const r = await trainModelBasedMeta({ ...base, method, steps: 0, initialData: data, initFrom: mb.checkpointPath, outDir: path.join(tmp, `ws-${method}`), gradSteps: 0, iterations: 0, recurrent: { cell: 'gru', hidden: 8 } });
-      expect(predict(r.checkpoint)).toEqual(ref);
-    }
-    await expect(trainModelBasedMeta({ ...base, method: 'mb', steps: 0, initialData: data, initFrom: mb.checkpointPath, outDir: path.join(tmp, 'ws-bad'), gradSteps: 0, iterations: 0, hidden: [8] })).rejects.toThrow(/dyn\.l0\.W has shape \[17,16\], a mb model needs \[17,8\]/);
+    const ref = predict(JSON.parse(fs.readFileSync(mbModel, 'utf8')) as MbCheckpoint);
+    // the model a warm-started trainer has after its (empty) collection phase, before any gradient step
+    const warm = async (method: MbMethod, extra: object = {}) => {
+      const t = await MbTrainer.create({ ...base, method, steps: 0, initialData: data, initFrom: mbModel, iterations: 0, recurrent: { cell: 'gru', hidden: 8 }, ...extra });
+      try {
+        t.iterate();
+        return t.artifacts()['model.json'] as MbCheckpoint;
+      } finally {
+        t.dispose();
+      }
+    };
+    for (const method of ['rebal', 'grbal'] as const) expect(predict(await warm(method))).toEqual(ref);
+    await expect(warm('mb', { hidden: [8] })).rejects.toThrow(/dyn\.l0\.W has shape \[17,16\], a mb model needs \[17,8\]/);
   });
 });

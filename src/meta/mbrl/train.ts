@@ -1,34 +1,29 @@
 /**
- * trainModelBasedMeta: collects data over the task distribution (random actions first, then
- * on-policy MPC iterations with exploration noise), trains the dynamics model with the chosen
- * method after each collection phase, and writes a run folder:
- *   outDir/config.json        the full configuration (seed included)
- *   outDir/metrics.jsonl      one JSON object a line (losses, pre/post-adaptation errors, returns)
- *   outDir/status.json        {state, envSteps, ...}
- *   outDir/data.json          the collected transitions (lossless)
- *   outDir/checkpoints/latest.json  the model checkpoint (see ./checkpoint.ts)
+ * Model-based (meta-)training on the trainer platform: MbTrainer collects data over the task
+ * distribution (random actions first, then on-policy MPC iterations with exploration noise) and
+ * trains the dynamics model with the chosen method after each collection phase. The one driver
+ * (../jobs/train.ts) runs it like any trainer: run folder, metrics, checkpoints, exact resume; the
+ * run exports model.json (the model checkpoint, ./checkpoint.ts) and data.json (the transitions).
  * Same seed and config => same data, same params (bit-identical on one backend).
  */
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { tf } from '../tf.js';
-import { Adam } from '../adam.js';
+import { Adam, type AdamState } from '../adam.js';
 import { disposeParams, valueAndGrads, type Params } from '../params.js';
-import { Rng } from '../rng.js';
+import { Rng, type RngState } from '../rng.js';
 import type { ActivationName } from '../ops.js';
-import { backendInfo, initBackend } from '../backend.js';
-import { makeDirs } from '../runs.js';
+import { backendInfo } from '../backend.js';
+import type { Trainer, TrainerMetrics } from '../trainers/entry.js';
 import { LOG_LR, adaptedLoss, dropoutMask, firstOrderDirections, grbalObjective, innerLrOf, mbObjective, rebalObjective, type MbMethod, type MetaHyper, type Segment } from './algos.js';
-import { CHECKPOINT_FORMAT, decodeParams, encodeParams, loadCheckpoint, saveCheckpoint, type MbCheckpoint } from './checkpoint.js';
+import { CHECKPOINT_FORMAT, decodeParams, encodeParams, loadCheckpoint, type MbCheckpoint } from './checkpoint.js';
 import { collect } from './collect.js';
 import { createAdaptiveController } from './controller.js';
-import { TransitionData } from './data.js';
+import { TransitionData, type TransitionDataJson } from './data.js';
 import { resolveTask } from './envs.js';
 import { batchedSupported, disposeLayers, firstOrderGradsBatched, grbalObjectiveBatched } from './maml.js';
 import { DynamicsModel, computeStats, disposeBatch, type DynamicsSpec, type DynamicsStats } from './model.js';
 import type { PlannerConfig } from './planner.js';
-import type { MbTaskSpec } from './types.js';
+import type { MbEnv, MbTaskSpec } from './types.js';
 
 export interface TrainMbConfig {
   method: MbMethod;
@@ -37,8 +32,6 @@ export interface TrainMbConfig {
   /** Total env steps of data to collect (random phase + on-policy iterations). */
   steps: number;
   seed: number;
-  /** The run folder to create (or reuse). */
-  outDir: string;
   /** MLP hidden sizes (paper: [512, 512, 512]). */
   hidden?: number[];
   activation?: ActivationName;
@@ -68,8 +61,6 @@ export interface TrainMbConfig {
   actionNoise?: number;
   /** ReBAL: probability of training a segment without context. */
   contextDropout?: number;
-  /** Write the collected data into the run folder (default true). */
-  saveData?: boolean;
   /** The command line that started the run (recorded in the checkpoint). */
   command?: string;
   /**
@@ -91,25 +82,6 @@ export interface TrainMbConfig {
   headingFrame?: boolean;
 }
 
-export interface TrainMbProgress {
-  phase: 'collect' | 'train' | 'done';
-  iteration: number;
-  envSteps: number;
-  totalEnvSteps: number;
-  gradStep: number;
-  totalGradSteps: number;
-  loss?: number;
-}
-
-export interface TrainMbResult {
-  runDir: string;
-  checkpointPath: string;
-  checkpoint: MbCheckpoint;
-  cancelled: boolean;
-  /** The last evaluation row (pre/post-adaptation errors on held-out segments etc.). */
-  final: Record<string, number>;
-}
-
 type Resolved = Required<Omit<TrainMbConfig, 'env' | 'recurrent' | 'command' | 'initialData' | 'initFrom'>> & { recurrent: TrainMbConfig['recurrent'] | null; command: string | null; initialData: string | null; initFrom: string | null; envId: string };
 
 export function resolveTrainConfig(c: TrainMbConfig, spec: MbTaskSpec): Resolved {
@@ -117,7 +89,6 @@ export function resolveTrainConfig(c: TrainMbConfig, spec: MbTaskSpec): Resolved
     method: c.method,
     steps: c.steps,
     seed: c.seed,
-    outDir: c.outDir,
     envId: spec.id,
     hidden: c.hidden ?? [512, 512, 512],
     activation: c.activation ?? 'relu',
@@ -138,15 +109,12 @@ export function resolveTrainConfig(c: TrainMbConfig, spec: MbTaskSpec): Resolved
     episodeSteps: c.episodeSteps ?? spec.episodeSteps ?? 200,
     actionNoise: c.actionNoise ?? 0.1,
     contextDropout: c.contextDropout ?? 0.2,
-    saveData: c.saveData ?? true,
     command: c.command ?? null,
     initialData: c.initialData ?? null,
     initFrom: c.initFrom ?? null,
     headingFrame: c.headingFrame ?? false,
   };
 }
-
-const yieldToLoop = (): Promise<void> => new Promise((r) => setImmediate(r));
 
 /** The model-learning part, usable on its own (tests, fine-tuning on existing data). */
 export class MbLearner {
@@ -292,6 +260,14 @@ export class MbLearner {
     return { before: before / n, after: after / n };
   }
 
+  /** Puts back the params, optimizer and step count of a checkpoint (exact resume). */
+  restore(params: Params, adam: AdamState, gradSteps: number): void {
+    disposeParams(this.params);
+    this.params = params;
+    this.adam.setState(adam);
+    this.gradSteps = gradSteps;
+  }
+
   dispose(): void {
     disposeParams(this.params);
     this.adam.dispose();
@@ -316,121 +292,208 @@ export function makeCheckpoint(learner: MbLearner, spec: MbTaskSpec, c: Resolved
   };
 }
 
-function appendJsonl(file: string, row: object): void {
-  fs.appendFileSync(file, JSON.stringify(row) + '\n');
-}
 
-function writeJson(file: string, v: unknown): void {
-  const tmp = `${file}.tmp-${process.pid}`;
-  fs.writeFileSync(tmp, JSON.stringify(v, null, 1));
-  fs.renameSync(tmp, file);
+/** Gradient steps between metrics rows (and chances to cancel). */
+const TRAIN_CHUNK = 25;
+
+/** Where a run stands: phase `iteration` (0 = the random phase) is collecting or training. */
+interface MbTrainerState {
+  format: 'adaptlab-mb-trainer/1';
+  iteration: number;
+  stage: 'collect' | 'train';
+  /** Gradient steps done in this phase. */
+  phaseStep: number;
+  gradSteps: number;
+  wallSeconds: number;
+  data: TransitionDataJson;
+  rngs: { collect: RngState; train: RngState; eval: RngState };
+  /** Null until the random phase has been collected (the model's statistics come from it). */
+  model: { params: ReturnType<typeof encodeParams>; stats: DynamicsStats; adam: AdamState } | null;
 }
 
 /**
- * Meta-trains (GrBAL, ReBAL) or trains (MB) a dynamics model on a task family and writes a run
- * folder with a checkpoint. Cancel with `signal`: the run stops at the next gradient step or
- * collection tick and still writes its checkpoint.
+ * The trainer: each iterate() is one collection phase or TRAIN_CHUNK gradient steps; `steps`
+ * counts gradient steps, (1 + iterations) x gradSteps in all.
  */
-export async function trainModelBasedMeta(config: TrainMbConfig, onProgress?: (p: TrainMbProgress) => void, signal?: AbortSignal): Promise<TrainMbResult> {
-  if (!backendInfo()) await initBackend();
-  const spec = resolveTask(config.env);
-  const c = resolveTrainConfig(config, spec);
-  const t0 = Date.now();
-  makeDirs(path.join(c.outDir, 'checkpoints'));
-  const phases = 1 + c.iterations;
-  const totalGrad = phases * c.gradSteps;
-  // algo/env/createdAt/totalSteps and a `step` (gradient steps) on every status and metrics row: the
-  // run-folder format of src/meta/runs.ts, so the Runs view lists and plots these runs too
-  writeJson(path.join(c.outDir, 'config.json'), { ...c, algo: c.method, env: spec.id, totalSteps: totalGrad, stepUnit: 'gradient steps', createdAt: new Date().toISOString(), backend: backendInfo()?.name });
-  const metricsFile = path.join(c.outDir, 'metrics.jsonl');
-  // a 'running' status names this process, so a run killed mid-way lists as interrupted (../runs.ts)
-  const owner = (state: string) => (state === 'running' ? { pid: process.pid, hostname: os.hostname() } : {});
-  const status = (state: string, step: number, extra: object = {}) =>
-    writeJson(path.join(c.outDir, 'status.json'), { state, step, totalSteps: totalGrad, updatedAt: new Date().toISOString(), backend: backendInfo()?.name, ...owner(state), ...extra });
-  status('running', 0);
-  const rng = new Rng(c.seed);
-  const collectRng = rng.fork();
-  const trainRng = rng.fork();
-  const evalRng = rng.fork();
-  const env = await spec.make();
-  const data = c.initialData ? TransitionData.fromJSON(JSON.parse(fs.readFileSync(c.initialData, 'utf8'))) : new TransitionData(env.observationSize, env.actionSize, 4096);
-  if (data.O !== env.observationSize || data.A !== env.actionSize) throw new Error(`initialData has obs ${data.O}/act ${data.A}, env ${env.observationSize}/${env.actionSize}`);
-  const inputDims = Array.from({ length: env.observationSize }, (_, i) => i).filter((i) => !spec.excludeInputDims.includes(i));
-  const dspec: DynamicsSpec = { observationSize: env.observationSize, actionSize: env.actionSize, inputDims, hidden: c.hidden, activation: c.activation, recurrent: c.recurrent, frame: c.headingFrame ? (spec.yawFrame ?? null) : null };
-  const hyper: MetaHyper = { M: c.M, K: c.K, innerLr: c.innerLr, innerSteps: c.innerSteps, firstOrder: c.firstOrder, learnInnerLr: c.learnInnerLr };
-  const randomSteps = c.initialData ? 0 : Math.round(c.steps * (c.iterations > 0 ? c.randomFraction : 1));
-  const perIter = c.iterations > 0 ? Math.floor((c.steps - randomSteps) / c.iterations) : 0;
-  let cancelled = false;
-  const aborted = () => (cancelled ||= !!signal?.aborted);
-  const progress = (p: Omit<TrainMbProgress, 'totalEnvSteps' | 'totalGradSteps'>) => onProgress?.({ ...p, totalEnvSteps: c.steps, totalGradSteps: totalGrad });
+export class MbTrainer implements Trainer {
+  private learner: MbLearner | null = null;
+  private iteration = 0;
+  private stage: 'collect' | 'train' = 'collect';
+  private phaseStep = 0;
+  private starts: Int32Array | null = null;
+  private wallBefore = 0;
+  private readonly t0 = Date.now();
+  private readonly collectRng: Rng;
+  private readonly trainRng: Rng;
+  private readonly evalRng: Rng;
+  private readonly phases: number;
+  private readonly randomSteps: number;
+  private readonly perIteration: number;
+  private readonly dspec: DynamicsSpec;
+  private readonly hyper: MetaHyper;
 
-  // random phase
-  progress({ phase: 'collect', iteration: 0, envSteps: 0, gradStep: 0 });
-  const r0 = randomSteps === 0 ? { meanForward: NaN, meanReturn: NaN, episodes: 0 } : collect({ env, data, tasks: spec.trainFaults, steps: randomSteps, episodeSteps: c.episodeSteps, rng: collectRng, tick: (done) => (progress({ phase: 'collect', iteration: 0, envSteps: done, gradStep: 0 }), aborted()) });
-  appendJsonl(metricsFile, { step: 0, iteration: 0, wallTime: Date.now() / 1000, envSteps: data.count, collectForward: r0.meanForward, collectReturn: r0.meanReturn, episodes: r0.episodes });
-
-  let init: { params: Params; stats: DynamicsStats } | undefined;
-  if (c.initFrom) {
-    const ck0 = loadCheckpoint(c.initFrom);
-    const all = decodeParams(ck0.params);
-    const params: Params = {};
-    for (const k in all) if (k.startsWith('dyn.') || k.startsWith('enc.')) params[k] = all[k];
-    else all[k].dispose();
-    if (JSON.stringify(ck0.spec.frame ?? null) !== JSON.stringify(dspec.frame ?? null))
-      throw new Error(`initFrom ${c.initFrom}: its model works in the ${ck0.spec.frame ? 'heading' : 'world'} frame, this run's in the ${dspec.frame ? 'heading' : 'world'} frame (pass --heading-frame to match a heading-frame checkpoint, or leave it out to match a world-frame one)`);
-    init = { params, stats: ck0.stats };
+  private constructor(
+    readonly spec: MbTaskSpec,
+    readonly c: Resolved,
+    private readonly env: MbEnv,
+    private data: TransitionData,
+    /** Warm-start weights, handed to the learner when the random phase is done. */
+    private init: { params: Params; stats: DynamicsStats } | undefined,
+  ) {
+    const rng = new Rng(c.seed);
+    this.collectRng = rng.fork();
+    this.trainRng = rng.fork();
+    this.evalRng = rng.fork();
+    this.phases = 1 + c.iterations;
+    this.randomSteps = c.initialData ? 0 : Math.round(c.steps * (c.iterations > 0 ? c.randomFraction : 1));
+    this.perIteration = c.iterations > 0 ? Math.floor((c.steps - this.randomSteps) / c.iterations) : 0;
+    const inputDims = Array.from({ length: env.observationSize }, (_, i) => i).filter((i) => !spec.excludeInputDims.includes(i));
+    this.dspec = { observationSize: env.observationSize, actionSize: env.actionSize, inputDims, hidden: c.hidden, activation: c.activation, recurrent: c.recurrent, frame: c.headingFrame ? (spec.yawFrame ?? null) : null };
+    this.hyper = { M: c.M, K: c.K, innerLr: c.innerLr, innerSteps: c.innerSteps, firstOrder: c.firstOrder, learnInnerLr: c.learnInnerLr };
   }
-  const learner = new MbLearner(c.method, dspec, data, hyper, { outerLr: c.outerLr, metaBatch: c.metaBatch, batchSize: c.batchSize, contextDropout: c.contextDropout }, trainRng, init);
-  const ckPath = path.join(c.outDir, 'checkpoints', 'latest.json');
-  let final: Record<string, number> = {};
-  try {
-    for (let it = 0; it < phases && !aborted(); it++) {
-      if (it > 0) {
-        // on-policy collection with the current model (adapting, for GrBAL/ReBAL)
-        progress({ phase: 'collect', iteration: it, envSteps: data.count, gradStep: learner.gradSteps });
-        const ck = makeCheckpoint(learner, spec, c, data.count, (Date.now() - t0) / 1000);
-        const base = data.count;
-        // plans with the task's plain reward: imaginedPenalty is a control-time cost (evaluation and
-        // the Adaptation view), so the shipped checkpoints' data stay those of the README commands
-        const ctl = createAdaptiveController({ checkpoint: ck, env, seed: collectRng.nextU32() });
-        const r = collect({ env, data, tasks: spec.trainFaults, steps: perIter, episodeSteps: c.episodeSteps, rng: collectRng, controller: ctl, actionNoise: c.actionNoise, tick: (done) => (progress({ phase: 'collect', iteration: it, envSteps: base + done, gradStep: learner.gradSteps }), aborted()) });
-        ctl.dispose();
-        appendJsonl(metricsFile, { step: learner.gradSteps, iteration: it, wallTime: Date.now() / 1000, envSteps: data.count, collectForward: r.meanForward, collectReturn: r.meanReturn, episodes: r.episodes });
+
+  /** Checks the config (data and warm-start files, their shapes and frames) and makes the env. */
+  static async create(config: TrainMbConfig): Promise<MbTrainer> {
+    const spec = resolveTask(config.env);
+    const c = resolveTrainConfig(config, spec);
+    const env = await spec.make();
+    try {
+      const data = c.initialData ? TransitionData.fromJSON(JSON.parse(fs.readFileSync(c.initialData, 'utf8'))) : new TransitionData(env.observationSize, env.actionSize, 4096);
+      if (data.O !== env.observationSize || data.A !== env.actionSize) throw new Error(`${c.initialData}: its transitions have obs ${data.O} / action ${data.A}, ${spec.id}'s ${env.observationSize} / ${env.actionSize}`);
+      let init: { params: Params; stats: DynamicsStats } | undefined;
+      if (c.initFrom) {
+        const ck0 = loadCheckpoint(c.initFrom);
+        const frame = c.headingFrame ? (spec.yawFrame ?? null) : null;
+        if (JSON.stringify(ck0.spec.frame ?? null) !== JSON.stringify(frame))
+          throw new Error(`initFrom ${c.initFrom}: its model works in the ${ck0.spec.frame ? 'heading' : 'world'} frame, this run's in the ${frame ? 'heading' : 'world'} frame (pass --heading-frame to match a heading-frame checkpoint, or leave it out to match a world-frame one)`);
+        const all = decodeParams(ck0.params);
+        const params: Params = {};
+        for (const k in all) if (k.startsWith('dyn.') || k.startsWith('enc.')) params[k] = all[k];
+        else all[k].dispose();
+        init = { params, stats: ck0.stats };
       }
-      const starts = data.segmentStarts(c.M + c.K);
-      let lossSum = 0;
-      let lossN = 0;
-      for (let g = 0; g < c.gradSteps; g++) {
-        if (aborted()) break;
-        const loss = learner.step(data, starts);
-        lossSum += loss;
-        lossN++;
-        if ((g + 1) % 25 === 0 || g + 1 === c.gradSteps) {
-          const row = { step: learner.gradSteps, iteration: it, wallTime: Date.now() / 1000, loss: lossSum / lossN };
-          appendJsonl(metricsFile, row);
-          progress({ phase: 'train', iteration: it, envSteps: data.count, gradStep: learner.gradSteps, loss: row.loss });
-          lossSum = 0;
-          lossN = 0;
-          await yieldToLoop();
-        }
-      }
-      const ev = learner.evaluate(data, starts, 20, evalRng.fork());
-      final = { iteration: it, envSteps: data.count, gradSteps: learner.gradSteps, errorBefore: ev.before, errorAfter: ev.after, adaptLr: learner.adaptLr() };
-      appendJsonl(metricsFile, { step: learner.gradSteps, ...final, wallTime: Date.now() / 1000 });
-      saveCheckpoint(ckPath, makeCheckpoint(learner, spec, c, data.count, (Date.now() - t0) / 1000));
-      status('running', learner.gradSteps, { iteration: it, envSteps: data.count, gradSteps: learner.gradSteps });
+      return new MbTrainer(spec, c, env, data, init);
+    } catch (e) {
+      env.dispose?.();
+      throw e;
     }
-    const checkpoint = makeCheckpoint(learner, spec, c, data.count, (Date.now() - t0) / 1000);
-    saveCheckpoint(ckPath, checkpoint);
-    if (c.saveData) writeJson(path.join(c.outDir, 'data.json'), data.toJSON());
-    status(cancelled ? 'cancelled' : 'done', learner.gradSteps, { envSteps: data.count, gradSteps: learner.gradSteps, wallSeconds: (Date.now() - t0) / 1000 });
-    progress({ phase: 'done', iteration: phases - 1, envSteps: data.count, gradStep: learner.gradSteps });
-    return { runDir: c.outDir, checkpointPath: ckPath, checkpoint, cancelled, final };
-  } catch (e) {
-    status('failed', learner.gradSteps, { error: e instanceof Error ? e.message : String(e) });
-    throw e;
-  } finally {
-    learner.dispose();
-    env.dispose?.();
+  }
+
+  get steps(): number {
+    return this.learner?.gradSteps ?? 0;
+  }
+
+  private wallSeconds(): number {
+    return this.wallBefore + (Date.now() - this.t0) / 1000;
+  }
+
+  private makeLearner(init: { params: Params; stats: DynamicsStats } | undefined): MbLearner {
+    return new MbLearner(this.c.method, this.dspec, this.data, this.hyper, { outerLr: this.c.outerLr, metaBatch: this.c.metaBatch, batchSize: this.c.batchSize, contextDropout: this.c.contextDropout }, this.trainRng, init);
+  }
+
+  iterate(): TrainerMetrics {
+    return this.stage === 'collect' ? this.collectPhase() : this.trainChunk();
+  }
+
+  private collectPhase(): TrainerMetrics {
+    const { c, data } = this;
+    const base = { tasks: this.spec.trainFaults, episodeSteps: c.episodeSteps, rng: this.collectRng, env: this.env, data };
+    let r = { meanForward: NaN, meanReturn: NaN, episodes: 0 };
+    if (this.iteration === 0) {
+      if (this.randomSteps > 0) r = collect({ ...base, steps: this.randomSteps });
+      // the model's normalization comes from the random phase (or the given data)
+      this.learner = this.makeLearner(this.init);
+      this.init = undefined; // the learner owns those tensors now
+    } else {
+      // on-policy collection with the current model (adapting, for GrBAL/ReBAL); plans with the
+      // task's plain reward: imaginedPenalty is a control-time cost (evaluation and the Adaptation
+      // view), so the shipped checkpoints' data stay those of the README commands
+      const ctl = createAdaptiveController({ checkpoint: this.checkpoint(), env: this.env, seed: this.collectRng.nextU32() });
+      try {
+        r = collect({ ...base, steps: this.perIteration, controller: ctl, actionNoise: c.actionNoise });
+      } finally {
+        ctl.dispose();
+      }
+    }
+    this.stage = 'train';
+    this.phaseStep = 0;
+    this.starts = null;
+    return { step: this.steps, iteration: this.iteration, envSteps: data.count, collectForward: r.meanForward, collectReturn: r.meanReturn, episodes: r.episodes };
+  }
+
+  private trainChunk(): TrainerMetrics {
+    const learner = this.learner!;
+    const { c, data } = this;
+    this.starts ??= data.segmentStarts(c.M + c.K);
+    const n = Math.min(TRAIN_CHUNK, c.gradSteps - this.phaseStep);
+    let loss = 0;
+    for (let g = 0; g < n; g++) loss += learner.step(data, this.starts);
+    this.phaseStep += n;
+    const row: TrainerMetrics = { step: learner.gradSteps, iteration: this.iteration, loss: loss / n };
+    if (this.phaseStep >= c.gradSteps) {
+      // the phase's held-out check: prediction error before and after adapting on M transitions
+      const ev = learner.evaluate(data, this.starts, 20, this.evalRng.fork());
+      Object.assign(row, { envSteps: data.count, gradSteps: learner.gradSteps, errorBefore: ev.before, errorAfter: ev.after, adaptLr: learner.adaptLr() });
+      this.iteration++;
+      this.stage = 'collect';
+    }
+    return row;
+  }
+
+  private checkpoint(): MbCheckpoint {
+    return makeCheckpoint(this.learner!, this.spec, this.c, this.data.count, this.wallSeconds());
+  }
+
+  policy(): null {
+    return null;
+  }
+
+  artifacts(): Record<string, unknown> {
+    return this.learner ? { 'model.json': this.checkpoint(), 'data.json': this.data.toJSON() } : { 'data.json': this.data.toJSON() };
+  }
+
+  getState(): MbTrainerState {
+    const l = this.learner;
+    return {
+      format: 'adaptlab-mb-trainer/1',
+      iteration: this.iteration,
+      stage: this.stage,
+      phaseStep: this.phaseStep,
+      gradSteps: this.steps,
+      wallSeconds: this.wallSeconds(),
+      data: this.data.toJSON(),
+      rngs: { collect: this.collectRng.getState(), train: this.trainRng.getState(), eval: this.evalRng.getState() },
+      model: l ? { params: encodeParams(l.params), stats: l.model.stats, adam: l.adam.getState() } : null,
+    };
+  }
+
+  setState(state: unknown): void {
+    const s = state as MbTrainerState;
+    if (s.format !== 'adaptlab-mb-trainer/1') throw new Error(`not a model-based trainer checkpoint (format ${String(s.format)})`);
+    this.iteration = s.iteration;
+    this.stage = s.stage;
+    this.phaseStep = s.phaseStep;
+    this.starts = null;
+    this.wallBefore = s.wallSeconds - (Date.now() - this.t0) / 1000;
+    this.data = TransitionData.fromJSON(s.data);
+    this.learner?.dispose();
+    this.learner = null;
+    if (s.model) {
+      // built before the rngs are restored: building draws fresh weights, which restore() replaces
+      const learner = this.makeLearner({ params: {}, stats: s.model.stats });
+      learner.restore(decodeParams(s.model.params), s.model.adam, s.gradSteps);
+      this.learner = learner;
+      if (this.init) disposeParams(this.init.params);
+      this.init = undefined;
+    }
+    this.collectRng.setState(s.rngs.collect);
+    this.trainRng.setState(s.rngs.train);
+    this.evalRng.setState(s.rngs.eval);
+  }
+
+  dispose(): void {
+    this.learner?.dispose();
+    if (this.init) disposeParams(this.init.params);
+    this.env.dispose?.();
   }
 }

@@ -19,13 +19,16 @@ export interface ConfigField {
   elementType?: string;
   description?: string;
   defaultValue?: unknown;
+  /** No default: left out, the trainer decides (e.g. from a preset). */
+  optional?: boolean;
 }
 
 /** What a schema field is, looking through its default wrapper. */
 function fieldOf(key: string, field: z.ZodType): ConfigField {
-  // zod v4 keeps the definition on `def`; a default wraps the real type.
+  // zod v4 keeps the definition on `def`; a default or an optional wraps the real type.
   const f = field as unknown as { def: { type: string; innerType?: unknown; defaultValue?: unknown }; description?: string };
-  const inner = (f.def.type === 'default' ? f.def.innerType : field) as {
+  const wrapped = f.def.type === 'default' || f.def.type === 'optional';
+  const inner = (wrapped ? f.def.innerType : field) as {
     def: { type: string; element?: { def: { type: string }; isInt?: boolean; minValue?: number; maxValue?: number }; entries?: Record<string, string> };
     isInt?: boolean;
     minValue?: number | null;
@@ -41,6 +44,7 @@ function fieldOf(key: string, field: z.ZodType): ConfigField {
   if (inner.def.element) out.elementType = inner.def.element.def.type;
   if (f.description) out.description = f.description;
   if (f.def.type === 'default') out.defaultValue = f.def.defaultValue;
+  if (f.def.type === 'optional') out.optional = true;
   return out;
 }
 

@@ -25,10 +25,13 @@ const rows = (dir: string) =>
       return rest;
     });
 
-describe('the trainer driver runs every registry entry', () => {
-  it('covers the registry', () => expect(TRAINERS.map((t) => t.id).sort()).toEqual(Object.keys(SMALL).sort()));
+/** Policy learners: the run's length is asked for. Model-based entries fix it by config; their resume is tested in src/meta/mbrl/learning.test.ts. */
+const POLICY_LEARNERS = TRAINERS.filter((t) => !t.totalSteps);
 
-  for (const entry of TRAINERS) {
+describe('the trainer driver runs every registry entry', () => {
+  it('covers the policy learners of the registry', () => expect(POLICY_LEARNERS.map((t) => t.id).sort()).toEqual(Object.keys(SMALL).sort()));
+
+  for (const entry of POLICY_LEARNERS) {
     it(`${entry.id}: a run stopped halfway and resumed gives the same metrics as one run; its policy evaluates`, async () => {
       const { config, half } = SMALL[entry.id];
       const base = { algo: entry.id, env: 'PointReach-v0', seed: 4, config, checkpointEvery: half };

@@ -21,11 +21,17 @@ export interface Trainer {
   setState(state: unknown): void;
   /** The current policy, as a file-able policy (null for trainers that learn no policy). */
   policy(): Policy | null;
+  /**
+   * Files the run exports beside its checkpoints (name -> JSON value), rewritten at each one:
+   * what a trainer without a policy produces (model-based: model.json, data.json).
+   */
+  artifacts?(): Record<string, unknown>;
   dispose(): void;
 }
 
 export interface TrainerContext {
-  env: VecEnvLike;
+  /** The vec env the driver made (numEnvs of them); null when the entry's numEnvs is 0 (it makes its own). */
+  env: VecEnvLike | null;
   envId: string;
   seed: number;
   totalSteps: number;
@@ -42,16 +48,31 @@ export interface TrainerEntry<S extends AnyConfigSchema = AnyConfigSchema> {
   config: S;
   /** What `steps` counts (e.g. 'env steps'). */
   stepUnit: string;
+  /** The file of a run `--copy-to` copies when the run is done (default: policy.json). */
+  product?: string;
   /** The env ids it trains on (absent: every vec env, see trainerEnvIds in ./registry.ts). */
   envs?: () => readonly string[];
   /** Default step budget when none is given. */
   defaultSteps: number;
-  /** Parallel envs the trainer wants for this config. */
+  /** Parallel envs the trainer wants for this config (0: it builds its own env from the id). */
   numEnvs(config: z.infer<S>): number;
+  /**
+   * The run's length in stepUnit when the config fixes it (model-based: (1 + iterations) x
+   * gradSteps); absent: the length is asked for (--steps, the Runs form).
+   */
+  totalSteps?(config: z.infer<S>): number;
+  /** Steps between checkpoints (absent: about 20 per run). */
+  checkpointEvery?(config: z.infer<S>): number;
   /** Steps one iteration takes (a run's budget is rounded up to whole iterations). */
   stepsPerIteration(config: z.infer<S>): number;
   /** Loads the algorithm lazily, so listing and validating entries never loads TensorFlow. */
   create(ctx: TrainerContext, config: z.infer<S>): Promise<Trainer>;
+}
+
+/** The driver's vec env, for trainers that asked for one (numEnvs > 0). */
+export function vecEnvOf(ctx: TrainerContext): VecEnvLike {
+  if (!ctx.env) throw new Error(`no vec env for ${ctx.envId}: the entry asked for 0 envs`);
+  return ctx.env;
 }
 
 /** Typed helper: `defineTrainer({...})` checks an entry against its own schema's config type. */

@@ -1,6 +1,6 @@
 /** PPO on the trainer platform (src/meta/rl/ppo.ts holds the algorithm). */
 import { z } from 'zod';
-import { defineTrainer, stepTrainer } from './entry.js';
+import { defineTrainer, stepTrainer, vecEnvOf } from './entry.js';
 
 const config = z.object({
   numEnvs: z.number().int().min(1).max(256).default(8).describe('parallel envs collecting rollouts'),
@@ -30,9 +30,10 @@ export const ppoTrainer = defineTrainer({
   defaultSteps: 100_000,
   numEnvs: (c) => c.numEnvs,
   stepsPerIteration: (c) => c.numEnvs * c.numSteps,
-  async create({ env, envId, seed, totalSteps }, c) {
+  async create(ctx, c) {
+    const { envId, seed, totalSteps } = ctx;
     const { PPO } = await import('../rl/ppo.js');
     const { numEnvs: _n, ...ppoConfig } = c;
-    return stepTrainer(new PPO(env, { ...ppoConfig, seed, totalSteps }), envId, totalSteps);
+    return stepTrainer(new PPO(vecEnvOf(ctx), { ...ppoConfig, seed, totalSteps }), envId, totalSteps);
   },
 });

@@ -1,6 +1,6 @@
 /** SAC on the trainer platform (src/meta/rl/sac.ts holds the algorithm). */
 import { z } from 'zod';
-import { defineTrainer, stepTrainer } from './entry.js';
+import { defineTrainer, stepTrainer, vecEnvOf } from './entry.js';
 
 const config = z.object({
   numEnvs: z.number().int().min(1).max(64).default(1).describe('parallel envs (each env step adds numEnvs transitions and updates)'),
@@ -28,9 +28,10 @@ export const sacTrainer = defineTrainer({
   defaultSteps: 100_000,
   numEnvs: (c) => c.numEnvs,
   stepsPerIteration: (c) => Math.max(c.numEnvs, Math.round(c.stepsPerIteration / c.numEnvs) * c.numEnvs),
-  async create({ env, envId, seed, totalSteps }, c) {
+  async create(ctx, c) {
+    const { envId, seed, totalSteps } = ctx;
     const { SAC } = await import('../rl/sac.js');
     const { numEnvs: _n, ...sacConfig } = c;
-    return stepTrainer(new SAC(env, { ...sacConfig, seed, totalSteps }), envId, totalSteps);
+    return stepTrainer(new SAC(vecEnvOf(ctx), { ...sacConfig, seed, totalSteps }), envId, totalSteps);
   },
 });
