@@ -361,6 +361,8 @@ export interface TrainerField {
   elementType?: string;
   description?: string;
   defaultValue?: unknown;
+  /** No default: left out, the trainer decides (e.g. from a preset). */
+  optional?: boolean;
 }
 
 /** A trainer registry entry as the renderer sees it. */

@@ -3,7 +3,7 @@
  * stay outside reactivity (they change 60 times a second and only the viewport reads them).
  */
 import { markRaw, reactive } from 'vue';
-import type { AppInfo, JobInfo, LogEntry, MetricSeries, OpenedSession, Params, RunSummary, SceneCommand, SceneInfo, WorkbenchApi } from '../../../shared/contract';
+import type { AppInfo, JobInfo, LogEntry, MetricSeries, OpenedSession, Params, RunSummary, SceneCommand, SceneInfo, TrainerInfo, WorkbenchApi } from '../../../shared/contract';
 import type { BodyStretch, SceneSpec } from '../../../shared/scene';
 import type { SessionState, SimEvent, SimSnapshot } from '../../../shared/snapshot';
 
@@ -34,6 +34,8 @@ export function createWorkbench(api: WorkbenchApi) {
     view: 'simulate' as 'simulate' | 'runs',
     jobs: [] as JobInfo[],
     runs: [] as RunSummary[],
+    /** The trainer registry ('trainers.list'): the Runs form is built from it. */
+    trainers: [] as TrainerInfo[],
     /** Runs ticked for comparison, and their metrics (fetched on demand). */
     compare: [] as string[],
     metrics: {} as Record<string, MetricSeries>,
@@ -137,7 +139,7 @@ export function createWorkbench(api: WorkbenchApi) {
         for (const scene of state.scenes) {
           if (await actions.openScene(scene.id)) break;
         }
-        await Promise.all([actions.refreshJobs(), actions.refreshRuns()]);
+        await Promise.all([actions.refreshJobs(), actions.refreshRuns(), actions.loadTrainers()]);
         state.ready = true;
       });
     },
@@ -184,11 +186,20 @@ export function createWorkbench(api: WorkbenchApi) {
     async refreshRuns() {
       state.runs = (await guard('runs', () => api.invoke('runs.list', {}))) ?? state.runs;
     },
-    async startJob(p: Params<'job.start'>) {
-      const job = await guard('start training', () => api.invoke('job.start', p));
-      if (job) {
+    async loadTrainers() {
+      state.trainers = (await guard('trainers', () => api.invoke('trainers.list', {}))) ?? state.trainers;
+    },
+    /** Queues a training run; resolves to the service's error message when it refuses (null when queued). */
+    async startJob(p: Params<'job.start'>): Promise<string | null> {
+      try {
+        const job = await api.invoke('job.start', p);
         state.jobs.push(job);
-        log('info', 'jobs', `queued ${p.algo} on ${p.env} for ${p.steps} steps (seed ${p.seed})`);
+        log('info', 'jobs', `queued ${p.algo} on ${p.env} for ${job.totalSteps} steps (seed ${p.seed})`);
+        return null;
+      } catch (err) {
+        const message = err instanceof Error ? err.message : String(err);
+        log('error', 'jobs', `start training: ${message}`);
+        return message;
       }
     },
     async cancelJob(jobId: string) {
