@@ -1,23 +1,72 @@
 /**
- * Ant-v0: Gymnasium Ant (v4 semantics) on Rapier.
+ * Ant-v0: Gymnasium Ant (v4 semantics) on Rapier. dt = 0.05 s (timestep 0.01 s x frameSkip 5).
  *
- * Observation (27, or 29 with includeXY): [x, y]? z, torso quat (w, x, y, z), 8 joint angles
- * (hip_1, ankle_1, ..., hip_4, ankle_4), torso linear velocity (world), torso angular velocity
- * (torso frame, like MuJoCo's free joint), 8 joint velocities.
- * Action (8): Gym's actuator order hip_4, ankle_4, hip_1, ankle_1, hip_2, ankle_2, hip_3, ankle_3,
- * each in [-1, 1] times gear 150.
- * Reward: forward (torso x displacement / dt) + healthy (1) - 0.5 * |a|^2 (contact cost off, as
- * Gymnasium's default use_contact_forces=False).
- * Termination: torso z outside [0.2, 1.0] or non-finite state, when terminateWhenUnhealthy.
+ * ## Observation (27; 29 with `includeXY`, which puts torso x, y first and moves the rest up by 2)
+ *
+ * | index | includeXY | observation                                           | unit / frame        |
+ * |-------|-----------|-------------------------------------------------------|---------------------|
+ * |       | 0         | torso x                                               | m, world            |
+ * |       | 1         | torso y                                               | m, world            |
+ * | 0     | 2         | torso z                                               | m, world            |
+ * | 1-4   | 3-6       | torso orientation quaternion (w, x, y, z)             | torso -> world      |
+ * | 5-12  | 7-14      | joint angles hip_1, ankle_1, hip_2, ..., hip_4, ankle_4 | rad               |
+ * | 13-15 | 15-17     | torso linear velocity (x, y, z)                       | m/s, world          |
+ * | 16-18 | 18-20     | torso angular velocity (x, y, z)                      | rad/s, torso frame  |
+ * | 19-26 | 21-28     | joint velocities, same order as the angles            | rad/s               |
+ *
+ * Index constants: {@link ANT_OBS} (default) and {@link ANT_OBS_XY} (includeXY).
+ *
+ * ## Action (8), Gym's actuator order (not the joint order of the observation)
+ *
+ * | index | actuator | range   | torque          |
+ * |-------|----------|---------|-----------------|
+ * | 0     | hip_4    | [-1, 1] | 150 a N m       |
+ * | 1     | ankle_4  | [-1, 1] | 150 a N m       |
+ * | 2     | hip_1    | [-1, 1] | 150 a N m       |
+ * | 3     | ankle_1  | [-1, 1] | 150 a N m       |
+ * | 4     | hip_2    | [-1, 1] | 150 a N m       |
+ * | 5     | ankle_2  | [-1, 1] | 150 a N m       |
+ * | 6     | hip_3    | [-1, 1] | 150 a N m       |
+ * | 7     | ankle_3  | [-1, 1] | 150 a N m       |
+ *
+ * Actions are clipped to [-1, 1] (NaN reads as 0); torque = gear x strength x fault scale x a.
+ *
+ * ## Reward ({@link antReward}; each term is `info.reward_<term>`)
+ *
+ * | term    | value                                                                          |
+ * |---------|--------------------------------------------------------------------------------|
+ * | forward | forwardRewardWeight (1) x torso x velocity, (x_after - x_before) / dt          |
+ * | survive | healthyReward (1) if healthy or terminateWhenUnhealthy, else 0                 |
+ * | ctrl    | -ctrlCostWeight (0.5) x \|a\|^2                                                 |
+ *
+ * reward = forward + survive + ctrl. No contact cost (Gymnasium's default use_contact_forces=False).
+ *
+ * ## Termination
+ * With terminateWhenUnhealthy (default): torso z outside healthyZRange ([0.2, 1.0] m) or a
+ * non-finite torso state. Truncation at maxEpisodeSteps (1000). info.x_position / x_velocity are
+ * the torso's.
+ *
  * rewardFromTransition: with includeXY the forward term is exact ((x' - x) / dt); without it the
- * forward term uses nextObs's torso x-velocity (index 13), the end-of-step velocity.
+ * forward term uses nextObs's torso x velocity, the end-of-step velocity. Health there is the z
+ * range only (an observation carries no non-finite state).
  */
 import type { Rapier } from '../rapier.js';
 import { antModel, ANT_ACTUATOR_ORDER, type AntParams } from '../robots/ant.js';
-import { ArticulatedEnv, type InitialState } from './base.js';
+import { actionSquaredNorm, ArticulatedEnv, BODY_STATE as S, shiftIndices, stepDt, type InitialState } from './base.js';
 import type { EnvConfig } from './types.js';
 import type { Rng } from '../rng.js';
 import { qconj, qrotate } from '../math.js';
+
+/** Observation indices (default layout); `joints` and `jointVels` start 8 entries each (hip_1, ankle_1, ..., ankle_4). */
+export const ANT_OBS = { z: 0, qw: 1, qx: 2, qy: 3, qz: 4, joints: 5, vx: 13, vy: 14, vz: 15, wx: 16, wy: 17, wz: 18, jointVels: 19 } as const;
+export const ANT_OBS_SIZE = 27;
+/** Observation indices with includeXY: torso x, y lead. */
+export const ANT_OBS_XY = { x: 0, y: 1, ...shiftIndices(ANT_OBS, 2) };
+export const ANT_OBS_XY_SIZE = ANT_OBS_SIZE + 2;
+export const ANT_ACTION_SIZE = ANT_ACTUATOR_ORDER.length;
+/** Gym's timestep, frame skip and gravity. */
+export const ANT_PHYSICS = { timestep: 0.01, frameSkip: 5, gravity: -9.81 };
+export const ANT_DT = stepDt(ANT_PHYSICS);
 
 export interface AntConfig extends EnvConfig {
   /** put torso x, y at the front of the observation (GrBAL-style; needed for exact imagined reward) */
@@ -34,7 +83,7 @@ export interface AntConfig extends EnvConfig {
 type AntResolved = AntConfig & {
   includeXY: boolean; terminateWhenUnhealthy: boolean; healthyZRange: [number, number]; ctrlCostWeight: number;
   healthyReward: number; forwardRewardWeight: number; resetNoiseScale: number;
-  substeps: number; solverIterations: number; limitProjection: number; separationProjection: number;
+  substeps: number; solverIterations: number; limitProjection: number; separationProjection: number; maxEpisodeSteps: number;
 };
 
 export const ANT_DEFAULT_CONFIG: AntResolved = {
@@ -54,19 +103,46 @@ export const ANT_DEFAULT_CONFIG: AntResolved = {
   separationProjection: 0.005,
 };
 
+/** Named reward terms (info.reward_<name>) and their sum. */
+export interface AntReward {
+  forward: number;
+  survive: number;
+  ctrl: number;
+  total: number;
+}
+
+type AntRewardConfig = Pick<AntResolved, 'forwardRewardWeight' | 'healthyReward' | 'ctrlCostWeight' | 'terminateWhenUnhealthy' | 'healthyZRange'>;
+
+/** Whether the torso height is in the healthy range (step also requires a finite state). */
+export function antHealthyZ(c: AntRewardConfig, z: number): boolean {
+  return z >= c.healthyZRange[0] && z <= c.healthyZRange[1];
+}
+
+/**
+ * The Ant reward, for a live step and an imagined transition alike: from the torso's x velocity,
+ * its health and the action row at `offset` (clipped as step clips it).
+ */
+export function antReward(c: AntRewardConfig, xVelocity: number, healthy: boolean, action: ArrayLike<number>, offset = 0): AntReward {
+  const forward = c.forwardRewardWeight * xVelocity;
+  const survive = healthy || c.terminateWhenUnhealthy ? c.healthyReward : 0;
+  const ctrlCost = c.ctrlCostWeight * actionSquaredNorm(action, offset, ANT_ACTION_SIZE);
+  return { forward, survive, ctrl: -ctrlCost, total: forward + survive - ctrlCost };
+}
+
 export class AntEnv extends ArticulatedEnv {
   readonly id = 'Ant-v0';
   readonly observationSize: number;
-  readonly actionSize = 8;
+  readonly actionSize = ANT_ACTION_SIZE;
   private readonly cfg: AntResolved;
-  private readonly off: number;
+  /** observation indices of this env's layout (includeXY or not) */
+  private readonly ix: { readonly [K in keyof typeof ANT_OBS]: number };
 
   constructor(R: Rapier, config: AntConfig = {}) {
     const cfg: AntResolved = { ...ANT_DEFAULT_CONFIG, ...config } as AntResolved;
-    super(R, antModel(cfg.robot), { timestep: 0.01, frameSkip: 5, gravity: -9.81, substeps: cfg.substeps, solverIterations: cfg.solverIterations, limitProjection: cfg.limitProjection, separationProjection: cfg.separationProjection }, cfg, 1000);
+    super(R, antModel(cfg.robot), { ...ANT_PHYSICS, substeps: cfg.substeps, solverIterations: cfg.solverIterations, limitProjection: cfg.limitProjection, separationProjection: cfg.separationProjection }, cfg, ANT_DEFAULT_CONFIG.maxEpisodeSteps);
     this.cfg = cfg;
-    this.off = cfg.includeXY ? 2 : 0;
-    this.observationSize = 27 + this.off;
+    this.ix = cfg.includeXY ? ANT_OBS_XY : ANT_OBS;
+    this.observationSize = cfg.includeXY ? ANT_OBS_XY_SIZE : ANT_OBS_SIZE;
     this.actuatorJoint = ANT_ACTUATOR_ORDER.map((n) => this.robot.joints.findIndex((j) => j.name === n));
   }
 
@@ -107,62 +183,47 @@ export class AntEnv extends ArticulatedEnv {
 
   protected observe(out: Float32Array): void {
     const s = this.art.state;
-    let k = 0;
-    if (this.off) {
-      out[k++] = s[0];
-      out[k++] = s[1];
+    const ix = this.ix;
+    const nj = this.robot.joints.length;
+    if (this.cfg.includeXY) {
+      out[ANT_OBS_XY.x] = s[S.x];
+      out[ANT_OBS_XY.y] = s[S.y];
     }
-    out[k++] = s[2];
-    out[k++] = s[6];
-    out[k++] = s[3];
-    out[k++] = s[4];
-    out[k++] = s[5];
-    for (let i = 0; i < 8; i++) out[k++] = this.art.q[i];
-    out[k++] = s[7];
-    out[k++] = s[8];
-    out[k++] = s[9];
-    const wl = qrotate(qconj([s[3], s[4], s[5], s[6]]), [s[10], s[11], s[12]]);
-    out[k++] = wl[0];
-    out[k++] = wl[1];
-    out[k++] = wl[2];
-    for (let i = 0; i < 8; i++) out[k++] = this.art.qd[i];
-  }
-
-  private healthy(z: number, finite: boolean): boolean {
-    return finite && z >= this.cfg.healthyZRange[0] && z <= this.cfg.healthyZRange[1];
+    out[ix.z] = s[S.z];
+    out[ix.qw] = s[S.qw];
+    out[ix.qx] = s[S.qx];
+    out[ix.qy] = s[S.qy];
+    out[ix.qz] = s[S.qz];
+    for (let i = 0; i < nj; i++) out[ix.joints + i] = this.art.q[i];
+    out[ix.vx] = s[S.vx];
+    out[ix.vy] = s[S.vy];
+    out[ix.vz] = s[S.vz];
+    const wl = qrotate(qconj([s[S.qx], s[S.qy], s[S.qz], s[S.qw]]), [s[S.wx], s[S.wy], s[S.wz]]);
+    out[ix.wx] = wl[0];
+    out[ix.wy] = wl[1];
+    out[ix.wz] = wl[2];
+    for (let i = 0; i < nj; i++) out[ix.jointVels + i] = this.art.qd[i];
   }
 
   protected evaluate(a: Float64Array, xBefore: number) {
     const s = this.art.state;
-    const xVelocity = (s[0] - xBefore) / this.dt;
+    const xVelocity = (s[S.x] - xBefore) / this.dt;
     let finite = true;
-    for (let i = 0; i < 13; i++) if (!Number.isFinite(s[i])) finite = false;
-    const healthy = this.healthy(s[2], finite);
-    let ctrl = 0;
-    for (let k = 0; k < 8; k++) ctrl += a[k] * a[k];
-    const forward = this.cfg.forwardRewardWeight * xVelocity;
-    const survive = healthy || this.cfg.terminateWhenUnhealthy ? this.cfg.healthyReward : 0;
-    const ctrlCost = this.cfg.ctrlCostWeight * ctrl;
-    const reward = forward + survive - ctrlCost;
-    return { reward, parts: { forward, survive, ctrl: -ctrlCost }, terminated: this.cfg.terminateWhenUnhealthy && !healthy, xVelocity };
+    for (let i = 0; i < S.size; i++) if (!Number.isFinite(s[i])) finite = false;
+    const healthy = finite && antHealthyZ(this.cfg, s[S.z]);
+    const { total, ...parts } = antReward(this.cfg, xVelocity, healthy, a);
+    return { reward: total, parts, terminated: this.cfg.terminateWhenUnhealthy && !healthy, xVelocity };
   }
 
   rewardFromTransition(obs: Float32Array, action: Float32Array, nextObs: Float32Array, out?: Float32Array): Float32Array {
     const no = this.observationSize, na = this.actionSize;
     const n = Math.floor(obs.length / no);
     const r = out ?? new Float32Array(n);
-    const c = this.cfg;
+    const ix = this.ix;
     for (let i = 0; i < n; i++) {
-      const o = i * no, o2 = i * no;
-      const xVel = this.off ? (nextObs[o2] - obs[o]) / this.dt : nextObs[o2 + 13];
-      const z = nextObs[o2 + this.off];
-      const healthy = z >= c.healthyZRange[0] && z <= c.healthyZRange[1];
-      let ctrl = 0;
-      for (let k = 0; k < na; k++) {
-        const u = Math.max(-1, Math.min(1, action[i * na + k]));
-        ctrl += u * u;
-      }
-      r[i] = c.forwardRewardWeight * xVel + (healthy || c.terminateWhenUnhealthy ? c.healthyReward : 0) - c.ctrlCostWeight * ctrl;
+      const o = i * no;
+      const xVel = this.cfg.includeXY ? (nextObs[o + ANT_OBS_XY.x] - obs[o + ANT_OBS_XY.x]) / this.dt : nextObs[o + ix.vx];
+      r[i] = antReward(this.cfg, xVel, antHealthyZ(this.cfg, nextObs[o + ix.z]), action, i * na).total;
     }
     return r;
   }

@@ -31,6 +31,39 @@ export interface PhysicsSettings {
   gravity: number;
 }
 
+/**
+ * Per-body layout of `Articulation.state` (actuation.ts), 13 floats per body, world frame:
+ * position, quaternion in Rapier's (x, y, z, w) order, COM linear velocity, angular velocity.
+ */
+export const BODY_STATE = { x: 0, y: 1, z: 2, qx: 3, qy: 4, qz: 5, qw: 6, vx: 7, vy: 8, vz: 9, wx: 10, wy: 11, wz: 12, size: 13 } as const;
+
+/** Seconds per env step; the registry reads it from the same settings the env runs with. */
+export function stepDt(p: Pick<PhysicsSettings, 'timestep' | 'frameSkip'>): number {
+  return p.timestep * p.frameSkip;
+}
+
+/** An index table moved up by `by` (an observation with extra leading entries, e.g. torso x, y). */
+export function shiftIndices<T extends Record<string, number>>(table: T, by: number): { [K in keyof T]: number } {
+  const out = {} as { [K in keyof T]: number };
+  for (const k of Object.keys(table) as (keyof T)[]) out[k] = table[k] + by;
+  return out;
+}
+
+/** How `step` reads an action entry: clipped to [-1, 1], NaN as 0. */
+export function clipAction(v: number): number {
+  return v > 1 ? 1 : v < -1 ? -1 : v !== v ? 0 : v;
+}
+
+/** |a|^2 of `n` action entries from `offset`, each clipped as `step` clips it (the control cost). */
+export function actionSquaredNorm(action: ArrayLike<number>, offset: number, n: number): number {
+  let sum = 0;
+  for (let k = 0; k < n; k++) {
+    const u = clipAction(action[offset + k]);
+    sum += u * u;
+  }
+  return sum;
+}
+
 export interface InitialState {
   basePos: Vec3;
   baseQuat: Quat;
@@ -87,7 +120,7 @@ export abstract class ArticulatedEnv implements Env {
       limitProjection: (config.limitProjection as number | undefined) ?? physics.limitProjection,
       separationProjection: (config.separationProjection as number | undefined) ?? physics.separationProjection,
     };
-    this.dt = physics.timestep * physics.frameSkip;
+    this.dt = stepDt(physics);
     this.worldSteps = Math.max(1, Math.round(physics.frameSkip * this.physics.substeps));
     this.maxEpisodeSteps = config.maxEpisodeSteps ?? maxEpisodeSteps;
     this.terms = config.randomize ?? [];
@@ -224,10 +257,7 @@ export abstract class ArticulatedEnv implements Env {
       }
     }
     const a = new Float64Array(this.actionSize);
-    for (let k = 0; k < this.actionSize; k++) {
-      const v = action[k];
-      a[k] = v > 1 ? 1 : v < -1 ? -1 : v !== v ? 0 : v;
-    }
+    for (let k = 0; k < this.actionSize; k++) a[k] = clipAction(action[k]);
     this.computeTorques(a);
     const xBefore = this.art.bodyPos(this.torsoBody())[0];
     this.simulate(this.worldSteps);
