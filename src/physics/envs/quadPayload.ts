@@ -1,29 +1,86 @@
 /**
  * QuadPayload-v0: a quadrotor carrying a payload on a cable (after Belkhale et al. 2021).
+ * dt = 0.02 s (timestep 0.01 s x frameSkip 2).
  *
  * Bodies: the quadrotor (body 0) and the payload (body 1), joined by a Rapier rope joint
  * (max-distance constraint: slack when compressed, taut at `cable_length`).
- * Action (4): rotor commands in [-1, 1]; thrust_i = T_max (a_i + 1) / 2 along body +z at rotor i,
- * with T_max = thrustToHover * (m_body + m_payload)_nominal * g / 4, so a = 0 is the nominal
- * hover; each rotor also makes a reaction yaw torque spin_i * yawPerThrust * thrust_i.
  * Task: the TRACKED body (config.track, default 'payload') follows a reference: 'hover' (a fixed
  * point), 'circle' or 'figure8' (lemniscate) in the horizontal plane at the reference height.
- * Observation (22): tracked-body position minus reference (3), quad quaternion (w, x, y, z) (4),
- * quad linear velocity (3), quad angular velocity in the body frame (3), payload position minus
- * quad position (3), payload linear velocity (3), reference velocity (3).
- * Reward: healthy (1) - trackWeight * |tracking error| - ctrlCostWeight * |a|^2.
- * Termination (crash): quad below 0.05 m, tilt over 90 degrees, more than 4 m off the reference,
- * or a non-finite state. x_position/x_velocity in info are the quad's.
- * rewardFromTransition is exact (the error is in nextObs[0..3]).
+ *
+ * ## Observation (22); the reference is taken at the observation's time (steps x dt)
+ *
+ * | index | observation                                          | unit / frame         |
+ * |-------|------------------------------------------------------|----------------------|
+ * | 0-2   | tracked-body position minus reference (x, y, z)      | m, world             |
+ * | 3-6   | quad orientation quaternion (w, x, y, z)             | body -> world        |
+ * | 7-9   | quad linear velocity (x, y, z)                       | m/s, world           |
+ * | 10-12 | quad angular velocity (x, y, z)                      | rad/s, body frame    |
+ * | 13-15 | payload position minus quad position (x, y, z)       | m, world             |
+ * | 16-18 | payload linear velocity (x, y, z)                    | m/s, world           |
+ * | 19-21 | reference velocity (x, y, z)                         | m/s, world           |
+ *
+ * Index constants: {@link QUAD_OBS}.
+ *
+ * ## Action (4)
+ *
+ * | index | actuator | range   | rotor position (body x, y) | spin |
+ * |-------|----------|---------|----------------------------|------|
+ * | 0     | rotor_0  | [-1, 1] | (+, +)                     | +1   |
+ * | 1     | rotor_1  | [-1, 1] | (-, +)                     | -1   |
+ * | 2     | rotor_2  | [-1, 1] | (-, -)                     | +1   |
+ * | 3     | rotor_3  | [-1, 1] | (+, -)                     | -1   |
+ *
+ * thrust_i = T_max (a_i + 1) / 2 x strength.rotor_i x fault scale, along body +z at rotor i, with
+ * T_max = thrustToHover * (m_body + m_payload)_nominal * g / 4, so a = 0 is the nominal hover;
+ * each rotor also makes a reaction yaw torque spin_i * yawPerThrust * thrust_i (spin +1 = ccw
+ * seen from above). Actions are clipped to [-1, 1] (NaN reads as 0).
+ *
+ * ## Reward ({@link quadReward}; each term is `info.reward_<term>`)
+ *
+ * | term    | value                                                                  |
+ * |---------|------------------------------------------------------------------------|
+ * | survive | healthyReward (1)                                                      |
+ * | track   | -trackWeight (1) x \|tracked-body position - reference\| (m)             |
+ * | ctrl    | -ctrlCostWeight (0.01) x \|a\|^2                                        |
+ *
+ * reward = survive + track + ctrl.
+ *
+ * ## Termination (crash)
+ * Quad below 0.05 m, tilted over 90 degrees (body +z pointing down), more than 4 m off the
+ * reference, or a non-finite state. Truncation at maxEpisodeSteps (500). info.x_position /
+ * x_velocity are the quad's.
+ *
+ * rewardFromTransition is exact up to float32 rounding (the error is nextObs[0..2]).
  */
 import type RAPIER from '@dimforge/rapier3d-compat';
 import type { Rapier } from '../rapier.js';
-import { quadGeometry, quadParams, quadrotorModel, rotorLayout, type QuadParams } from '../robots/quadrotor.js';
-import { ArticulatedEnv, type InitialState } from './base.js';
+import { QUAD_ROTORS, quadGeometry, quadParams, quadrotorModel, rotorLayout, type QuadParams } from '../robots/quadrotor.js';
+import { actionSquaredNorm, ArticulatedEnv, BODY_STATE as S, stepDt, type InitialState } from './base.js';
 import type { EnvConfig, Fault, PhysParams } from './types.js';
 import type { Rng } from '../rng.js';
 import { qconj, qrotate } from '../math.js';
 import type { SceneSpec, Vec3 } from '../../shared/scene.js';
+
+/** Observation indices. */
+export const QUAD_OBS = {
+  errX: 0, errY: 1, errZ: 2,
+  qw: 3, qx: 4, qy: 5, qz: 6,
+  vx: 7, vy: 8, vz: 9,
+  wx: 10, wy: 11, wz: 12,
+  payloadX: 13, payloadY: 14, payloadZ: 15,
+  payloadVx: 16, payloadVy: 17, payloadVz: 18,
+  refVx: 19, refVy: 20, refVz: 21,
+} as const;
+export const QUAD_OBS_SIZE = 22;
+/** One action per rotor. */
+export const QUAD_ACTION_SIZE = QUAD_ROTORS.spin.length;
+/** Timestep, frame skip and gravity. */
+export const QUAD_PHYSICS = { timestep: 0.01, frameSkip: 2, gravity: -9.81 };
+export const QUAD_DT = stepDt(QUAD_PHYSICS);
+/** Crash bounds: quad height (m) and tracking error (m). */
+const CRASH = { minHeight: 0.05, maxError: 4 };
+/** Body indices (the URDF's link order). */
+const QUAD = 0, PAYLOAD = 1;
 
 export type QuadReference = 'hover' | 'circle' | 'figure8';
 
@@ -44,7 +101,7 @@ export interface QuadConfig extends EnvConfig {
 type QuadResolved = QuadConfig & {
   reference: QuadReference; track: 'payload' | 'quad'; referenceCenter: Vec3; referenceRadius: number; referencePeriod: number;
   trackWeight: number; ctrlCostWeight: number; healthyReward: number; resetNoiseScale: number;
-  substeps: number; solverIterations: number;
+  substeps: number; solverIterations: number; maxEpisodeSteps: number;
 };
 
 export const QUAD_DEFAULT_CONFIG: QuadResolved = {
@@ -63,27 +120,48 @@ export const QUAD_DEFAULT_CONFIG: QuadResolved = {
   solverIterations: 2,
 };
 
+/** Named reward terms (info.reward_<name>) and their sum. */
+export interface QuadReward {
+  survive: number;
+  track: number;
+  ctrl: number;
+  total: number;
+}
+
+type QuadRewardConfig = Pick<QuadResolved, 'healthyReward' | 'trackWeight' | 'ctrlCostWeight'>;
+
+/**
+ * The QuadPayload reward, for a live step and an imagined transition alike: from the tracking
+ * error (m) and the action row at `offset` (clipped as step clips it).
+ */
+export function quadReward(c: QuadRewardConfig, trackingError: number, action: ArrayLike<number>, offset = 0): QuadReward {
+  const survive = c.healthyReward;
+  const track = -c.trackWeight * trackingError;
+  const ctrlCost = c.ctrlCostWeight * actionSquaredNorm(action, offset, QUAD_ACTION_SIZE);
+  return { survive, track, ctrl: -ctrlCost, total: survive + track - ctrlCost };
+}
+
 export class QuadPayloadEnv extends ArticulatedEnv {
   readonly id = 'QuadPayload-v0';
-  readonly observationSize = 22;
-  readonly actionSize = 4;
+  readonly observationSize = QUAD_OBS_SIZE;
+  readonly actionSize = QUAD_ACTION_SIZE;
   private readonly cfg: QuadResolved;
   private readonly qp: QuadParams;
   private readonly rotors: { pos: Vec3; spin: number }[];
   readonly maxThrust: number;
-  private thrust = new Float64Array(4);
-  private rotorScale = new Float64Array(4).fill(1);
+  private thrust = new Float64Array(QUAD_ACTION_SIZE);
+  private rotorScale = new Float64Array(QUAD_ACTION_SIZE).fill(1);
   private rope: RAPIER.ImpulseJoint | null = null;
 
   constructor(R: Rapier, config: QuadConfig = {}) {
     const cfg: QuadResolved = { ...QUAD_DEFAULT_CONFIG, ...config } as QuadResolved;
     const model = quadrotorModel();
     const qp = quadParams(model, cfg.robot);
-    super(R, model, { timestep: 0.01, frameSkip: 2, gravity: -9.81, substeps: cfg.substeps, solverIterations: cfg.solverIterations }, cfg, 500);
+    super(R, model, { ...QUAD_PHYSICS, substeps: cfg.substeps, solverIterations: cfg.solverIterations }, cfg, QUAD_DEFAULT_CONFIG.maxEpisodeSteps);
     this.cfg = cfg;
     this.qp = qp;
     this.rotors = rotorLayout(model);
-    this.maxThrust = (qp.thrustToHover * (quadGeometry(model).bodyMass + qp.payloadMass) * 9.81) / 4;
+    this.maxThrust = (qp.thrustToHover * (quadGeometry(model).bodyMass + qp.payloadMass) * Math.abs(QUAD_PHYSICS.gravity)) / QUAD_ACTION_SIZE;
     delete this.nominal['mass.payload'];
     delete this.nominal['friction.payload'];
     this.current = { ...this.nominal };
@@ -92,7 +170,7 @@ export class QuadPayloadEnv extends ArticulatedEnv {
   /** The scene with its cable, from the rope's anchor under the body to the payload's centre. */
   override sceneSpec(): SceneSpec {
     const hook: Vec3 = [0, 0, -quadGeometry(this.model).bodyHalfHeight];
-    return { ...super.sceneSpec(), tethers: [{ from: { body: 0, point: hook }, to: { body: 1, point: [0, 0, 0] }, length: this.current.cable_length, radius: 0.004, color: [0.12, 0.12, 0.14, 1] }] };
+    return { ...super.sceneSpec(), tethers: [{ from: { body: QUAD, point: hook }, to: { body: PAYLOAD, point: [0, 0, 0] }, length: this.current.cable_length, radius: 0.004, color: [0.12, 0.12, 0.14, 1] }] };
   }
 
   /** The rope's length now (domain randomization may draw a new one at each reset). */
@@ -104,18 +182,18 @@ export class QuadPayloadEnv extends ArticulatedEnv {
   hoverAction(): number {
     const p = this.current;
     const w = (p['mass.body'] + p.payload_mass) * Math.abs(p.gravity);
-    return (2 * (w / 4)) / this.maxThrust - 1;
+    return (2 * (w / QUAD_ACTION_SIZE)) / this.maxThrust - 1;
   }
 
   protected override extraNominalParams(): PhysParams {
     const qp = this.qp ?? quadParams(this.model, this.config.robot as Partial<QuadParams> | undefined);
     const p: PhysParams = { payload_mass: qp.payloadMass, cable_length: qp.cableLength };
-    for (let i = 0; i < 4; i++) p[`strength.rotor_${i}`] = 1;
+    for (let i = 0; i < QUAD_ACTION_SIZE; i++) p[`strength.rotor_${i}`] = 1;
     return p;
   }
 
   protected override applyExtraParams(p: PhysParams): void {
-    const rb = this.robot.bodies[1];
+    const rb = this.robot.bodies[PAYLOAD];
     const m = p.payload_mass;
     const r2 = 0.4 * m * quadGeometry(this.model).payloadRadius ** 2;
     rb.setAdditionalMassProperties(m, { x: 0, y: 0, z: 0 }, { x: r2, y: r2, z: r2 }, { x: 0, y: 0, z: 0, w: 1 }, false);
@@ -125,7 +203,7 @@ export class QuadPayloadEnv extends ArticulatedEnv {
   private makeRope(length: number): void {
     if (this.rope) this.world.removeImpulseJoint(this.rope, false);
     const data = this.R.JointData.rope(length, { x: 0, y: 0, z: -quadGeometry(this.model).bodyHalfHeight }, { x: 0, y: 0, z: 0 });
-    this.rope = this.world.createImpulseJoint(data, this.robot.bodies[0], this.robot.bodies[1], true);
+    this.rope = this.world.createImpulseJoint(data, this.robot.bodies[QUAD], this.robot.bodies[PAYLOAD], true);
     this.rope.setContactsEnabled(false);
   }
 
@@ -158,7 +236,7 @@ export class QuadPayloadEnv extends ArticulatedEnv {
     super.setInitialState(st);
     // payload hangs straight below on a taut cable, at rest
     const p = st.basePos;
-    const rb = this.robot.bodies[1];
+    const rb = this.robot.bodies[PAYLOAD];
     rb.setTranslation({ x: p[0], y: p[1], z: p[2] - quadGeometry(this.model).bodyHalfHeight - this.current.cable_length }, false);
     rb.setRotation({ x: 0, y: 0, z: 0, w: 1 }, false);
     rb.setLinvel({ x: st.baseLinVel[0], y: st.baseLinVel[1], z: st.baseLinVel[2] }, false);
@@ -166,24 +244,24 @@ export class QuadPayloadEnv extends ArticulatedEnv {
   }
 
   protected override computeTorques(a: Float64Array): void {
-    for (let i = 0; i < 4; i++) {
+    for (let i = 0; i < QUAD_ACTION_SIZE; i++) {
       this.thrust[i] = ((this.maxThrust * (a[i] + 1)) / 2) * (this.current[`strength.rotor_${i}`] ?? 1) * this.rotorScale[i];
     }
   }
 
   protected override beforeWorldStep(): void {
-    const rb = this.robot.bodies[0];
+    const rb = this.robot.bodies[QUAD];
     const s = this.art.state;
-    const q: [number, number, number, number] = [s[3], s[4], s[5], s[6]];
+    const q: [number, number, number, number] = [s[S.qx], s[S.qy], s[S.qz], s[S.qw]];
     const z = qrotate(q, [0, 0, 1]);
     rb.resetForces(false);
     rb.resetTorques(false);
     let yaw = 0;
-    for (let i = 0; i < 4; i++) {
+    for (let i = 0; i < QUAD_ACTION_SIZE; i++) {
       const T = this.thrust[i];
       const r = this.rotors[i];
       const pw = qrotate(q, r.pos);
-      rb.addForceAtPoint({ x: z[0] * T, y: z[1] * T, z: z[2] * T }, { x: s[0] + pw[0], y: s[1] + pw[1], z: s[2] + pw[2] }, false);
+      rb.addForceAtPoint({ x: z[0] * T, y: z[1] * T, z: z[2] * T }, { x: s[S.x] + pw[0], y: s[S.y] + pw[1], z: s[S.z] + pw[2] }, false);
       yaw += r.spin * this.qp.yawPerThrust * T;
     }
     rb.addTorque({ x: z[0] * yaw, y: z[1] * yaw, z: z[2] * yaw }, false);
@@ -210,69 +288,61 @@ export class QuadPayloadEnv extends ArticulatedEnv {
   }
 
   private tracked(): Vec3 {
-    return this.art.bodyPos(this.cfg.track === 'payload' ? 1 : 0);
+    return this.art.bodyPos(this.cfg.track === 'payload' ? PAYLOAD : QUAD);
   }
 
   protected observe(out: Float32Array): void {
     const s = this.art.state;
+    const P = PAYLOAD * S.size; // the payload's state
     const ref = this.reference(this.stepCount * this.dt);
     const tp = this.tracked();
-    out[0] = tp[0] - ref.p[0];
-    out[1] = tp[1] - ref.p[1];
-    out[2] = tp[2] - ref.p[2];
-    out[3] = s[6];
-    out[4] = s[3];
-    out[5] = s[4];
-    out[6] = s[5];
-    out[7] = s[7];
-    out[8] = s[8];
-    out[9] = s[9];
-    const wl = qrotate(qconj([s[3], s[4], s[5], s[6]]), [s[10], s[11], s[12]]);
-    out[10] = wl[0];
-    out[11] = wl[1];
-    out[12] = wl[2];
-    out[13] = s[13] - s[0];
-    out[14] = s[14] - s[1];
-    out[15] = s[15] - s[2];
-    out[16] = s[20];
-    out[17] = s[21];
-    out[18] = s[22];
-    out[19] = ref.v[0];
-    out[20] = ref.v[1];
-    out[21] = ref.v[2];
+    out[QUAD_OBS.errX] = tp[0] - ref.p[0];
+    out[QUAD_OBS.errY] = tp[1] - ref.p[1];
+    out[QUAD_OBS.errZ] = tp[2] - ref.p[2];
+    out[QUAD_OBS.qw] = s[S.qw];
+    out[QUAD_OBS.qx] = s[S.qx];
+    out[QUAD_OBS.qy] = s[S.qy];
+    out[QUAD_OBS.qz] = s[S.qz];
+    out[QUAD_OBS.vx] = s[S.vx];
+    out[QUAD_OBS.vy] = s[S.vy];
+    out[QUAD_OBS.vz] = s[S.vz];
+    const wl = qrotate(qconj([s[S.qx], s[S.qy], s[S.qz], s[S.qw]]), [s[S.wx], s[S.wy], s[S.wz]]);
+    out[QUAD_OBS.wx] = wl[0];
+    out[QUAD_OBS.wy] = wl[1];
+    out[QUAD_OBS.wz] = wl[2];
+    out[QUAD_OBS.payloadX] = s[P + S.x] - s[S.x];
+    out[QUAD_OBS.payloadY] = s[P + S.y] - s[S.y];
+    out[QUAD_OBS.payloadZ] = s[P + S.z] - s[S.z];
+    out[QUAD_OBS.payloadVx] = s[P + S.vx];
+    out[QUAD_OBS.payloadVy] = s[P + S.vy];
+    out[QUAD_OBS.payloadVz] = s[P + S.vz];
+    out[QUAD_OBS.refVx] = ref.v[0];
+    out[QUAD_OBS.refVy] = ref.v[1];
+    out[QUAD_OBS.refVz] = ref.v[2];
   }
 
   protected evaluate(a: Float64Array, xBefore: number) {
     const s = this.art.state;
+    // the reference at the step's end (stepCount is incremented after evaluate)
     const ref = this.reference(this.stepCount * this.dt + this.dt);
     const tp = this.tracked();
     const err = Math.hypot(tp[0] - ref.p[0], tp[1] - ref.p[1], tp[2] - ref.p[2]);
     let finite = true;
     for (let i = 0; i < s.length; i++) if (!Number.isFinite(s[i])) finite = false;
-    const up = qrotate([s[3], s[4], s[5], s[6]], [0, 0, 1])[2];
-    const crashed = !finite || s[2] < 0.05 || up < 0 || err > 4;
-    let ctrl = 0;
-    for (let k = 0; k < 4; k++) ctrl += a[k] * a[k];
-    const track = -this.cfg.trackWeight * err;
-    const ctrlCost = this.cfg.ctrlCostWeight * ctrl;
-    const survive = this.cfg.healthyReward;
-    return { reward: survive + track - ctrlCost, parts: { survive, track, ctrl: -ctrlCost }, terminated: crashed, xVelocity: (s[0] - xBefore) / this.dt };
+    const up = qrotate([s[S.qx], s[S.qy], s[S.qz], s[S.qw]], [0, 0, 1])[2];
+    const crashed = !finite || s[S.z] < CRASH.minHeight || up < 0 || err > CRASH.maxError;
+    const { total, ...parts } = quadReward(this.cfg, err, a);
+    return { reward: total, parts, terminated: crashed, xVelocity: (s[S.x] - xBefore) / this.dt };
   }
 
   rewardFromTransition(obs: Float32Array, action: Float32Array, nextObs: Float32Array, out?: Float32Array): Float32Array {
     const no = this.observationSize, na = this.actionSize;
     const n = Math.floor(obs.length / no);
     const r = out ?? new Float32Array(n);
-    const c = this.cfg;
     for (let i = 0; i < n; i++) {
       const o = i * no;
-      const err = Math.hypot(nextObs[o], nextObs[o + 1], nextObs[o + 2]);
-      let ctrl = 0;
-      for (let k = 0; k < na; k++) {
-        const u = Math.max(-1, Math.min(1, action[i * na + k]));
-        ctrl += u * u;
-      }
-      r[i] = c.healthyReward - c.trackWeight * err - c.ctrlCostWeight * ctrl;
+      const err = Math.hypot(nextObs[o + QUAD_OBS.errX], nextObs[o + QUAD_OBS.errY], nextObs[o + QUAD_OBS.errZ]);
+      r[i] = quadReward(this.cfg, err, action, i * na).total;
     }
     return r;
   }
