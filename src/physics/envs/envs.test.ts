@@ -5,7 +5,9 @@ import { gaitAction } from '../simulate.js';
 import { Rng } from '../rng.js';
 import { POSE_STRIDE } from '../../shared/scene.js';
 import type { Env, EnvId } from './types.js';
-import type { QuadPayloadEnv } from './quadPayload.js';
+import { QUAD_OBS, type QuadPayloadEnv } from './quadPayload.js';
+import { ANT_OBS, ANT_OBS_XY } from './ant.js';
+import { HOPPER_OBS, HOPPER_OBS_X } from './hopper.js';
 
 beforeAll(async () => {
   await loadRapier();
@@ -58,8 +60,8 @@ describe('Ant-v0', () => {
     const z = env.diagnostics().torsoHeight;
     expect(z).toBeGreaterThan(0.3);
     expect(z).toBeLessThan(0.75);
-    // at rest: torso velocities (obs 15..20) are small
-    for (let k = 15; k < 21; k++) expect(Math.abs(r!.obs[k])).toBeLessThan(0.05);
+    // at rest: torso linear and angular velocities are small
+    for (let k = ANT_OBS.vx; k <= ANT_OBS.wz; k++) expect(Math.abs(r!.obs[k])).toBeLessThan(0.05);
     env.dispose();
   });
 
@@ -131,7 +133,7 @@ describe('Hopper-v0', () => {
     const env = makeEnvSync('Hopper-v0', { terminateWhenUnhealthy: false });
     env.reset({ seed: 0, options: { noNoise: true } });
     let zmax = 0;
-    for (let t = 0; t < 25; t++) zmax = Math.max(zmax, env.step(new Float32Array([0, 0, -1])).obs[0]);
+    for (let t = 0; t < 25; t++) zmax = Math.max(zmax, env.step(new Float32Array([0, 0, -1])).obs[HOPPER_OBS.z]);
     expect(zmax).toBeGreaterThan(1.32);
     env.dispose();
   });
@@ -150,7 +152,7 @@ describe('QuadPayload-v0', () => {
         expect(r.terminated).toBe(false);
       }
       expect(Math.abs(env.diagnostics().torsoHeight - z0)).toBeLessThan(0.05);
-      const rel = r!.obs.subarray(13, 16);
+      const rel = r!.obs.subarray(QUAD_OBS.payloadX, QUAD_OBS.payloadZ + 1);
       const len = Math.hypot(rel[0], rel[1], rel[2]);
       expect(Math.abs(len - (cable + 0.02)) / cable).toBeLessThan(0.05);
       expect(rel[2]).toBeLessThan(0);
@@ -174,6 +176,55 @@ describe('QuadPayload-v0', () => {
       env.dispose();
     }
   });
+});
+
+describe('observation index constants and reward terms', () => {
+  it('name what the observation holds, with and without the leading positions', () => {
+    const cases: [EnvId, Record<string, unknown>, Record<string, number>][] = [
+      ['Ant-v0', {}, ANT_OBS],
+      ['Ant-v0', { includeXY: true }, ANT_OBS_XY],
+      ['Hopper-v0', {}, HOPPER_OBS],
+      ['Hopper-v0', { includeX: true }, HOPPER_OBS_X],
+      ['QuadPayload-v0', {}, QUAD_OBS],
+    ];
+    for (const [id, config, ix] of cases) {
+      const env = makeEnvSync(id, config);
+      env.reset({ seed: 2 });
+      const r = env.step(new Float32Array(env.actionSize).fill(0.3));
+      const d = env.diagnostics();
+      const f = (v: number) => Math.fround(v);
+      if ('x' in ix) expect(r.obs[ix.x]).toBe(f(r.info.x_position));
+      if ('z' in ix) expect(r.obs[ix.z]).toBe(f(d.torsoHeight));
+      if ('qw' in ix) expect(Math.hypot(r.obs[ix.qw], r.obs[ix.qx], r.obs[ix.qy], r.obs[ix.qz])).toBeCloseTo(1, 5);
+      // every index inside the observation
+      for (const k of Object.values(ix)) expect(k).toBeLessThan(env.observationSize);
+      env.dispose();
+    }
+  });
+
+  for (const [id, config] of [
+    ['Ant-v0', { includeXY: true, terminateWhenUnhealthy: false }],
+    ['Hopper-v0', { includeX: true, terminateWhenUnhealthy: false }],
+    ['QuadPayload-v0', {}],
+  ] as [EnvId, Record<string, unknown>][]) {
+    it(`${id}: the reward is the sum of its info terms, and rewardFromTransition reproduces it`, () => {
+      const env = makeEnvSync(id, config);
+      let { obs } = env.reset({ seed: 4 });
+      const rng = new Rng(9);
+      const a = new Float32Array(env.actionSize);
+      for (let t = 0; t < 30; t++) {
+        rng.fillUniform(a, -1.2, 1.2);
+        const r = env.step(a);
+        const terms = Object.entries(r.info).filter(([k]) => k.startsWith('reward_'));
+        expect(terms.map(([k]) => k)).toEqual(id === 'QuadPayload-v0' ? ['reward_survive', 'reward_track', 'reward_ctrl'] : ['reward_forward', 'reward_survive', 'reward_ctrl']);
+        expect(terms.reduce((sum, [, v]) => sum + (v as number), 0)).toBeCloseTo(r.reward, 9);
+        expect(env.rewardFromTransition(obs, a, r.obs)[0]).toBeCloseTo(r.reward, 3);
+        if (r.terminated) break;
+        obs = r.obs;
+      }
+      env.dispose();
+    });
+  }
 });
 
 describe('determinism', () => {

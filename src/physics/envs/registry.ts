@@ -1,17 +1,19 @@
 /**
- * Env registry: id -> factory, default config, max episode steps and the default randomizers
- * (like MuJoCo Playground's _envs/_cfgs/_randomizer). Await `loadRapier()` (done by makeEnv).
+ * Env registry: id -> factory, default config and the default randomizers (like MuJoCo
+ * Playground's _envs/_cfgs/_randomizer). Sizes, dt and max episode steps are the env modules'
+ * own (their defaults), never restated here. Await `loadRapier()` (done by makeEnv).
  */
 import { loadRapier, rapier, type Rapier } from '../rapier.js';
 import type { DRTerm } from '../randomization.js';
-import { AntEnv, ANT_DEFAULT_CONFIG, type AntConfig } from './ant.js';
-import { HopperEnv, HOPPER_DEFAULT_CONFIG, type HopperConfig } from './hopper.js';
-import { QuadPayloadEnv, QUAD_DEFAULT_CONFIG, type QuadConfig } from './quadPayload.js';
+import { AntEnv, ANT_ACTION_SIZE, ANT_DEFAULT_CONFIG, ANT_DT, ANT_OBS_SIZE, type AntConfig } from './ant.js';
+import { HopperEnv, HOPPER_ACTION_SIZE, HOPPER_DEFAULT_CONFIG, HOPPER_DT, HOPPER_OBS_SIZE, type HopperConfig } from './hopper.js';
+import { QuadPayloadEnv, QUAD_ACTION_SIZE, QUAD_DEFAULT_CONFIG, QUAD_DT, QUAD_OBS_SIZE, type QuadConfig } from './quadPayload.js';
 import type { Env, EnvConfig, EnvId } from './types.js';
 
 export interface EnvSpec {
   id: EnvId;
   description: string;
+  /** the following four are the env's with its default config (e.g. Ant-v0 without includeXY) */
   maxEpisodeSteps: number;
   /** seconds per env step */
   dt: number;
@@ -29,10 +31,10 @@ export const ENV_SPECS: Record<EnvId, EnvSpec> = {
   'Ant-v0': {
     id: 'Ant-v0',
     description: "Gymnasium Ant (torso + 4 two-joint legs, gear 150) on Rapier",
-    maxEpisodeSteps: 1000,
-    dt: 0.05,
-    observationSize: 27,
-    actionSize: 8,
+    maxEpisodeSteps: ANT_DEFAULT_CONFIG.maxEpisodeSteps,
+    dt: ANT_DT,
+    observationSize: ANT_OBS_SIZE,
+    actionSize: ANT_ACTION_SIZE,
     defaultConfig: ANT_DEFAULT_CONFIG,
     randomizers: [
       { target: 'mass', distribution: u(0.8, 1.2), operation: 'scale', mode: 'reset' },
@@ -46,10 +48,10 @@ export const ENV_SPECS: Record<EnvId, EnvSpec> = {
   'Hopper-v0': {
     id: 'Hopper-v0',
     description: 'Gymnasium Hopper (planar torso, thigh, leg, foot; gear 200) on Rapier',
-    maxEpisodeSteps: 1000,
-    dt: 0.008,
-    observationSize: 11,
-    actionSize: 3,
+    maxEpisodeSteps: HOPPER_DEFAULT_CONFIG.maxEpisodeSteps,
+    dt: HOPPER_DT,
+    observationSize: HOPPER_OBS_SIZE,
+    actionSize: HOPPER_ACTION_SIZE,
     defaultConfig: HOPPER_DEFAULT_CONFIG,
     randomizers: [
       // EPOpt's hopper: torso mass, ground friction, joint damping, armature
@@ -63,10 +65,10 @@ export const ENV_SPECS: Record<EnvId, EnvSpec> = {
   'QuadPayload-v0': {
     id: 'QuadPayload-v0',
     description: 'Quadrotor with a cable-suspended payload (Belkhale et al. 2021-like)',
-    maxEpisodeSteps: 500,
-    dt: 0.02,
-    observationSize: 22,
-    actionSize: 4,
+    maxEpisodeSteps: QUAD_DEFAULT_CONFIG.maxEpisodeSteps,
+    dt: QUAD_DT,
+    observationSize: QUAD_OBS_SIZE,
+    actionSize: QUAD_ACTION_SIZE,
     defaultConfig: QUAD_DEFAULT_CONFIG,
     randomizers: [
       { target: 'payload_mass', distribution: u(0.05, 0.3), operation: 'abs', mode: 'reset' },
