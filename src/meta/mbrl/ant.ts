@@ -5,13 +5,13 @@
  * Importing this module registers 'Ant-v0' for {@link resolveTask}.
  */
 import { makeEnv } from '../../physics/envs/registry.js';
-import type { AntConfig } from '../../physics/envs/ant.js';
+import { ANT_DEFAULT_CONFIG, ANT_OBS_XY, type AntConfig } from '../../physics/envs/ant.js';
 import type { Fault } from '../../physics/envs/types.js';
 import { registerMbTask } from './envs.js';
 import type { MbEnv, MbFault, MbTaskSpec } from './types.js';
 
-/** Obs layout with includeXY: 0 x, 1 y, 2 z, 3-6 torso quat (w, x, y, z), 7-14 joints, 15-17 lin vel, 18-20 ang vel, 21-28 joint vel. */
-export const ANT_POSITION_INDICES: [number, number, number] = [0, 1, 2];
+/** Torso x, y, z in the observation (includeXY layout, see physics/envs/ant.ts). */
+export const ANT_POSITION_INDICES: [number, number, number] = [ANT_OBS_XY.x, ANT_OBS_XY.y, ANT_OBS_XY.z];
 
 /**
  * Tipping cost in imagination: forward velocity alone lets the planner trade the torso's attitude
@@ -25,7 +25,7 @@ export function antUprightPenalty(next: Float32Array, n: number, out: Float32Arr
   const O = next.length / n;
   for (let i = 0; i < n; i++) {
     const o = i * O;
-    const w = next[o + 3], x = next[o + 4], y = next[o + 5], z = next[o + 6];
+    const w = next[o + ANT_OBS_XY.qw], x = next[o + ANT_OBS_XY.qx], y = next[o + ANT_OBS_XY.qy], z = next[o + ANT_OBS_XY.qz];
     const upz = 1 - (2 * (x * x + y * y)) / Math.max(1e-6, w * w + x * x + y * y + z * z);
     out[i] = upz < UPRIGHT_MIN ? -UPRIGHT_WEIGHT * (UPRIGHT_MIN - upz) : 0;
   }
@@ -69,11 +69,11 @@ export function antTaskSpec(config: AntConfig = {}): MbTaskSpec {
     trainFaults: [null, cripple(0), cripple(1), cripple(2)],
     testFault: cripple(3),
     positionIndices: ANT_POSITION_INDICES,
-    excludeInputDims: [0, 1],
-    // torso position (0, 1) and linear velocity (15, 16) are world-frame; angular velocity is the torso's own
-    yawFrame: { quat: 3, planar: [[0, 1], [15, 16]] },
+    excludeInputDims: [ANT_OBS_XY.x, ANT_OBS_XY.y],
+    // torso position and linear velocity are world-frame; angular velocity is the torso's own
+    yawFrame: { quat: ANT_OBS_XY.qw, planar: [[ANT_OBS_XY.x, ANT_OBS_XY.y], [ANT_OBS_XY.vx, ANT_OBS_XY.vy]] },
     imaginedPenalty: antUprightPenalty,
-    episodeSteps: antMbEnvConfig({}, config).maxEpisodeSteps ?? 1000,
+    episodeSteps: antMbEnvConfig({}, config).maxEpisodeSteps ?? ANT_DEFAULT_CONFIG.maxEpisodeSteps,
   };
 }
 
