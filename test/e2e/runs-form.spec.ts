@@ -40,7 +40,7 @@ test('the Runs form lists the registry trainers, builds their options, and start
 
   // SAC: its summary, its envs, its budget and every option of its schema with the default.
   await algo.selectOption('sac');
-  await expect(algo.locator('option')).toContainText(['PPO', 'SAC']);
+  await expect(algo.locator('option')).toContainText(['PPO', 'SAC'], { timeout: 20_000 });
   await expect(page.locator('[data-test=train-summary]')).toContainText('Soft Actor-Critic');
   await expect(page.locator('[data-test=train-steps]')).toHaveValue('100000');
   await expect(page.locator('[data-test=train-form]')).toContainText('Env steps');
@@ -56,7 +56,7 @@ test('the Runs form lists the registry trainers, builds their options, and start
   // A value the schema refuses: the service's error names the option, beside the form.
   await opt('gamma').fill('2');
   await page.locator('[data-test=train-start]').click();
-  await expect(page.locator('[data-test=train-error]')).toContainText('sac option "gamma"');
+  await expect(page.locator('[data-test=train-error]')).toContainText('sac option "gamma"', { timeout: 20_000 });
   await page.locator('[data-test=train-defaults]').click();
   await expect(opt('gamma')).toHaveValue('0.99');
   await expect(page.locator('[data-test=train-error]')).toHaveCount(0);
@@ -77,7 +77,7 @@ test('the Runs form lists the registry trainers, builds their options, and start
   await opt('annealLr').uncheck();
   await expect(page.locator('[data-test=train-options] summary')).toContainText('6 changed');
   await page.locator('[data-test=train-start]').click();
-  await expect(page.locator('[data-test=job]').first()).toContainText('/ 1,024 env steps');
+  await expect(page.locator('[data-test=job]').first()).toContainText('/ 1,024 env steps', { timeout: 20_000 });
   const row = page.locator('[data-test=run-row]', { hasText: 'PointReach-v0' }).first();
   await expect(row).toContainText(/running|done/, { timeout: 60_000 });
   await page.screenshot({ path: join(SHOTS, 'runs-form.png') });

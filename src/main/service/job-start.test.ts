@@ -87,6 +87,19 @@ describe('job.start validation', () => {
     expect(run.resumable).toBe(true);
   });
 
+  it('runs a trainer whose config fixes its length (model-based) with the same request', async () => {
+    const grbal = (await service.call('trainers.list', {})).find((t) => t.id === 'grbal')!;
+    expect(grbal).toMatchObject({ stepUnit: 'gradient steps', stepsFromConfig: true });
+    const env = grbal.envs[0];
+    // its schema's own checks come back named too
+    await expect(service.call('job.start', { ...base, env, algo: 'grbal', config: { steps: 0 } })).rejects.toThrow(/grbal option "steps"/);
+    const job = await service.call('job.start', { ...base, env, algo: 'grbal', config: { steps: 200, gradSteps: 4, iterations: 0 } });
+    expect(job.totalSteps).toBe(4); // (1 + iterations) x gradSteps, not the request's 64
+    const end = await finished(job.jobId);
+    expect(end).toMatchObject({ status: 'done', step: 4 });
+    expect((await service.call('runs.list', {})).find((r) => r.id === end.runId)).toMatchObject({ stepUnit: 'gradient steps', resumable: true });
+  });
+
   it('still takes numEnvs beside the config (the older spelling)', async () => {
     const job = await service.call('job.start', { ...base, algo: 'sac', numEnvs: 1, config: { learningStarts: 8, batchSize: 8, hidden: [8], stepsPerIteration: 32 } });
     const end = await finished(job.jobId);

@@ -19,7 +19,7 @@ const fields: TrainerField[] = [
 
 describe('the generated training form', () => {
   it('gives each kind of field its control', () => {
-    expect(controlOf(fields[0])).toEqual({ kind: 'number', min: 1, max: 64, step: 1 });
+    expect(controlOf(fields[0])).toEqual({ kind: 'number', min: 1, max: 64, step: 1, placeholder: '' });
     expect(controlOf(fields[1])).toMatchObject({ kind: 'number', step: 'any' });
     expect(controlOf(fields[2])).toEqual({ kind: 'checkbox' });
     expect(controlOf(fields[3])).toEqual({ kind: 'select', choices: ['tanh', 'relu'], unset: false });
@@ -29,7 +29,7 @@ describe('the generated training form', () => {
     expect(controlOf(fields[7])).toEqual({ kind: 'select', choices: ['true', 'false'], unset: true });
     expect(controlOf(fields[8])).toMatchObject({ kind: 'select', unset: true });
     expect(controlOf(fields[9])).toMatchObject({ kind: 'text' });
-    expect(controlOf(fields[10])).toMatchObject({ kind: 'number', step: 1 });
+    expect(controlOf(fields[10])).toMatchObject({ kind: 'number', step: 1, placeholder: 'default' });
   });
 
   it('prefills the defaults and sends them back as the config', () => {

@@ -15,7 +15,7 @@ export type FormValue = string | number | boolean;
 export type FormValues = Record<string, FormValue>;
 
 export type Control =
-  | { kind: 'number'; min?: number; max?: number; step: number | 'any' }
+  | { kind: 'number'; min?: number; max?: number; step: number | 'any'; placeholder: string }
   | { kind: 'checkbox' }
   /** A select; `unset` adds a first choice that leaves the option to the trainer's own default. */
   | { kind: 'select'; choices: string[]; unset: boolean }
@@ -28,13 +28,13 @@ export const isOptional = (f: TrainerField) => f.optional === true || f.defaultV
 export function controlOf(f: TrainerField): Control {
   switch (f.type) {
     case 'number':
-      return { kind: 'number', min: f.min, max: f.max, step: f.isInt ? 1 : 'any' };
+      return { kind: 'number', min: f.min, max: f.max, step: f.isInt ? 1 : 'any', placeholder: isOptional(f) ? 'default' : '' };
     case 'boolean':
       return isOptional(f) ? { kind: 'select', choices: ['true', 'false'], unset: true } : { kind: 'checkbox' };
     case 'enum':
       return { kind: 'select', choices: f.values ?? [], unset: isOptional(f) };
     case 'array':
-      return { kind: 'text', placeholder: f.elementType === 'number' ? 'e.g. 64,64' : 'comma-separated' };
+      return { kind: 'text', placeholder: isOptional(f) ? 'default' : f.elementType === 'number' ? 'e.g. 64,64' : 'comma-separated' };
     default:
       return { kind: 'text', placeholder: isOptional(f) ? 'default' : '' };
   }
