@@ -1,37 +1,23 @@
 /** The `adaptlab` command line: one entry, subcommands on the same service and libraries. */
 import { ENV_SPECS } from '../../physics/envs/registry';
 import { APP_VERSION } from '../service/workbench';
-import { flagHelp, parseArgs, UsageError, type FlagTable, type ParsedArgs } from './args';
+import { UsageError } from './args';
+import { buildProgram, type CommandSpec } from './program';
 import { record, RECORD_USAGE } from './record';
 import { start } from './start';
 import { inspect, INSPECT_USAGE } from './inspect';
 import { simulateCommand, SIMULATE_USAGE } from './simulate';
 import { TRAINERS } from '../../meta/trainers/registry';
-import { BACKEND_FLAG } from '../../shared/cli-flags';
+import { BACKEND_FLAG } from './flags';
 import { plot } from './plot';
-import { evaluate, runs, train, trainAlgorithms, trainFlags } from './train';
+import { evaluate, runs, train, trainFlags } from './train';
 import { EVAL_ADAPT_FLAGS, evalAdaptCommand, HEADROOM_FLAGS, headroomCommand, setPlannerCommand } from './model-based';
-
-/**
- * A command and the flags it accepts. Argv is checked against the table before `run` is called:
- * unknown flags, missing values, bad enums and out-of-range numbers exit 2 with one line. A command
- * with `variants` picks its table by its first argument (`train ppo`: the trainer's flags).
- */
-interface Command {
-  summary: string;
-  usage: string;
-  flags: FlagTable;
-  variants?: Record<string, FlagTable>;
-  /** Most positional arguments (default 0; a variant's name counts). */
-  maxPositional?: number;
-  run(args: ParsedArgs): Promise<number>;
-}
 
 const JSON_FLAG = { kind: 'boolean', help: 'one JSON line' } as const;
 const SEED = { kind: 'int', min: 0, max: 2 ** 31 - 1 } as const;
 const physicsEnvIds = () => Object.keys(ENV_SPECS);
 
-const COMMANDS: Record<string, Command> = {
+const COMMANDS: Record<string, CommandSpec> = {
   start: {
     summary: 'Open the workbench (Electron if installed, else the browser shell)',
     usage: 'adaptlab start [--shell electron|browser] [--port N] [--no-open] [--runs DIR]',
@@ -89,7 +75,7 @@ const COMMANDS: Record<string, Command> = {
     summary: 'Train a policy (PPO, SAC) or meta-train a dynamics model (MB, GrBAL, ReBAL); the run goes to a folder',
     usage: 'adaptlab train <algo> --env ID [--steps N] [--seed S] [--out DIR | --run-dir DIR] [algorithm options] | --resume RUN_DIR [--steps N]',
     flags: {},
-    variants: Object.fromEntries(TRAINERS.map((t) => [t.id, trainFlags(t)])),
+    variants: Object.fromEntries(TRAINERS.map((t) => [t.id, { summary: t.summary, flags: trainFlags(t) }])),
     maxPositional: 1,
     run: train,
   },
@@ -172,56 +158,22 @@ function help(): string {
   ].join('\n');
 }
 
-function commandHelp(cmd: Command, variant?: string): string {
-  const table = variant && cmd.variants?.[variant] ? cmd.variants[variant] : cmd.flags;
-  const lines = [cmd.summary, '', `Usage: ${cmd.usage}`];
-  if (cmd.run === train && !(variant && cmd.variants?.[variant])) {
-    const algos = trainAlgorithms();
-    const w = Math.max(...algos.map((a) => a.id.length));
-    lines.push('', 'Algorithms:', ...algos.map((a) => `  ${a.id.padEnd(w)}  ${a.summary}`), '', 'Run "adaptlab train <algo> --help" for its options and defaults.');
-  }
-  if (Object.keys(table).length) lines.push('', 'Options:', ...flagHelp(table));
-  return lines.join('\n');
-}
-
-/** The flag tables of every command (for docs, tests and a later schema-generated CLI). */
-export function commandFlags(): Record<string, { flags: FlagTable; variants?: Record<string, FlagTable> }> {
-  return Object.fromEntries(Object.entries(COMMANDS).map(([k, c]) => [k, { flags: c.flags, ...(c.variants ? { variants: c.variants } : {}) }]));
-}
-
-export function registerCommand(name: string, command: Command): void {
-  COMMANDS[name] = command;
-}
-
-/** Checks argv against the command's flag table (a UsageError if it does not fit). */
-function parseFor(cmd: Command, rest: string[]): ParsedArgs {
-  if (cmd.variants) {
-    const v = rest[0];
-    const table = v !== undefined ? cmd.variants[v] : undefined;
-    if (!table) throw new UsageError(`${v === undefined || v.startsWith('-') ? 'missing' : `unknown "${v}" as`} first argument (one of ${Object.keys(cmd.variants).join(', ')})`);
-    return parseArgs(rest, table, { maxPositional: cmd.maxPositional ?? 1 });
-  }
-  return parseArgs(rest, cmd.flags, { maxPositional: cmd.maxPositional ?? 0 });
-}
-
 export async function main(argv: string[]): Promise<number> {
-  const [name, ...rest] = argv;
+  const [name] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     console.log(help());
     return 0;
   }
-  if (name === '--version' || name === '-v') return COMMANDS.version.run(parseArgs([]));
+  if (name === '--version' || name === '-v') return COMMANDS.version.run({ positional: [], flags: new Map() });
   const cmd = Object.prototype.hasOwnProperty.call(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!cmd) {
     console.error(`adaptlab: unknown command "${name}" (commands: ${Object.keys(COMMANDS).join(', ')}; see adaptlab --help)`);
     return 2;
   }
-  if (rest.includes('--help') || rest.includes('-h')) {
-    console.log(commandHelp(cmd, rest[0]));
-    return 0;
-  }
   try {
-    return await cmd.run(parseFor(cmd, rest));
+    const parsed = buildProgram(COMMANDS).parse(argv);
+    if (!parsed) return 0; // help was asked for and shown
+    return await cmd.run(parsed.args);
   } catch (err) {
     if (err instanceof UsageError) {
       console.error(`adaptlab ${name}: ${err.message} (see adaptlab ${name} --help)`);
@@ -231,4 +183,9 @@ export async function main(argv: string[]): Promise<number> {
     console.error(`adaptlab ${name}: ${msg}`);
     return 1;
   }
+}
+
+/** Parses argv as the CLI does, without running the command (tests; a UsageError if it does not fit). */
+export function parseCommandLine(argv: string[]) {
+  return buildProgram(COMMANDS).parse(argv);
 }

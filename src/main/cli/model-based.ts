@@ -12,7 +12,7 @@ import { mbTaskIds, resolveTask } from '../../meta/mbrl/envs';
 import '../../meta/mbrl/ant';
 import type { PlannerConfig, PlannerKind } from '../../meta/mbrl/planner';
 import type { RunConfig } from '../../meta/jobs/train';
-import { BACKEND_FLAG } from '../../shared/cli-flags';
+import { BACKEND_FLAG } from './flags';
 import { boolFlag, checkFlagValue, flag, intFlag, UsageError, type FlagSpec, type FlagTable, type ParsedArgs } from './args';
 
 /** Methods eval-adapt and headroom know ('mbde' runs the MB model with dynamic evaluation; 'oracle' an MB model trained on the test fault). */

@@ -2,7 +2,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { parseArgs } from './args';
+import { parseCommandLine } from './index';
+
+const parseArgs = (argv: string[]) => parseCommandLine(['record', ...argv])!.args;
 
 vi.mock('./shell-choice', () => ({ findChromium: () => null }));
 

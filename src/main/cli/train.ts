@@ -8,7 +8,7 @@ import { evaluateModelRun } from './model-based';
 import type { TrainerEntry } from '../../meta/trainers/entry';
 import { TRAINERS, trainerEnvIds, vecEnvIds } from '../../meta/trainers/registry';
 import { Run } from '../../meta/runs';
-import { BACKEND_FLAG } from '../../shared/cli-flags';
+import { BACKEND_FLAG } from './flags';
 import { listRuns } from '../service/runs';
 import { trainingSpec } from '../service/jobs';
 import { isPhysicsEnv } from '../../meta/rl/physics-vec-env';
@@ -47,10 +47,6 @@ export function trainFlags(entry: TrainerEntry): FlagTable {
   return { ...COMMON_FLAGS, env: { ...COMMON_FLAGS.env, values: envs }, ...schemaFlagTable(entry.config) };
 }
 
-/** The algorithms `adaptlab train` knows: the registry's. */
-export function trainAlgorithms(): { id: string; summary: string }[] {
-  return TRAINERS.map((t) => ({ id: t.id, summary: t.summary }));
-}
 
 /**
  * The training spec `adaptlab train <algo>` asks for, checked before a worker starts: env, step
@@ -126,7 +122,7 @@ export function trainSpec(entry: TrainerEntry, args: ParsedArgs): { spec: Traini
 export async function train(args: ParsedArgs): Promise<number> {
   const algo = args.positional[0];
   const entry = TRAINERS.find((t) => t.id === algo);
-  if (!entry) throw new UsageError(`unknown algorithm "${algo ?? ''}" (available: ${trainAlgorithms().map((a) => a.id).join(', ')})`);
+  if (!entry) throw new UsageError(`unknown algorithm "${algo ?? ''}" (available: ${TRAINERS.map((t) => t.id).join(', ')})`);
   const { spec, notes } = trainSpec(entry, args);
   const copyTo = flag(args, 'copy-to');
   if (copyTo) ensureWritableDir(dirname(resolve(copyTo)), 'copy-to');

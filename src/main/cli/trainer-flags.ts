@@ -5,7 +5,7 @@
  */
 import type { AnyConfigSchema } from '../../meta/trainers/entry';
 import { configFields as fields } from '../../meta/trainers/config-fields';
-import { UsageError, type FlagSpec, type FlagTable, type ParsedArgs } from '../../shared/cli-flags';
+import { UsageError, type FlagSpec, type FlagTable, type ParsedArgs } from './flags';
 
 /** A config field's flag name: numEnvs -> num-envs. */
 export const kebab = (s: string) => s.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
@@ -18,7 +18,7 @@ export function schemaFlagTable(schema: AnyConfigSchema): FlagTable {
   for (const f of fields(schema)) {
     const help = `${f.description ?? ''}${f.defaultValue !== undefined ? ` (default ${show(f.defaultValue)})` : ''}`.trim();
     let spec: FlagSpec;
-    if (f.type === 'boolean') spec = { kind: 'boolean', help: `${help}; --${kebab(f.key)}=false to turn off` };
+    if (f.type === 'boolean') spec = { kind: 'boolean', negatable: true, help: `${help}; --no-${kebab(f.key)} to turn off` };
     else if (f.type === 'number') spec = { kind: f.isInt ? 'int' : 'number', min: f.min, max: f.max, help };
     else if (f.type === 'enum') spec = { kind: 'string', values: f.values, help };
     else if (f.type === 'array' && f.elementType === 'number') spec = { kind: f.isInt ? 'int' : 'number', list: true, min: f.min, max: f.max, hint: 'N,N,...', help };

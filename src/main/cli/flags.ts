@@ -1,10 +1,8 @@
 /**
- * The command line's flag parser, strict and data-driven: every command declares its flags in a
- * table (name -> kind, allowed values, range), and anything else is refused with one actionable
- * line (a UsageError; the CLI prints it and exits 2). Pure TypeScript with no imports.
- *
- * The tables are plain data on purpose: a later move onto a CLI library (commander, cac) can generate
- * its options from them.
+ * The command line's flags as data: every command declares its flags in a table (name -> kind,
+ * allowed values, range), ./program.ts builds commander options from the tables and checks each
+ * value with checkFlagValue; handlers read the parsed flags with the helpers below. A bad value is
+ * a UsageError naming the flag (the CLI prints one line and exits 2).
  */
 
 export type FlagKind = 'boolean' | 'string' | 'int' | 'number';
@@ -25,6 +23,8 @@ export interface FlagSpec {
   hint?: string;
   /** One line for --help. */
   help?: string;
+  /** A switch that also takes --no-NAME (generated trainer options: defaults that are on). */
+  negatable?: boolean;
 }
 
 export type FlagTable = Readonly<Record<string, FlagSpec>>;
@@ -34,16 +34,11 @@ export interface ParsedArgs {
   flags: Map<string, string[]>;
 }
 
-export interface ParseOptions {
-  /** Most positional arguments accepted (default: any number). */
-  maxPositional?: number;
-}
-
 export class UsageError extends Error {
   override name = 'UsageError';
 }
 
-const allowed = (s: FlagSpec): readonly string[] | undefined => (typeof s.values === 'function' ? s.values() : s.values);
+export const allowed = (s: FlagSpec): readonly string[] | undefined => (typeof s.values === 'function' ? s.values() : s.values);
 
 function describeRange(s: FlagSpec): string {
   const what = s.kind === 'int' ? 'an integer' : 'a number';
@@ -74,49 +69,6 @@ export function checkFlagValue(name: string, s: FlagSpec, raw: string): void {
     }
   }
   if (s.pattern && !s.pattern.test(raw)) throw new UsageError(`--${name} expects ${s.hint ?? s.pattern.source}, got "${raw}"`);
-}
-
-function knownList(table: FlagTable): string {
-  return Object.keys(table).map((k) => `--${k}`).join(', ');
-}
-
-/**
- * Parses `--flag`, `--key value`, `--key=value`; repeated keys collect (where the spec allows).
- * With a table, flags are checked: unknown flags, missing values, values outside an enum or range,
- * repeats of a single-valued flag and extra positional arguments throw a UsageError. Without one
- * (the old loose mode, kept for callers that parse a fragment), `booleans` lists the switches.
- */
-export function parseArgs(argv: readonly string[], table: FlagTable | readonly string[] = [], opts: ParseOptions = {}): ParsedArgs {
-  const strict = !Array.isArray(table);
-  const specs: FlagTable = strict ? (table as FlagTable) : Object.fromEntries((table as readonly string[]).map((b) => [b, { kind: 'boolean' as const }]));
-  const positional: string[] = [];
-  const flags = new Map<string, string[]>();
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (!a.startsWith('--') || a === '--') {
-      positional.push(a);
-      continue;
-    }
-    const eq = a.indexOf('=');
-    const name = eq > 0 ? a.slice(2, eq) : a.slice(2);
-    const spec = specs[name];
-    if (strict && !spec) throw new UsageError(`unknown flag --${name} (known: ${knownList(specs) || 'none'})`);
-    let value: string;
-    if (eq > 0) value = a.slice(eq + 1);
-    else if (spec?.kind === 'boolean') value = 'true';
-    else if (i + 1 < argv.length && !argv[i + 1].startsWith('--')) value = argv[++i];
-    else if (strict) throw new UsageError(`--${name} needs a value${spec.hint ? ` (${spec.hint})` : ''}`);
-    else value = 'true';
-    if (strict) {
-      if (flags.has(name) && !spec.repeat) throw new UsageError(`--${name} given more than once`);
-      checkFlagValue(name, spec, value);
-    }
-    flags.set(name, [...(flags.get(name) ?? []), value]);
-  }
-  if (opts.maxPositional !== undefined && positional.length > opts.maxPositional) {
-    throw new UsageError(`unexpected argument "${positional[opts.maxPositional]}"`);
-  }
-  return { positional, flags };
 }
 
 export function flag(args: ParsedArgs, name: string): string | undefined {
@@ -152,12 +104,3 @@ export const BACKEND_FLAG: FlagSpec = {
   values: ['auto', 'node-gpu', 'tfjs-node-gpu', 'gpu', 'node', 'tfjs-node', 'tensorflow', 'wasm', 'wasm-simd', 'cpu'],
   help: 'learning backend (default: ADAPTLAB_BACKEND, then auto)',
 };
-
-/** One line of help per flag of a table. */
-export function flagHelp(table: FlagTable): string[] {
-  return Object.entries(table).map(([k, s]) => {
-    const vals = allowed(s);
-    const arg = s.kind === 'boolean' ? '' : ` ${vals ? vals.join('|') : s.hint ?? (s.kind === 'string' ? 'VALUE' : s.kind.toUpperCase())}`;
-    return `  --${k}${arg}${s.help ? `  ${s.help}` : ''}`;
-  });
-}
