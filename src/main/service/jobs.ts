@@ -36,14 +36,8 @@ export function listTrainers(): TrainerInfo[] {
     defaultSteps: t.defaultSteps,
     envs: trainerEnvIds(t),
     fields: configFields(t.config),
-    ...(fixedLength(t) ? { stepsFromConfig: true } : {}),
+    ...(t.totalSteps ? { stepsFromConfig: true } : {}),
   }));
-}
-
-/** An entry whose config fixes its run's length (model-based: iterations x gradient steps). */
-function fixedLength(entry: TrainerEntry): ((config: Record<string, unknown>) => number) | null {
-  const f = (entry as { totalSteps?: unknown }).totalSteps;
-  return typeof f === 'function' ? (c) => Number(f.call(entry, c)) : null;
 }
 
 /**
@@ -112,8 +106,9 @@ export class JobManager {
   start(req: JobRequest): JobInfo {
     const { entry, config } = checkJobRequest(req);
     const spec = trainingSpec({ algo: req.algo, env: req.env, steps: req.steps, seed: req.seed, config }, this.runsRoot);
-    const total = fixedLength(entry)?.(config);
-    return this.enqueue(spec, { algo: req.algo, env: req.env, runId: null, totalSteps: total && Number.isFinite(total) ? total : req.steps });
+    // a config that fixes the run's length (model-based) decides it, as in the driver
+    const total = entry.totalSteps ? entry.totalSteps(config) : req.steps;
+    return this.enqueue(spec, { algo: req.algo, env: req.env, runId: null, totalSteps: total });
   }
 
   resume(runId: string, extraSteps?: number): JobInfo {
@@ -121,7 +116,11 @@ export class JobManager {
     const run = Run.open(dir);
     const cfg = run.config<{ algo: string; env: string; seed: number; totalSteps: number; envModule?: string | null }>();
     if (!isResumable(cfg))
-      throw new Error(`run ${runId} is a ${cfg.algo} run; the workbench resumes runs of registry trainers only. Continue it with: npx adaptlab train ${cfg.algo} --env ${cfg.env} --init-from ${join(dir, 'checkpoints', 'latest.json')} ...`);
+      throw new Error(
+        TRAINERS.some((t) => t.id === cfg.algo)
+          ? `run ${runId} is a ${cfg.algo} run from before the trainer platform (no checkpoint to resume); start one warm from its model: npx adaptlab train ${cfg.algo} --env ${cfg.env} --init-from ${join(dir, 'checkpoints', 'latest.json')} ...`
+          : `run ${runId} is a ${cfg.algo} run; the workbench resumes runs of registry trainers only (${TRAINERS.map((t) => t.id).join(', ')})`,
+      );
     if (this.active().some((j) => j.info.runId === runId)) throw new Error(`run ${runId} is already being trained`);
     const spec: TrainingJobSpec = {
       algo: cfg.algo,

@@ -7,6 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runTrainingJob } from '../../meta/jobs/train';
+import { Run } from '../../meta/runs';
+import { JobManager } from './jobs';
 import { listRuns, runMetrics } from './runs';
 
 const root = mkdtempSync(join(tmpdir(), 'adaptlab-mbruns-'));
@@ -23,5 +25,13 @@ describe('model-based meta-training runs in the Runs view', () => {
     const loss = m.values.loss.map((v, i) => [m.steps[i], v]).filter(([, v]) => v !== null);
     expect(loss.map(([s]) => s)).toEqual([25, 50]);
     expect(m.steps.every((s, i) => i === 0 || s >= m.steps[i - 1])).toBe(true);
+  });
+
+  it('a model-based run from before the trainer platform lists as not resumable; resume says how to start one warm', () => {
+    const legacy = join(root, 'legacy');
+    Run.create(legacy, { algo: 'grbal', env: 'Crawler-v0', seed: 0, totalSteps: 100, stepUnit: 'gradient steps' }, 'old-grbal');
+    expect(listRuns(legacy)[0]).toMatchObject({ id: 'old-grbal', resumable: false });
+    const jobs = new JobManager(legacy, () => {}, () => {}, 1);
+    expect(() => jobs.resume('old-grbal')).toThrow(/from before the trainer platform.*npx adaptlab train grbal --env Crawler-v0 --init-from/);
   });
 });

@@ -9,13 +9,14 @@ import { effectiveState, Run } from '../../meta/runs';
 const VIDEO = /\.(mp4|webm)$/i;
 
 /**
- * The workbench continues (jobs.resume) a run of any trainer in the registry; runs of anything
- * else (older model-based runs) continue by their own command. A run's listed status is its
+ * The workbench continues (jobs.resume) a run of any trainer in the registry made by the one
+ * driver (its config.json holds the trainer's config); model-based runs from before the driver
+ * (no trainer config, checkpoints/latest.json the model itself) continue by a warm start. A run's listed status is its
  * status.json's, except that a 'running' run whose process is gone (kill -9, a crash) lists as
  * 'interrupted': resumable from its last checkpoint.
  */
-export function isResumable(cfg: { algo?: unknown }): boolean {
-  return TRAINERS.some((t) => t.id === cfg.algo);
+export function isResumable(cfg: { algo?: unknown; trainer?: unknown; ppo?: unknown }): boolean {
+  return TRAINERS.some((t) => t.id === cfg.algo) && (cfg.trainer !== undefined || cfg.ppo !== undefined);
 }
 
 export function listRuns(root: string): RunSummary[] {
