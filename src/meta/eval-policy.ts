@@ -1,9 +1,13 @@
 /**
  * Evaluates a policy on a physics env: K seeded episodes (episode k resets with seed + k), the
  * return and the forward distance (torso x at the end minus at the reset) of each, their means
- * and standard deviations. Backs `adaptlab eval --policy FILE --env ID`.
+ * and standard deviations. Backs `adaptlab eval --policy FILE --env ID`. The scripted references
+ * ('gait', 'random', 'zero': the open-loop gaits of src/physics/simulate.ts) run on the same
+ * seeded episodes, so a learned policy and the gait it should beat are measured alike.
  */
 import { makeEnv } from '../physics/envs/registry.js';
+import { gaitAction } from '../physics/simulate.js';
+import { Rng as PhysicsRng } from '../physics/rng.js';
 import type { EnvConfig, EnvId } from '../physics/envs/types.js';
 import type { Policy } from './policy.js';
 import { Rng } from './rng.js';
@@ -41,14 +45,26 @@ export function meanStd(xs: number[]): Stat {
   return { mean, std };
 }
 
-export async function evaluatePolicy(policy: Policy, envId: EnvId, opts: PolicyEvalOptions): Promise<PolicyEvalResult> {
+/** Scripted controllers evaluated as policies are: the scenes' and `simulate`'s references. */
+export const REFERENCE_POLICIES = ['gait', 'random', 'zero'] as const;
+export type ReferencePolicy = (typeof REFERENCE_POLICIES)[number];
+
+export async function evaluatePolicy(policy: Policy | ReferencePolicy, envId: EnvId, opts: PolicyEvalOptions): Promise<PolicyEvalResult> {
   const env = await makeEnv(envId, opts.envConfig ?? {});
   try {
-    if (env.observationSize !== policy.observationSize || env.actionSize !== policy.actionSize)
+    if (typeof policy !== 'string' && (env.observationSize !== policy.observationSize || env.actionSize !== policy.actionSize))
       throw new Error(
         `the policy was trained on ${policy.env} (${policy.observationSize} observations, ${policy.actionSize} actions); ${envId} has ${env.observationSize} and ${env.actionSize}`,
       );
     const rng = new Rng(opts.seed ^ 0x5eed);
+    const scripted = new Float32Array(env.actionSize);
+    const uniform = new PhysicsRng(opts.seed, 0x51a7e);
+    const act = (obs: Float32Array, t: number): Float32Array => {
+      if (typeof policy !== 'string') return policy.act(obs, { deterministic: !opts.stochastic, rng });
+      if (policy === 'gait') return gaitAction(env, t, scripted);
+      if (policy === 'random') return uniform.fillUniform(scripted, -1, 1) as Float32Array;
+      return scripted.fill(0);
+    };
     const returns: number[] = [];
     const distances: number[] = [];
     const lengths: number[] = [];
@@ -61,7 +77,7 @@ export async function evaluatePolicy(policy: Policy, envId: EnvId, opts: PolicyE
       let ret = 0;
       let t = 0;
       for (; t < limit; t++) {
-        const a = policy.act(obs, { deterministic: !opts.stochastic, rng });
+        const a = act(obs, t);
         const s = env.step(a);
         ret += s.reward;
         x = s.info.x_position;

@@ -51,3 +51,14 @@ describe('policy files', () => {
     }
   });
 });
+
+describe('scripted references evaluate like policies', () => {
+  it('the ant gait and random actions run the same seeded episodes, deterministically; the gait goes farther', async () => {
+    const { evaluatePolicy } = await import('./eval-policy.js');
+    const run = (p: 'gait' | 'random') => evaluatePolicy(p, 'Ant-v0', { episodes: 2, seed: 3, maxSteps: 200 });
+    const [gait, again, random] = [await run('gait'), await run('gait'), await run('random')];
+    expect(gait).toEqual(again);
+    expect(gait.lengths.every((n) => n > 0 && n <= 200)).toBe(true);
+    expect(gait.forwardDistance.mean).toBeGreaterThan(random.forwardDistance.mean);
+  });
+});

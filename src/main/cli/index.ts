@@ -124,7 +124,7 @@ const COMMANDS: Record<string, CommandSpec> = {
     usage: 'adaptlab eval --run DIR [--episodes K] [--seed S] [--json]\n       adaptlab eval --policy FILE --env ID [--episodes K] [--seed S] [--json]',
     flags: {
       run: { kind: 'string', hint: 'DIR' },
-      policy: { kind: 'string', hint: 'FILE', help: 'a policy file (assets/policies/..., or a run\'s policy.json)' },
+      policy: { kind: 'string', hint: 'FILE', help: 'a policy file (assets/policies/..., or a run\'s policy.json), or a scripted reference: gait, random, zero' },
       env: { kind: 'string', values: () => Object.keys(ENV_SPECS), help: 'physics env to evaluate the policy on (with --policy)' },
       episodes: { kind: 'int', min: 1, max: 10_000 },
       seed: SEED,

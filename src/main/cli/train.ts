@@ -193,13 +193,15 @@ export async function evaluate(args: ParsedArgs): Promise<number> {
   return 0;
 }
 
-/** `eval --policy FILE --env ID`: K seeded deterministic episodes; one JSON line with --json. */
+/** `eval --policy FILE|gait|random|zero --env ID`: K seeded deterministic episodes; one JSON line with --json. */
 async function evaluatePolicyFile(file: string, envId: string | undefined, episodes: number, seed: number, json: boolean): Promise<number> {
   const { loadPolicy } = await import('../../meta/policy');
-  const { evaluatePolicy } = await import('../../meta/eval-policy');
-  if (!existsSync(file)) throw new UsageError(`--policy ${file}: no such file`);
-  const policy = loadPolicy(file);
-  const env = envId ?? policy.env;
+  const { evaluatePolicy, REFERENCE_POLICIES } = await import('../../meta/eval-policy');
+  const reference = (REFERENCE_POLICIES as readonly string[]).includes(file) ? (file as (typeof REFERENCE_POLICIES)[number]) : null;
+  if (!reference && !existsSync(file)) throw new UsageError(`--policy ${file}: no such file (or one of the scripted references: ${REFERENCE_POLICIES.join(', ')})`);
+  if (reference && !envId) throw new UsageError(`--policy ${file} needs --env ID`);
+  const policy = reference ?? loadPolicy(file);
+  const env = envId ?? (typeof policy === 'string' ? '' : policy.env);
   if (!isPhysicsEnv(env)) throw new UsageError(`--env ${env}: --policy is evaluated on a physics env (${Object.keys(ENV_SPECS).join(', ')})`);
   const r = await evaluatePolicy(policy, env, {
     episodes,
@@ -209,6 +211,6 @@ async function evaluatePolicyFile(file: string, envId: string | undefined, episo
     },
   });
   if (json) console.log(JSON.stringify({ return: r.return, forwardDistance: r.forwardDistance, episodes: r.episodes }));
-  else console.log(`${policy.algo} policy on ${env}: return ${r.return.mean.toFixed(1)} ± ${r.return.std.toFixed(1)}, forward distance ${r.forwardDistance.mean.toFixed(2)} ± ${r.forwardDistance.std.toFixed(2)} m over ${episodes} episodes`);
+  else console.log(`${typeof policy === 'string' ? policy : policy.algo} policy on ${env}: return ${r.return.mean.toFixed(1)} ± ${r.return.std.toFixed(1)}, forward distance ${r.forwardDistance.mean.toFixed(2)} ± ${r.forwardDistance.std.toFixed(2)} m over ${episodes} episodes`);
   return 0;
 }
