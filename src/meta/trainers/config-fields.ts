@@ -5,23 +5,10 @@
  */
 import type { z } from 'zod';
 import type { AnyConfigSchema } from './entry.js';
+import type { TrainerField } from '../../shared/contract.js';
 
-export interface ConfigField {
-  key: string;
-  /** zod's type name behind any default: 'number', 'boolean', 'enum', 'array', 'string'. */
-  type: string;
-  isInt?: boolean;
-  min?: number;
-  max?: number;
-  /** An enum's choices. */
-  values?: string[];
-  /** An array's element type ('number'). */
-  elementType?: string;
-  description?: string;
-  defaultValue?: unknown;
-  /** No default: left out, the trainer decides (e.g. from a preset). */
-  optional?: boolean;
-}
+/** A field as plain data: the contract's TrainerField, what crosses to the renderer as is. */
+export type ConfigField = TrainerField;
 
 /** What a schema field is, looking through its default wrapper. */
 function fieldOf(key: string, field: z.ZodType): ConfigField {
