@@ -9,6 +9,7 @@ import { z } from 'zod';
 import type { SceneSpec } from './scene';
 import type { SessionState, SimSnapshot } from './snapshot';
 import type { Scenario } from './scenario';
+import type { ControlDecl, TelemetryDecl } from './scene-decl';
 
 export const sessionId = z.string().min(1).max(64);
 
@@ -33,52 +34,17 @@ const recordingId = z.string().regex(/^[a-f0-9-]{8,40}$/);
 /** A plain file name: letters, digits, dot, dash, underscore; ends in .mp4 or .webm. */
 const recordingName = z.string().max(120).regex(/^[A-Za-z0-9][A-Za-z0-9._-]*\.(mp4|webm)$/, 'a plain file name ending in .mp4 or .webm');
 
-/** Commands a scene may support; which ones is listed in SceneInfo.controls. */
-export const sceneCommand = z.discriminatedUnion('type', [
-  z
-    .object({
-      type: z.literal('policy'),
-      policy: z.enum(['random', 'zero', 'gait', 'mpc', 'learned']),
-      /** Which learned policy (SceneInfo.policies) when policy is 'learned'. */
-      id: z.string().max(64).regex(/^[\w.-]+$/).optional(),
-    })
-    .strict(),
-  z
-    .object({
-      type: z.literal('fault'),
-      fault: z.discriminatedUnion('kind', [
-        z.object({ kind: z.literal('cripple'), leg: z.number().int().min(0).max(15) }).strict(),
-        z.object({ kind: z.literal('weakenMotor'), joint: z.number().int().min(0).max(255), factor: z.number().min(0).max(1) }).strict(),
-        z.object({ kind: z.literal('lockJoint'), joint: z.number().int().min(0).max(255) }).strict(),
-      ]),
-      /** Sim time (s) at which it fires; now if absent or past. */
-      at: z.number().min(0).max(1e6).optional(),
-    })
-    .strict(),
-  z.object({ type: z.literal('clearFaults') }).strict(),
-  z.object({ type: z.literal('adaptation'), on: z.boolean() }).strict(),
-  z.object({ type: z.literal('method'), method: z.enum(['grbal', 'rebal', 'mb', 'mbde']) }).strict(),
-  z
-    .object({
-      type: z.literal('randomize'),
-      /** Parameter key -> [low, high] scale range around nominal; empty clears. */
-      ranges: z.record(z.string().max(100), z.tuple([z.number(), z.number()])),
-    })
-    .strict(),
-  /** URDF robots: slider targets by joint name (rad or m; clamped into limits). */
-  z.object({ type: z.literal('joints'), targets: z.record(z.string().max(200), z.number()) }).strict(),
-  /** URDF robots: kinematic (sliders place the joints) or dynamic (gravity; PD at the sliders or limp). */
-  z
-    .object({
-      type: z.literal('robotMode'),
-      mode: z.enum(['kinematic', 'dynamic']).optional(),
-      hold: z.enum(['pd', 'limp']).optional(),
-      fixedBase: z.boolean().optional(),
-    })
-    .strict(),
-]);
-export type SceneCommand = z.infer<typeof sceneCommand>;
-export type SceneControl = SceneCommand['type'];
+/**
+ * A scene command: a control the scene declared (SceneInfo.controls, by id) and its value, which
+ * the scene's own schema checks on the main side (the contract cannot know every scene's values).
+ */
+export const sceneCommand = z
+  .object({
+    control: z.string().min(1).max(64).regex(/^[\w.-]+$/),
+    value: z.unknown(),
+  })
+  .strict();
+export type SceneCommand = { control: string; value?: unknown };
 
 /** One value of a trainer's config as it crosses the contract: JSON scalars and flat lists. */
 const trainerConfigValue = z.union([
@@ -112,7 +78,7 @@ export const requestSchemas = {
     })
     .strict(),
   'sim.setTimeScale': z.object({ sessionId, timeScale: z.number().min(0.01).max(16) }).strict(),
-  'sim.command': z.object({ sessionId, command: sceneCommand }).strict(),
+  'sim.command': sceneCommand.extend({ sessionId }).strict(),
   /** Open a URDF as a new session: a local path, or a file of an upload (robot.upload). */
   'robot.open': z
     .object({
@@ -227,16 +193,16 @@ export interface SceneInfo {
   id: string;
   title: string;
   description: string;
-  /** Scene commands it accepts (sim.command), so the UI shows only what works. */
-  controls: SceneControl[];
-  /** Number of legs that can be broken, where 'fault' is supported. */
+  /** Controls it takes (sim.command {control: id, value}), so the UI shows only what works. */
+  controls: ControlDecl[];
+  /** Telemetry it reports: label, unit and chart of each key. */
+  telemetry: TelemetryDecl[];
+  /** Overlay kinds it draws (renderer overlay registry). */
+  overlays: string[];
+  /** Number of legs that can be broken, where the 'fault' control is declared. */
   legs?: number;
-  /** Nominal physical parameters that 'randomize' may scale, with their nominal values. */
+  /** Nominal physical parameters that a 'ranges' control may scale, with their nominal values. */
   parameters?: Record<string, number>;
-  /** Learned policies the scene can play ('policy' command with policy 'learned' and an id). */
-  policies?: { id: string; label: string }[];
-  /** The policy the scene starts with: 'gait', 'random', 'zero', or 'learned:<id>'. */
-  defaultPolicy?: string;
 }
 
 export interface OpenedSession {

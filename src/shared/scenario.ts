@@ -147,55 +147,44 @@ export class ScenarioError extends Error {
   override name = 'ScenarioError';
 }
 
-/** What the recorder needs to know of a scene (a subset of SceneInfo). */
+/** What the recorder needs to know of a scene (a subset of SceneInfo): its declared controls. */
 export interface SceneCapabilities {
   id: string;
-  /** Scene commands it accepts ('fault', 'adaptation', 'method', 'policy', ...). */
-  controls?: readonly string[];
+  controls?: readonly { id: string; options?: readonly { value: string }[] }[];
   legs?: number;
 }
 
-/** Methods a scene with a 'method' control can switch to, and policies of a 'policy' control. */
-export const SCENE_METHODS = ['grbal', 'rebal', 'mb', 'mbde'] as const;
-export const SCENE_POLICIES = ['random', 'zero', 'gait', 'mpc'] as const;
-
-/** The scene control an event needs; null when it is the recorder's own (a marker). */
+/** The control an event needs; null when it is the recorder's own (a marker). */
 export function eventControl(e: ScenarioEvent): string | null {
   return e.action === 'breakLeg' ? 'fault' : e.action === 'adaptation' ? 'adaptation' : null;
 }
 
-/** The scene command (contract 'sim.command') that carries out an event; null for markers. */
-export function eventCommand(e: ScenarioEvent):
-  | { type: 'fault'; fault: { kind: 'cripple'; leg: number } }
-  | { type: 'adaptation'; on: boolean }
-  | null {
-  if (e.action === 'breakLeg') return { type: 'fault', fault: { kind: 'cripple', leg: e.leg } };
-  if (e.action === 'adaptation') return { type: 'adaptation', on: e.on };
+/**
+ * The scene command (contract 'sim.command') that carries out an event; null for markers. A
+ * broken leg carries its time: the scene host fires it on its own clock, as it does a fault
+ * scheduled from the controls panel.
+ */
+export function eventCommand(e: ScenarioEvent): { control: string; value: unknown } | null {
+  if (e.action === 'breakLeg') return { control: 'fault', value: { leg: e.leg, at: e.at } };
+  if (e.action === 'adaptation') return { control: 'adaptation', value: e.on };
   return null;
 }
 
+/** Controls that select what drives the robot, in the order a scenario's method is looked up. */
+const METHOD_CONTROLS = ['method', 'policy'] as const;
+
 /**
- * The scene command that selects the scenario's method: 'method' where the scene has one,
- * else 'policy'; null when the scene has neither (the method is then a caption, e.g. the demo).
- * Throws when the scene has such a control but cannot run this method.
+ * The scene command that selects the scenario's method: the first of the scene's 'method' and
+ * 'policy' controls that offers it (by option value); null when the scene has neither (the
+ * method is then a caption, e.g. the demo). Throws when the scene has such a control but none
+ * of them offers this method.
  */
-export function methodCommand(s: Scenario, scene: SceneCapabilities):
-  | { type: 'method'; method: (typeof SCENE_METHODS)[number] }
-  | { type: 'policy'; policy: (typeof SCENE_POLICIES)[number] }
-  | null {
-  const controls = scene.controls ?? [];
+export function methodCommand(s: Scenario, scene: SceneCapabilities): { control: string; value: string } | null {
+  const controls = (scene.controls ?? []).filter((c) => (METHOD_CONTROLS as readonly string[]).includes(c.id));
+  if (!controls.length) return null;
   const m = s.method.toLowerCase();
-  if (controls.includes('method') && (SCENE_METHODS as readonly string[]).includes(m)) {
-    return { type: 'method', method: m as (typeof SCENE_METHODS)[number] };
-  }
-  if (controls.includes('policy') && (SCENE_POLICIES as readonly string[]).includes(m)) {
-    return { type: 'policy', policy: m as (typeof SCENE_POLICIES)[number] };
-  }
-  if (!controls.includes('method') && !controls.includes('policy')) return null;
-  const offers = [
-    ...(controls.includes('method') ? SCENE_METHODS : []),
-    ...(controls.includes('policy') ? SCENE_POLICIES : []),
-  ];
+  for (const c of controls) if (c.options?.some((o) => o.value === m)) return { control: c.id, value: m };
+  const offers = controls.flatMap((c) => (c.options ?? []).map((o) => o.value));
   throw new ScenarioError(`scene ${scene.id} cannot run method "${s.method}" (it offers: ${offers.join(', ')})`);
 }
 
@@ -212,7 +201,7 @@ export function scenarioProblems(s: Scenario, scenes: readonly SceneCapabilities
   } catch (err) {
     problems.push((err as Error).message);
   }
-  const controls = new Set(scene.controls ?? []);
+  const controls = new Set((scene.controls ?? []).map((c) => c.id));
   for (const e of s.events) {
     const need = eventControl(e);
     if (need && !controls.has(need)) {

@@ -48,6 +48,8 @@ export interface SceneSpec {
   followBody?: number;
   /** Cables drawn between bodies (the quadrotor's payload line); they move with the poses. */
   tethers?: TetherSpec[];
+  /** Overlay kinds drawn over the bodies (the scene's declaration; data comes with each snapshot). */
+  overlays?: string[];
 }
 
 /**

@@ -1,11 +1,12 @@
-import type { BodyStretch } from './scene';
-
 /** One frame of a running simulation: every body's pose plus scalar telemetry. */
 export interface SimSnapshot {
   sessionId: string;
   frame: number;
-  /** Simulated seconds since the last reset. */
+  /** Simulated seconds since the session opened or was reset: the one time base of charts, events and fault times. */
   time: number;
+  /** Episodes ended since then (the current episode's number), and seconds into the current one. */
+  episode: number;
+  episodeTime: number;
   /** 7 floats per body (xyz, quat xyzw), in SceneSpec.bodies order. */
   poses: Float32Array;
   /** Scalars to chart: reward parts, dr, prediction error, sampled DR parameters... */
@@ -14,17 +15,12 @@ export interface SimSnapshot {
   realTimeFactor: number;
   /** Things that happened since the previous snapshot ("leg 3 broken"), for chart markers. */
   events?: SimEvent[];
-  /** A planned future path to draw as a ghost (xyz triples, world frame), e.g. MPC's best plan. */
-  ghost?: number[];
-  /** Bodies to draw highlighted (e.g. a broken leg), by index in SceneSpec.bodies. */
-  highlight?: number[];
-  /** Bodies whose shapes a fault changed (a shrunk broken leg), to draw as they now collide. */
-  stretched?: BodyStretch[];
-  /** Current rest length of each SceneSpec tether (a reset may randomize it), to draw its sag. */
-  tetherLengths?: number[];
+  /** Per-frame data of the scene's declared overlays, by overlay kind (see renderer three/overlays). */
+  overlays?: Record<string, unknown>;
 }
 
 export interface SimEvent {
+  /** Session time (SimSnapshot.time). */
   time: number;
   kind: string;
   label: string;

@@ -36,8 +36,8 @@ describe('scenario schema', () => {
     const d = parseScenario({ ...base, events: [{ at: 1, action: 'breakLeg', leg: 3 }, { at: 1, action: 'marker', label: 'm' }] });
     const problems = scenarioProblems(d, [{ id: 'demo-falling', controls: [] }]);
     expect(problems).toEqual(['scene demo-falling does not support the event "breakLeg" (leg 3 broken at t = 1.0 s): it has no "fault" control']);
-    expect(scenarioProblems(d, [{ id: 'demo-falling', controls: ['fault'] }])).toEqual([]);
-    expect(scenarioProblems(d, [{ id: 'demo-falling', controls: ['fault'], legs: 2 }])).toEqual([
+    expect(scenarioProblems(d, [{ id: 'demo-falling', controls: [{ id: 'fault' }] }])).toEqual([]);
+    expect(scenarioProblems(d, [{ id: 'demo-falling', controls: [{ id: 'fault' }], legs: 2 }])).toEqual([
       'scene demo-falling has 2 legs (0 to 1): cannot break leg 3',
     ]);
   });
@@ -45,11 +45,13 @@ describe('scenario schema', () => {
   it('maps methods and events to scene commands', () => {
     const g = parseScenario({ ...base, method: 'grbal' });
     expect(methodCommand(g, { id: 'x', controls: [] })).toBeNull();
-    expect(methodCommand(g, { id: 'x', controls: ['method'] })).toEqual({ type: 'method', method: 'grbal' });
-    expect(() => methodCommand(g, { id: 'x', controls: ['policy'] })).toThrow('scene x cannot run method "grbal" (it offers: random, zero, gait, mpc)');
-    expect(methodCommand(parseScenario({ ...base, method: 'gait' }), { id: 'x', controls: ['policy'] })).toEqual({ type: 'policy', policy: 'gait' });
-    expect(eventCommand({ at: 4, action: 'breakLeg', leg: 3 })).toEqual({ type: 'fault', fault: { kind: 'cripple', leg: 3 } });
-    expect(eventCommand({ at: 0, action: 'adaptation', on: false })).toEqual({ type: 'adaptation', on: false });
+    const opts = (...v: string[]) => v.map((value) => ({ value }));
+    expect(methodCommand(g, { id: 'x', controls: [{ id: 'method', options: opts('grbal', 'mb') }] })).toEqual({ control: 'method', value: 'grbal' });
+    const policy = { id: 'policy', options: opts('gait', 'random', 'zero') };
+    expect(() => methodCommand(g, { id: 'x', controls: [policy] })).toThrow('scene x cannot run method "grbal" (it offers: gait, random, zero)');
+    expect(methodCommand(parseScenario({ ...base, method: 'gait' }), { id: 'x', controls: [policy] })).toEqual({ control: 'policy', value: 'gait' });
+    expect(eventCommand({ at: 4, action: 'breakLeg', leg: 3 })).toEqual({ control: 'fault', value: { leg: 3, at: 4 } });
+    expect(eventCommand({ at: 0, action: 'adaptation', on: false })).toEqual({ control: 'adaptation', value: false });
     expect(eventCommand({ at: 0, action: 'marker', label: 'x' })).toBeNull();
   });
 

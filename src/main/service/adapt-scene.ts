@@ -6,20 +6,45 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { SceneCommand } from '../../shared/contract';
-import type { BodyStretch, SceneSpec } from '../../shared/scene';
-import type { SimEvent } from '../../shared/snapshot';
+import { z } from 'zod';
+import type { SceneSpec } from '../../shared/scene';
+import type { ControlDecl, TelemetryDecl } from '../../shared/scene-decl';
 import { makeEnv } from '../../physics/envs/registry';
-import type { Env, Fault } from '../../physics/envs/types';
+import type { Env, Fault, LegPart } from '../../physics/envs/types';
 import { initBackend } from '../../meta/backend';
 import { createAdaptiveController } from '../../meta/mbrl/controller';
 import { antMbEnvConfig, antUprightPenalty } from '../../meta/mbrl/ant';
-import { FaultTimeline } from './fault-timeline';
 import { WindowMeans } from './window-mean';
-import type { SceneRunner } from './scene-runner';
+import type { HostContext, Scene } from './scene';
 import { ASSETS } from '../cli/paths';
 
-export type AdaptMethod = 'grbal' | 'rebal' | 'mb' | 'mbde';
+export const ADAPT_METHODS = [
+  { value: 'grbal', label: 'GrBAL' },
+  { value: 'rebal', label: 'ReBAL' },
+  { value: 'mb', label: 'MB' },
+  { value: 'mbde', label: 'MB + DE' },
+] as const;
+export type AdaptMethod = (typeof ADAPT_METHODS)[number]['value'];
+
+export const ADAPT_CONTROLS: ControlDecl[] = [
+  { id: 'method', kind: 'select', label: 'Method', options: ADAPT_METHODS.map((m) => ({ ...m })), initial: 'grbal', hint: 'which meta-learned dynamics model the MPC plans with' },
+  { id: 'adaptation', kind: 'toggle', label: 'Adaptation', initial: true, hint: 'adapt the model online on the last transitions' },
+];
+
+export const ADAPT_COMMANDS = {
+  method: z.enum(ADAPT_METHODS.map((m) => m.value) as [AdaptMethod, ...AdaptMethod[]]),
+  adaptation: z.boolean(),
+};
+
+export const ADAPT_TELEMETRY: TelemetryDecl[] = [
+  { key: 'forward_velocity', label: 'forward velocity', unit: 'm/s', group: 'forward velocity' },
+  { key: 'prediction_error/adapted', label: 'adapted', unit: '', group: 'model state error' },
+  { key: 'prediction_error/unadapted', label: 'unadapted', unit: '', group: 'model state error' },
+  { key: 'velocity_error/adapted', label: 'adapted', unit: 'm/s', group: 'model velocity error' },
+  { key: 'velocity_error/unadapted', label: 'unadapted', unit: 'm/s', group: 'model velocity error' },
+  { key: 'distance', label: 'distance this episode', unit: 'm', group: 'distance' },
+  { key: 'plan_ms', label: 'planning time', unit: 'ms', group: 'control step' },
+];
 type Controller = ReturnType<typeof createAdaptiveController>;
 
 /** Where the shipped pretrained checkpoints live; 'mbde' runs the MB checkpoint. */
@@ -39,19 +64,14 @@ export function checkpointPath(method: AdaptMethod): string {
 const ERROR_WINDOW_STEPS = 20;
 const LIVE_PLANNER = process.env.ADAPTLAB_LIVE_PLANNER ? JSON.parse(process.env.ADAPTLAB_LIVE_PLANNER) : undefined;
 
-export class AdaptScene implements SceneRunner {
+export class AdaptScene implements Scene {
   readonly dt: number;
   private obs: Float32Array;
   private ctl: Controller;
   private method: AdaptMethod;
   private adapting = true;
-  private simTime = 0;
   private x0 = 0;
   private info: Record<string, unknown> = {};
-  private readonly faults = new FaultTimeline(
-    (f) => this.env.applyFault(f),
-    () => this.env.sceneSpec(),
-  );
   private plan: number[] | null = null;
   private readonly errorMeans = new WindowMeans(ERROR_WINDOW_STEPS);
   private errors: Record<string, number> = {};
@@ -89,11 +109,9 @@ export class AdaptScene implements SceneRunner {
   }
 
   reset(seed: number): void {
-    this.faults.episodeStarted();
     this.seed = seed;
     this.obs = this.env.reset({ seed }).obs;
     this.x0 = this.obs[0];
-    this.simTime = 0;
     this.plan = null;
     this.errorMeans.clear();
     this.errors = {};
@@ -101,12 +119,10 @@ export class AdaptScene implements SceneRunner {
   }
 
   step(): void {
-    this.faults.fireDue(this.simTime);
     const action = this.ctl.act(this.obs);
     const r = this.env.step(action);
     this.obs = r.obs;
     this.info = r.info as unknown as Record<string, unknown>;
-    this.simTime += this.dt;
     const d = this.ctl.diagnostics();
     this.plan = d?.plan.positions ? Array.from(d.plan.positions) : null;
     // both models' errors on the same transitions, as one-second means (once per step: telemetry
@@ -117,44 +133,37 @@ export class AdaptScene implements SceneRunner {
     }
   }
 
-  highlight(): number[] {
-    return this.faults.highlight();
+  legs(): LegPart[] {
+    return this.env.legParts?.() ?? [];
   }
 
-  stretched(): BodyStretch[] {
-    return this.env.stretchedBodies?.() ?? [];
+  /** GrBAL's crippled leg: actuators zeroed and the lower segment shrunk. */
+  applyFault(f: Fault): void {
+    this.env.applyFault(f.kind === 'cripple' ? { ...f, shrink: true } : f);
   }
 
-  command(cmd: SceneCommand, simTime: number): string {
-    switch (cmd.type) {
-      case 'fault': {
-        // GrBAL's crippled leg: actuators zeroed and the lower segment shrunk.
-        const fault: Fault = cmd.fault.kind === 'cripple' ? { kind: 'cripple', leg: cmd.fault.leg, shrink: true } : (cmd.fault as Fault);
-        return this.faults.request(fault, cmd.at, simTime);
-      }
-      case 'clearFaults':
-        this.reset(this.seed);
-        this.faults.note(0, 'reset', 'healed (episode restarted)');
-        return 'faults cleared; episode restarted';
-      case 'adaptation':
-        this.adapting = cmd.on;
-        this.ctl.setAdaptation(cmd.on);
-        this.faults.note(this.simTime, 'adaptation', `adaptation ${cmd.on ? 'on' : 'off'}`);
-        return `adaptation ${cmd.on ? 'on' : 'off'}`;
-      case 'method': {
-        const next = this.controller(cmd.method);
-        this.ctl.dispose();
-        this.ctl = next;
-        this.method = cmd.method;
-        this.ctl.reset();
-        this.errorMeans.clear(); // the new model's errors are not averaged with the old one's
-        this.errors = {};
-        this.faults.note(this.simTime, 'method', `method ${cmd.method}`);
-        return `method: ${cmd.method}`;
-      }
-      default:
-        throw new Error(`the adaptation scene does not support "${cmd.type}"`);
+  overlays(): Record<string, unknown> {
+    return { ghostPath: this.plan, stretch: this.env.stretchedBodies?.() ?? [] };
+  }
+
+  command(control: string, value: unknown, host: HostContext): string {
+    if (control === 'adaptation') {
+      const on = value as boolean;
+      this.adapting = on;
+      this.ctl.setAdaptation(on);
+      host.note('adaptation', `adaptation ${on ? 'on' : 'off'}`);
+      return `adaptation ${on ? 'on' : 'off'}`;
     }
+    const method = value as AdaptMethod;
+    const next = this.controller(method);
+    this.ctl.dispose();
+    this.ctl = next;
+    this.method = method;
+    this.ctl.reset();
+    this.errorMeans.clear(); // the new model's errors are not averaged with the old one's
+    this.errors = {};
+    host.note('method', `method ${method}`);
+    return `method: ${method}`;
   }
 
   writePoses(out: Float32Array): void {
@@ -164,20 +173,12 @@ export class AdaptScene implements SceneRunner {
   telemetry(): Record<string, number> {
     const d = this.ctl.diagnostics();
     const t: Record<string, number> = {
-      'forward_velocity/x': typeof this.info.x_velocity === 'number' ? this.info.x_velocity : 0,
-      'distance/x': this.obs[0] - this.x0,
+      forward_velocity: typeof this.info.x_velocity === 'number' ? this.info.x_velocity : 0,
+      distance: this.obs[0] - this.x0,
     };
     Object.assign(t, this.errors);
-    if (d) t['control_ms/plan'] = d.timing.totalMs;
+    if (d) t.plan_ms = d.timing.totalMs;
     return t;
-  }
-
-  drainEvents(): SimEvent[] {
-    return this.faults.drainEvents();
-  }
-
-  ghost(): number[] | null {
-    return this.plan;
   }
 
   dispose(): void {

@@ -29,6 +29,8 @@ afterAll(() => {
   rmSync(assets, { recursive: true, force: true });
 });
 
+const host = { time: 0, note() {}, restartEpisode() {} };
+
 describe('an env scene plays a shipped learned policy', () => {
   it('opens with it, plays it deterministically, switches away and back, and names what is shipped', async () => {
     expect(EnvScene.defaultPolicy('Hopper-v0')).toBe('learned:ppo');
@@ -38,9 +40,9 @@ describe('an env scene plays a shipped learned policy', () => {
       try {
         for (let i = 0; i < 30; i++) s.step();
         const t = s.telemetry();
-        expect(await s.command({ type: 'policy', policy: 'zero' }, 0)).toBe('policy: zero');
-        expect(await s.command({ type: 'policy', policy: 'learned', id: 'ppo' }, 0)).toBe('policy: learned ppo');
-        await expect(Promise.resolve().then(() => s.command({ type: 'policy', policy: 'learned', id: 'sac' }, 0))).rejects.toThrow(/no learned policy "sac" for Hopper-v0 \(shipped: ppo\)/);
+        expect(await s.command('policy', 'zero', host)).toBe('policy: zero');
+        expect(await s.command('policy', 'learned:ppo', host)).toBe('policy: learned:ppo');
+        await expect(Promise.resolve().then(() => s.command('policy', 'learned:sac', host))).rejects.toThrow(/no learned policy "sac" for Hopper-v0 \(shipped: ppo\)/);
         return t;
       } finally {
         s.dispose();
@@ -52,7 +54,7 @@ describe('an env scene plays a shipped learned policy', () => {
     // ...and it is the network acting, not the scripted gait
     const g = await EnvScene.create('Hopper-v0', 5);
     try {
-      await g.command({ type: 'policy', policy: 'gait' }, 0);
+      await g.command('policy', 'gait', host);
       for (let i = 0; i < 30; i++) g.step();
       expect(g.telemetry()).not.toEqual(a);
     } finally {

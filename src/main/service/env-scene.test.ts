@@ -1,54 +1,79 @@
 import { describe, expect, it } from 'vitest';
 import { EnvScene } from './env-scene';
+import { SceneHost } from './scene-host';
+import { findScene } from './scene-runner';
 
-describe('an environment as a live scene', () => {
-  it('fires a scheduled fault at its time, marks it, and clears it with the episode', async () => {
-    const s = await EnvScene.create('Ant-v0', 0);
+const open = (id: string, seed: number) => SceneHost.open(findScene(id), seed);
+
+describe('an environment as a live scene on the host', () => {
+  it('fires a scheduled fault at its time, marks the leg the env names, and clears it on heal', async () => {
+    const h = await open('Ant-v0', 0);
     try {
-      expect(await s.command({ type: 'fault', fault: { kind: 'cripple', leg: 2 }, at: 0.5 }, 0)).toMatch(/scheduled at t = 0.50/);
-      for (let i = 0; i < 9; i++) s.step(); // 0.45 s at dt 0.05
-      expect(s.drainEvents()).toEqual([]);
-      s.step();
-      s.step();
-      const [e] = s.drainEvents();
+      expect(await h.command('fault', { leg: 2, at: 0.5 })).toMatch(/scheduled at t = 0.50/);
+      for (let i = 0; i < 9; i++) await h.step(); // 0.45 s at dt 0.05
+      expect(h.drainEvents()).toEqual([]);
+      await h.step();
+      await h.step();
+      const [e] = h.drainEvents();
       expect(e.label).toBe('leg 2 broken');
       expect(e.time).toBeCloseTo(0.5, 6);
-      expect(s.highlight().length).toBe(2);
-      await s.command({ type: 'clearFaults' }, 0.55);
-      expect(s.highlight()).toEqual([]);
+      const names = h.spec().bodies.map((b) => b.name);
+      expect((h.overlays().highlight as number[]).map((b) => names[b])).toEqual(['aux_3', 'foot_3']);
+      await h.command('heal', null);
+      expect(h.overlays().highlight).toEqual([]);
+      expect(h.episodeTime).toBe(0);
+      expect(h.time).toBeCloseTo(0.55, 6); // session time goes on
     } finally {
-      s.dispose();
+      h.dispose();
     }
   });
 
   it('randomizes a parameter family at reset within the scale range, and says what it does not support', async () => {
-    const s = await EnvScene.create('Hopper-v0', 1);
+    const h = await open('Hopper-v0', 1);
     try {
-      await s.command({ type: 'randomize', ranges: { 'mass.torso': [0.5, 1.5] } }, 0);
-      s.step();
-      const t = s.telemetry();
-      const nominal = (await EnvScene.parameters('Hopper-v0'))['mass.torso'];
+      await h.command('randomize', { 'mass.torso': [0.5, 1.5] });
+      await h.step();
+      const t = h.telemetry();
+      const nominal = (await EnvScene.describe('Hopper-v0', false)).parameters!['mass.torso'];
       expect(t['param:mass.torso']).toBeGreaterThanOrEqual(0.5 * nominal);
       expect(t['param:mass.torso']).toBeLessThanOrEqual(1.5 * nominal);
-      await expect(s.command({ type: 'randomize', ranges: { 'wheels': [0.5, 1.5] } }, 0)).rejects.toThrow(/unknown parameter/);
-      await expect(s.command({ type: 'adaptation', on: true }, 0)).rejects.toThrow(/does not support/);
+      await expect(h.command('randomize', { wheels: [0.5, 1.5] })).rejects.toThrow(/unknown parameter/);
+      await expect(h.command('randomize', { 'mass.torso': 'wide' })).rejects.toThrow(/invalid value for "randomize"/);
+      await expect(h.command('adaptation', true)).rejects.toThrow(/no control "adaptation" \(it has: policy, randomize\)/);
+      await expect(h.command('fault', { leg: 0 })).rejects.toThrow(/no control "fault"/); // the hopper declares no faults
     } finally {
-      s.dispose();
+      h.dispose();
     }
   });
 
   it("reports the quadrotor's cable length as the reset drew it, for the viewport to draw its slack", async () => {
-    const s = await EnvScene.create('QuadPayload-v0', 2);
+    const h = await open('QuadPayload-v0', 2);
     try {
-      await s.command({ type: 'randomize', ranges: { cable_length: [0.5, 1.5] } }, 0);
-      s.step();
-      const drawn = s.tetherLengths();
+      await h.command('randomize', { cable_length: [0.5, 1.5] });
+      await h.step();
+      const drawn = h.overlays().tethers as number[];
       expect(drawn).toHaveLength(1);
-      expect(drawn[0]).toBeCloseTo(s.telemetry()['param:cable_length'], 6);
-      const nominal = (await EnvScene.parameters('QuadPayload-v0'))['cable_length'];
+      expect(drawn[0]).toBeCloseTo(h.telemetry()['param:cable_length'], 6);
+      const nominal = (await EnvScene.describe('QuadPayload-v0', false)).parameters!['cable_length'];
       expect(drawn[0]).not.toBeCloseTo(nominal, 3);
     } finally {
-      s.dispose();
+      h.dispose();
+    }
+  });
+
+  it('offers the quadrotor its hover/track controller, not a gait, and it keeps the quad up', async () => {
+    const d = await EnvScene.describe('QuadPayload-v0', false);
+    const policy = d.controls.find((c) => c.id === 'policy')!;
+    expect(policy.options!.map((o) => o.value)).toContain('track');
+    expect(policy.options!.map((o) => o.value)).not.toContain('gait');
+    const h = await open('QuadPayload-v0', 3);
+    try {
+      await h.command('policy', 'track');
+      for (let i = 0; i < 250; i++) await h.step(); // 5 s
+      expect(h.drainEvents().filter((e) => e.kind === 'episode')).toEqual([]); // no crash
+      expect(h.telemetry().torso_height).toBeGreaterThan(0.5);
+    } finally {
+      h.dispose();
     }
   });
 });

@@ -1,40 +1,52 @@
 /**
- * A registered environment as a live scene: the env steps under a chosen policy (scripted gait,
- * random, zero), resets when an episode ends, and takes scene commands: break a leg now or at a
- * time, heal, randomize physical parameters. Telemetry = reward parts, velocity, sampled params.
+ * A registered environment as a live scene: the env steps under a chosen policy (a learned one
+ * that ships for it, or one of its scripted policies: gait, hover/track controller, random,
+ * zero) and reports when an episode ends; the host owns the clock, episodes and faults.
+ * Controls: the policy, and DR scale ranges. Telemetry: velocity, distance, height, reward,
+ * return, reward terms and the sampled parameters being randomized.
  */
-import type { SceneCommand } from '../../shared/contract';
-import type { BodyStretch, SceneSpec } from '../../shared/scene';
-import type { SimEvent } from '../../shared/snapshot';
+import { z } from 'zod';
+import type { SceneSpec } from '../../shared/scene';
+import type { ControlDecl, TelemetryDecl } from '../../shared/scene-decl';
 import { makeEnv } from '../../physics/envs/registry';
 import type { DRTerm } from '../../physics/randomization';
-import type { Env, EnvId, Fault, StepInfo } from '../../physics/envs/types';
+import type { Env, EnvId, Fault, LegPart, StepInfo } from '../../physics/envs/types';
 import { Rng } from '../../physics/rng';
-import { gaitAction } from '../../physics/simulate';
+import { scriptedPolicies, type ScriptedController } from '../../physics/controllers/scripted';
 import { loadPolicy, type MlpPolicy } from '../../meta/policy';
-import { FaultTimeline } from './fault-timeline';
 import { defaultPolicy, findPolicy, listPolicies } from './policies';
-import type { SceneRunner } from './scene-runner';
+import type { HostContext, Scene, SceneDeclared } from './scene';
 
-/** Scripted ones by name; a learned one as its loaded network. */
-type Policy = 'random' | 'zero' | 'gait' | { id: string; net: MlpPolicy };
+/** A scripted controller by id, or a learned network. */
+type Policy = { id: string; scripted: ScriptedController } | { id: string; net: MlpPolicy };
 
-export class EnvScene implements SceneRunner {
+/** Telemetry every env scene reports; one key per quantity across scenes. */
+export const ENV_TELEMETRY: TelemetryDecl[] = [
+  { key: 'forward_velocity', label: 'forward velocity', unit: 'm/s', group: 'forward velocity' },
+  { key: 'return', label: 'episode return', unit: '', group: 'return' },
+  { key: 'distance', label: 'distance this episode', unit: 'm', group: 'distance' },
+  { key: 'torso_height', label: 'torso height', unit: 'm', group: 'height' },
+  { key: 'reward', label: 'total', unit: '', group: 'reward per step' },
+  { key: 'reward_*', label: 'reward term', unit: '', group: 'reward per step' },
+  { key: 'param:*', label: 'sampled parameter', unit: '', group: 'DR parameters' },
+];
+
+export const ENV_COMMANDS = {
+  policy: z.string().max(80).regex(/^[\w.:-]+$/),
+  randomize: z.record(z.string().max(100), z.tuple([z.number(), z.number()])),
+};
+
+export class EnvScene implements Scene {
   readonly dt: number;
-  private policy: Policy = 'gait';
+  private policy: Policy;
   private readonly action: Float32Array;
   private obs: Float32Array;
   private readonly rng: Rng;
   private t = 0;
-  private simTime = 0;
-  private episode = 0;
+  private x0 = 0;
   private episodeReturn = 0;
   private info: StepInfo | null = null;
   private reward = 0;
-  private readonly faults = new FaultTimeline(
-    (f) => this.env.applyFault(f),
-    () => this.env.sceneSpec(),
-  );
   private randomize: DRTerm[] = [];
 
   private constructor(private env: Env, private seed: number) {
@@ -42,21 +54,42 @@ export class EnvScene implements SceneRunner {
     this.action = new Float32Array(env.actionSize);
     this.obs = new Float32Array(env.observationSize);
     this.rng = new Rng(seed, 0x5ce11e);
-    const first = EnvScene.defaultPolicy(env.id as EnvId);
-    if (first.startsWith('learned:')) this.policy = EnvScene.learned(env, first.slice(8));
-    this.startEpisode();
+    this.policy = this.choose(EnvScene.defaultPolicy(env.id as EnvId));
+    this.reset(seed);
   }
 
-  /** A scene opens with its first shipped learned policy, else the scripted gait. */
+  /** A scene opens with its first shipped learned policy, else its first scripted one. */
   static defaultPolicy(id: EnvId): string {
-    return defaultPolicy(listPolicies(id));
+    return defaultPolicy(listPolicies(id), scriptedPolicies(id)[0].id);
   }
 
-  private static learned(env: Env, id: string): Policy {
-    const net = loadPolicy(findPolicy(env.id, id).file);
-    if (net.observationSize !== env.observationSize || net.actionSize !== env.actionSize)
-      throw new Error(`policy "${id}" expects ${net.observationSize} observations and ${net.actionSize} actions; ${env.id} has ${env.observationSize} and ${env.actionSize}`);
-    return { id, net };
+  /** Its declaration: the policy choice (learned ones found on disk), DR, legs and overlays from the env. */
+  static async describe(id: EnvId, withFaults: boolean): Promise<SceneDeclared> {
+    const env = await makeEnv(id);
+    try {
+      const policy: ControlDecl = {
+        id: 'policy',
+        kind: 'select',
+        label: 'Policy',
+        options: [
+          ...listPolicies(id).map((p) => ({ value: `learned:${p.id}`, label: p.label })),
+          ...scriptedPolicies(id).map((p) => ({ value: p.id, label: p.label })),
+        ],
+        initial: EnvScene.defaultPolicy(id),
+      };
+      const randomize: ControlDecl = { id: 'randomize', kind: 'ranges', label: 'Domain randomization (± fraction of nominal, at reset)' };
+      const legs = withFaults ? (env.legParts?.().length ?? 0) : 0;
+      return {
+        controls: [policy, randomize],
+        commands: ENV_COMMANDS,
+        telemetry: ENV_TELEMETRY,
+        overlays: env.sceneSpec().tethers?.length ? ['tethers'] : [],
+        parameters: EnvScene.parameterFamilies(env),
+        ...(legs ? { legs } : {}),
+      };
+    } finally {
+      env.dispose();
+    }
   }
 
   /**
@@ -64,24 +97,33 @@ export class EnvScene implements SceneRunner {
    * applies to all its elements) and the torso mass on its own (EPOpt's hopper), with nominal
    * values (a family shows its first element's).
    */
-  static async parameters(id: EnvId): Promise<Record<string, number>> {
-    const env = await makeEnv(id);
-    try {
-      const nominal = env.nominalParams();
-      const out: Record<string, number> = {};
-      for (const [k, v] of Object.entries(nominal)) {
-        const family = k.split('.')[0];
-        if (!(family in out)) out[family] = v;
-      }
-      if ('mass.torso' in nominal) out['mass.torso'] = nominal['mass.torso'];
-      return out;
-    } finally {
-      env.dispose();
+  private static parameterFamilies(env: Env): Record<string, number> {
+    const nominal = env.nominalParams();
+    const out: Record<string, number> = {};
+    for (const [k, v] of Object.entries(nominal)) {
+      const family = k.split('.')[0];
+      if (!(family in out)) out[family] = v;
     }
+    if ('mass.torso' in nominal) out['mass.torso'] = nominal['mass.torso'];
+    return out;
   }
 
   static async create(id: EnvId, seed: number): Promise<EnvScene> {
     return new EnvScene(await makeEnv(id), seed);
+  }
+
+  private choose(value: string): Policy {
+    if (value.startsWith('learned:')) {
+      const id = value.slice(8);
+      const net = loadPolicy(findPolicy(this.env.id, id).file);
+      if (net.observationSize !== this.env.observationSize || net.actionSize !== this.env.actionSize)
+        throw new Error(`policy "${id}" expects ${net.observationSize} observations and ${net.actionSize} actions; ${this.env.id} has ${this.env.observationSize} and ${this.env.actionSize}`);
+      return { id: value, net };
+    }
+    const all = scriptedPolicies(this.env.id as EnvId);
+    const p = all.find((x) => x.id === value);
+    if (!p) throw new Error(`${this.env.id} has no policy "${value}" (it offers: ${[...listPolicies(this.env.id).map((l) => `learned:${l.id}`), ...all.map((x) => x.id)].join(', ')})`);
+    return { id: value, scripted: p.create(this.env, this.rng) };
   }
 
   spec(): SceneSpec {
@@ -90,93 +132,68 @@ export class EnvScene implements SceneRunner {
     return { ...s, followBody: s.followBody ?? 0 };
   }
 
-  private startEpisode(): void {
-    this.faults.episodeStarted(true);
-    const r = this.env.reset({ seed: this.seed + this.episode });
+  reset(seed: number): void {
+    const r = this.env.reset({ seed });
     this.obs = r.obs;
     this.info = r.info;
+    this.x0 = r.info.x_position;
     this.t = 0;
-    this.simTime = 0;
     this.episodeReturn = 0;
     this.reward = 0;
+    if ('scripted' in this.policy) this.policy.scripted.reset();
   }
 
-  reset(seed: number): void {
-    this.seed = seed;
-    this.episode = 0;
-    this.faults.episodeStarted();
-    this.startEpisode();
-  }
-
-  step(): void {
-    this.faults.fireDue(this.simTime);
-    if (this.policy === 'random') this.rng.fillUniform(this.action, -1, 1);
-    else if (this.policy === 'zero') this.action.fill(0);
-    else if (this.policy === 'gait') gaitAction(this.env, this.t, this.action);
-    else this.action.set(this.policy.net.act(this.obs, { deterministic: true }));
+  step() {
+    if ('net' in this.policy) this.action.set(this.policy.net.act(this.obs, { deterministic: true }));
+    else this.policy.scripted.act(this.obs, this.t, this.action);
     const r = this.env.step(this.action);
     this.obs = r.obs;
     this.t++;
-    this.simTime += this.dt;
     this.info = r.info;
     this.reward = r.reward;
     this.episodeReturn += r.reward;
-    if (r.terminated || r.truncated) {
-      this.faults.note(this.simTime, 'episode', `episode ${this.episode} ${r.terminated ? 'terminated' : 'truncated'}, return ${this.episodeReturn.toFixed(1)}`);
-      this.episode++;
-      this.startEpisode();
+    const done = r.terminated || r.truncated;
+    return { done, note: `${r.terminated ? 'terminated' : 'truncated'}, return ${this.episodeReturn.toFixed(1)}` };
+  }
+
+  legs(): LegPart[] {
+    return this.env.legParts?.() ?? [];
+  }
+
+  applyFault(f: Fault): void {
+    this.env.applyFault(f);
+  }
+
+  overlays(): Record<string, unknown> {
+    const o: Record<string, unknown> = {};
+    const tethers = this.env.tetherLengths?.();
+    if (tethers?.length) o.tethers = tethers;
+    return o;
+  }
+
+  async command(control: string, value: unknown, host: HostContext): Promise<string> {
+    if (control === 'policy') {
+      this.policy = this.choose(value as string);
+      if ('scripted' in this.policy) this.policy.scripted.reset();
+      return `policy: ${this.policy.id}`;
     }
-  }
-
-  highlight(): number[] {
-    return this.faults.highlight();
-  }
-
-  stretched(): BodyStretch[] {
-    return this.env.stretchedBodies?.() ?? [];
-  }
-
-  tetherLengths(): number[] {
-    return this.env.tetherLengths?.() ?? [];
-  }
-
-  async command(cmd: SceneCommand, simTime: number): Promise<string> {
-    switch (cmd.type) {
-      case 'policy':
-        if (cmd.policy === 'mpc') throw new Error('MPC needs a learned model: open the Adaptation view');
-        if (cmd.policy === 'learned') {
-          if (!cmd.id) throw new Error(`which learned policy? (shipped for ${this.env.id}: ${listPolicies(this.env.id).map((p) => p.id).join(', ') || 'none'})`);
-          this.policy = EnvScene.learned(this.env, cmd.id);
-          return `policy: learned ${cmd.id}`;
-        }
-        this.policy = cmd.policy;
-        return `policy: ${cmd.policy}`;
-      case 'fault': {
-        return this.faults.request(cmd.fault as Fault, cmd.at, simTime);
-      }
-      case 'clearFaults':
-        this.faults.episodeStarted();
-        this.startEpisode();
-        return 'faults cleared; episode restarted';
-      case 'randomize': {
-        const nominal = this.env.nominalParams();
-        const known = (k: string) => Object.keys(nominal).some((n) => n === k || n.startsWith(`${k}.`));
-        const unknown = Object.keys(cmd.ranges).filter((k) => !known(k));
-        if (unknown.length) throw new Error(`unknown parameter(s) ${unknown.join(', ')}; known: ${Object.keys(nominal).join(', ')}`);
-        this.randomize = Object.entries(cmd.ranges).map(([key, [low, high]]): DRTerm => {
-          if (!(low > 0 && high >= low)) throw new Error(`${key}: scale range [${low}, ${high}] must satisfy 0 < low <= high`);
-          return { target: key, distribution: { kind: 'uniform', low, high }, operation: 'scale', mode: 'reset' };
-        });
-        // DR terms are part of an env's config: rebuild it (same bodies, so the scene stays).
-        const id = this.env.id as EnvId;
-        this.env.dispose();
-        this.env = await makeEnv(id, { randomize: this.randomize });
-        this.startEpisode();
-        return this.randomize.length ? `randomizing ${this.randomize.length} parameter(s) at every reset` : 'randomization off';
-      }
-      default:
-        throw new Error(`${this.env.id} does not support "${cmd.type}"`);
-    }
+    // randomize: scale ranges of parameter families
+    const ranges = value as Record<string, [number, number]>;
+    const nominal = this.env.nominalParams();
+    const known = (k: string) => Object.keys(nominal).some((n) => n === k || n.startsWith(`${k}.`));
+    const unknown = Object.keys(ranges).filter((k) => !known(k));
+    if (unknown.length) throw new Error(`unknown parameter(s) ${unknown.join(', ')}; known: ${Object.keys(nominal).join(', ')}`);
+    this.randomize = Object.entries(ranges).map(([key, [low, high]]): DRTerm => {
+      if (!(low > 0 && high >= low)) throw new Error(`${key}: scale range [${low}, ${high}] must satisfy 0 < low <= high`);
+      return { target: key, distribution: { kind: 'uniform', low, high }, operation: 'scale', mode: 'reset' };
+    });
+    // DR terms are part of an env's config: rebuild it (same bodies, so the scene stays).
+    const id = this.env.id as EnvId;
+    this.env.dispose();
+    this.env = await makeEnv(id, { randomize: this.randomize });
+    if ('scripted' in this.policy) this.policy = this.choose(this.policy.id); // bound to the old env
+    host.restartEpisode();
+    return this.randomize.length ? `randomizing ${this.randomize.length} parameter(s) at every reset` : 'randomization off';
   }
 
   writePoses(out: Float32Array): void {
@@ -187,20 +204,16 @@ export class EnvScene implements SceneRunner {
     const t: Record<string, number> = { reward: this.reward, return: this.episodeReturn };
     const info = this.info;
     if (!info) return t;
-    for (const [k, v] of Object.entries(info)) if (k.startsWith('reward_') && typeof v === 'number') t[k] = v;
-    t.x_velocity = info.x_velocity;
-    t.x_position = info.x_position;
+    t.forward_velocity = info.x_velocity;
+    t.distance = info.x_position - this.x0;
     t.torso_height = this.env.diagnostics().torsoHeight;
+    for (const [k, v] of Object.entries(info)) if (k.startsWith('reward_') && typeof v === 'number') t[k] = v;
     // Chart the parameters being randomized (one per term: its first key), not all fifty.
     for (const term of this.randomize) {
       const key = Object.keys(info.params).find((k) => k === term.target || k.startsWith(`${term.target}.`));
       if (key) t[`param:${key}`] = info.params[key];
     }
     return t;
-  }
-
-  drainEvents(): SimEvent[] {
-    return this.faults.drainEvents();
   }
 
   dispose(): void {

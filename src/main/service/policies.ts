@@ -33,7 +33,7 @@ export function findPolicy(envId: string, id: string): PolicyEntry {
   return p;
 }
 
-/** What a scene plays first: its first shipped learned policy ('learned:<id>'), else the gait. */
-export function defaultPolicy(policies: readonly { id: string }[]): string {
-  return policies[0] ? `learned:${policies[0].id}` : 'gait';
+/** What a scene plays first: its first shipped learned policy ('learned:<id>'), else the scripted fallback. */
+export function defaultPolicy(policies: readonly { id: string }[], fallback: string): string {
+  return policies[0] ? `learned:${policies[0].id}` : fallback;
 }

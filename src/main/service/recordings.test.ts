@@ -58,7 +58,7 @@ describe('RecordingStore', () => {
 
 describe('scenarios and recordings in the service', () => {
   it('lists shipped scenarios with what keeps each from recording', () => {
-    const list = listScenarios([{ id: 'demo-falling', title: '', description: '', controls: [] }]);
+    const list = listScenarios([{ id: 'demo-falling', title: '', description: '', controls: [], telemetry: [], overlays: [] }]);
     const demo = list.find((s) => s.file === 'demo-falling.json')!;
     const ant = list.find((s) => s.file === 'ant-broken-leg.json')!;
     expect(demo.problems).toEqual([]);

@@ -1,71 +1,50 @@
 /**
- * What a simulation session drives: anything that steps at a fixed dt, draws as a SceneSpec
- * and writes body poses. The demo scene and (later) every registered environment fit it.
+ * The scenes a session can open: one SceneDefinition each (scene.ts), run by the scene host
+ * (scene-host.ts) in the sim worker. A new scene is one more entry here; its panel, charts and
+ * overlays come from its declaration.
  */
-import type { SceneCommand, SceneInfo } from '../../shared/contract';
-import type { BodyStretch, SceneSpec } from '../../shared/scene';
-import type { SimEvent } from '../../shared/snapshot';
+import type { SceneInfo } from '../../shared/contract';
 import { ENV_SPECS } from '../../physics/envs/registry';
 import type { EnvId } from '../../physics/envs/types';
-
-export interface SceneRunner {
-  readonly dt: number;
-  spec(): SceneSpec;
-  reset(seed: number): void;
-  /** One fixed-dt step; may be async (a controller planning with tfjs). */
-  step(): void | Promise<void>;
-  writePoses(out: Float32Array): void;
-  telemetry(): Record<string, number>;
-  dispose(): void;
-  /** Applies a scene command; returns a line for the log. Throws when unsupported. */
-  command?(cmd: SceneCommand, simTime: number): string | Promise<string>;
-  /** Events since the last call. */
-  drainEvents?(): SimEvent[];
-  /** Planned path to draw (xyz triples), if the scene plans. */
-  ghost?(): number[] | null;
-  /** Bodies to highlight (a broken leg). */
-  highlight?(): number[];
-  /** Bodies whose shapes a fault changed (a shrunk broken leg). */
-  stretched?(): BodyStretch[];
-  /** Rest lengths of the scene's tethers now. */
-  tetherLengths?(): number[];
-}
-
-export interface SceneEntry extends SceneInfo {
-  create(seed: number): Promise<SceneRunner>;
-}
+import type { SceneDefinition } from './scene';
+import { declaration } from './scene-host';
 
 async function rapier() {
   const { loadRapier } = await import('../../physics/rapier');
   return loadRapier();
 }
 
-const ENV_SCENES: { id: EnvId; title: string; controls: SceneInfo['controls']; legs?: number }[] = [
-  { id: 'Ant-v0', title: 'Ant', controls: ['policy', 'fault', 'clearFaults', 'randomize'], legs: 4 },
-  { id: 'Hopper-v0', title: 'Hopper', controls: ['policy', 'randomize'] },
-  { id: 'QuadPayload-v0', title: 'Quadrotor + payload', controls: ['policy', 'randomize'] },
+/** Env scenes: the env's own description; faults where breaking a leg is the point. */
+const ENV_SCENES: { id: EnvId; title: string; faults: boolean }[] = [
+  { id: 'Ant-v0', title: 'Ant', faults: true },
+  { id: 'Hopper-v0', title: 'Hopper', faults: false },
+  { id: 'QuadPayload-v0', title: 'Quadrotor + payload', faults: false },
 ];
 
-export const SCENES: SceneEntry[] = [
+export const SCENES: SceneDefinition[] = [
   {
     id: 'adapt-ant',
     title: 'Adaptation: ant, broken leg',
     description:
       'The ant walks under MPC with a meta-learned dynamics model (GrBAL, ReBAL, MB); break a leg and watch the model re-learn.',
-    controls: ['fault', 'clearFaults', 'adaptation', 'method'],
-    legs: 4,
+    async declare() {
+      const { ADAPT_CONTROLS, ADAPT_COMMANDS, ADAPT_TELEMETRY } = await import('./adapt-scene');
+      return { controls: ADAPT_CONTROLS, commands: ADAPT_COMMANDS, telemetry: ADAPT_TELEMETRY, overlays: ['ghostPath', 'stretch'], legs: 4 };
+    },
     async create(seed) {
       const { AdaptScene } = await import('./adapt-scene');
       return AdaptScene.create(seed);
     },
   },
   ...ENV_SCENES.map(
-    ({ id, title, controls, legs }): SceneEntry => ({
+    ({ id, title, faults }): SceneDefinition => ({
       id,
       title,
       description: ENV_SPECS[id].description,
-      controls,
-      ...(legs ? { legs } : {}),
+      async declare() {
+        const { EnvScene } = await import('./env-scene');
+        return EnvScene.describe(id, faults);
+      },
       async create(seed) {
         const { EnvScene } = await import('./env-scene');
         return EnvScene.create(id, seed);
@@ -76,7 +55,15 @@ export const SCENES: SceneEntry[] = [
     id: 'demo-falling',
     title: 'Falling bodies',
     description: 'Boxes and balls falling onto a ground, and a swinging chain of capsules on revolute joints.',
-    controls: [],
+    declare: () => ({
+      controls: [],
+      telemetry: [
+        { key: 'kinetic_energy', label: 'kinetic energy', unit: 'J', group: 'kinetic energy' },
+        { key: 'max_height', label: 'highest body', unit: 'm', group: 'highest body' },
+      ],
+      overlays: [],
+      commands: {},
+    }),
     async create(seed) {
       const { FallingBodiesScene } = await import('../../physics/demo/falling-bodies');
       return new FallingBodiesScene(await rapier(), seed);
@@ -84,31 +71,30 @@ export const SCENES: SceneEntry[] = [
   },
 ];
 
-/** Scene list with each env's nominal parameters (for the DR panel), computed once. */
+/** What the renderer gets of each scene: its declaration (host controls added), computed once. */
 let listing: Promise<SceneInfo[]> | null = null;
 export function listScenes(): Promise<SceneInfo[]> {
-  listing ??= (async () => {
-    const { EnvScene } = await import('./env-scene');
-    const { defaultPolicy, listPolicies } = await import('./policies');
-    return Promise.all(
-      SCENES.map(async ({ create: _c, ...info }) => {
-        if (!info.controls.includes('randomize')) return info;
-        const policies = listPolicies(info.id).map(({ id, label }) => ({ id, label }));
-        return { ...info, parameters: await EnvScene.parameters(info.id as EnvId), policies, defaultPolicy: defaultPolicy(policies) };
-      }),
-    );
-  })();
+  listing ??= Promise.all(SCENES.map((def) => sceneInfo(def)));
   return listing;
 }
 
-export function findScene(id: string): SceneEntry {
+export async function sceneInfo(def: SceneDefinition): Promise<SceneInfo> {
+  const { id, title, description } = def;
+  const { commands: _schemas, ...declared } = await declaration(def);
+  return { id, title, description, ...declared };
+}
+
+export function findScene(id: string): SceneDefinition {
   if (id.startsWith('urdf:')) {
     // A user's robot (robot.open): the id carries the file and options.
     return {
       id,
       title: 'URDF robot',
       description: 'A robot loaded from a URDF file',
-      controls: ['joints', 'robotMode'],
+      async declare() {
+        const { URDF_COMMANDS, URDF_TELEMETRY } = await import('./urdf-scene');
+        return { controls: [], commands: URDF_COMMANDS, telemetry: URDF_TELEMETRY, overlays: [] };
+      },
       async create() {
         const { UrdfScene } = await import('./urdf-scene');
         return UrdfScene.fromSceneId(id);
@@ -124,10 +110,4 @@ export async function physicsBackendName(): Promise<string> {
   const R = await rapier();
   const { rapierFlavor } = await import('../../physics/rapier');
   return `rapier3d ${R.version()} (${rapierFlavor() === 'simd' ? 'SIMD' : 'compat'})`;
-}
-
-/** Bodies of an ant leg (legs 0-3 are bodies aux_1..4 and foot_1..4). */
-export function legBodies(spec: SceneSpec, leg: number): number[] {
-  const suffix = `_${leg + 1}`;
-  return spec.bodies.flatMap((b, i) => ((b.name.startsWith('aux') || b.name.startsWith('foot')) && b.name.endsWith(suffix) ? [i] : []));
 }

@@ -1,11 +1,12 @@
 /**
- * A simulation session's worker thread: steps one scene at its fixed dt, paced against the
- * wall clock times the time scale, and posts one pose snapshot per rendered frame with the
- * pose buffer transferred, not copied.
+ * A simulation session's worker thread: paces one scene host (which owns the scene's clock,
+ * episodes and faults) against the wall clock times the time scale, and posts one pose snapshot
+ * per rendered frame with the pose buffer transferred, not copied.
  */
 import { parentPort } from 'node:worker_threads';
 import { POSE_STRIDE } from '../../shared/scene';
-import { findScene, physicsBackendName, type SceneRunner } from './scene-runner';
+import { findScene, physicsBackendName } from './scene-runner';
+import { SceneHost } from './scene-host';
 import type { FromSimWorker, ToSimWorker } from './sim-protocol';
 
 const port = parentPort!;
@@ -13,12 +14,10 @@ const FRAME_MS = 1000 / 60;
 /** Cap on physics steps per rendered frame, so a slow machine slows down instead of spiralling. */
 const MAX_STEPS_PER_FRAME = 16;
 
-let runner: SceneRunner | null = null;
+let runner: SceneHost | null = null;
 let bodies = 0;
 let running = false;
 let timeScale = 1;
-let frame = 0;
-let simTime = 0;
 let seed = 0;
 let owed = 0; // simulated seconds owed to the wall clock
 let lastWall = 0;
@@ -31,6 +30,7 @@ function post(msg: FromSimWorker, transfer: ArrayBuffer[] = []): void {
 
 function realTimeFactor(): number {
   const now = performance.now();
+  const simTime = runner?.time ?? 0;
   rtfWindow.push({ wall: now, sim: simTime });
   while (rtfWindow.length > 2 && now - rtfWindow[0].wall > 1000) rtfWindow.shift();
   const first = rtfWindow[0];
@@ -41,25 +41,21 @@ function realTimeFactor(): number {
 function snapshot(): void {
   if (!runner) return;
   const poses = new Float32Array(bodies * POSE_STRIDE);
-  runner.writePoses(poses);
-  const events = runner.drainEvents?.();
-  const ghost = runner.ghost?.() ?? undefined;
-  const highlight = runner.highlight?.();
-  const stretched = runner.stretched?.();
-  const tetherLengths = runner.tetherLengths?.();
+  runner.scene.writePoses(poses);
+  const events = runner.drainEvents();
+  const overlays = runner.overlays();
   post(
     {
       type: 'snapshot',
-      frame,
-      time: simTime,
+      frame: runner.frame,
+      time: runner.time,
+      episode: runner.episode,
+      episodeTime: runner.episodeTime,
       poses,
       telemetry: runner.telemetry(),
       realTimeFactor: running ? realTimeFactor() : 0,
-      ...(events?.length ? { events } : {}),
-      ...(ghost ? { ghost } : {}),
-      ...(highlight?.length ? { highlight } : {}),
-      ...(stretched?.length ? { stretched } : {}),
-      ...(tetherLengths?.length ? { tetherLengths } : {}),
+      ...(events.length ? { events } : {}),
+      ...(Object.keys(overlays).length ? { overlays } : {}),
     },
     [poses.buffer],
   );
@@ -67,8 +63,6 @@ function snapshot(): void {
 
 async function stepOnce(): Promise<void> {
   await runner!.step();
-  frame++;
-  simTime += runner!.dt;
 }
 
 /** Serializes everything that touches the scene: ticks, commands and single steps. */
@@ -120,7 +114,7 @@ async function handle(msg: ToSimWorker): Promise<void> {
     switch (msg.type) {
       case 'init': {
         seed = msg.seed;
-        runner = await findScene(msg.sceneId).create(seed);
+        runner = await SceneHost.open(findScene(msg.sceneId), seed);
         const scene = runner.spec();
         bodies = scene.bodies.length;
         post({ type: 'ready', scene, dt: runner.dt, physicsBackend: await physicsBackendName() });
@@ -138,8 +132,6 @@ async function handle(msg: ToSimWorker): Promise<void> {
       case 'reset':
         if (msg.seed !== undefined) seed = msg.seed;
         runner?.reset(seed);
-        frame = 0;
-        simTime = 0;
         owed = 0;
         snapshot();
         break;
@@ -153,8 +145,8 @@ async function handle(msg: ToSimWorker): Promise<void> {
         break;
       case 'command':
         try {
-          if (!runner?.command) throw new Error('this scene takes no commands');
-          post({ type: 'commanded', requestId: msg.requestId, ok: true, message: await runner.command(msg.command, simTime) });
+          if (!runner) throw new Error('no scene');
+          post({ type: 'commanded', requestId: msg.requestId, ok: true, message: await runner.command(msg.command.control, msg.command.value) });
         } catch (err) {
           post({ type: 'commanded', requestId: msg.requestId, ok: false, message: err instanceof Error ? err.message : String(err) });
         }

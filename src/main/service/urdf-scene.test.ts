@@ -17,7 +17,7 @@ describe('UrdfScene', () => {
     const s = await UrdfScene.create({ path: `${FIX}/gripper/gripper.urdf` });
     expect(s.mode).toBe('kinematic');
     expect(s.spec().bodies.map((b) => b.name).sort()).toEqual(['finger_a', 'finger_b', 'palm']);
-    s.command({ type: 'joints', targets: { finger_a_joint: 0.5, finger_b_joint: 0.9 } });
+    s.command('joints', { finger_a_joint: 0.5, finger_b_joint: 0.9 });
     const t = s.targetValues();
     expect(t.finger_a_joint).toBe(0.5);
     expect(t.finger_b_joint).toBeCloseTo(-0.4); // -1 * 0.5 + 0.1, the value given for it ignored

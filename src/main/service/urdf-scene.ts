@@ -8,14 +8,33 @@
  * Scene id: `urdf:` + JSON of UrdfSceneOptions (the worker receives only an id).
  */
 import type RAPIER from '@dimforge/rapier3d-compat';
-import type { SceneCommand } from '../../shared/contract';
+import { z } from 'zod';
 import type { SceneSpec } from '../../shared/scene';
-import type { SimEvent } from '../../shared/snapshot';
+import type { TelemetryDecl } from '../../shared/scene-decl';
 import { Articulation } from '../../physics/actuation';
 import { buildRobot, GROUND_COLLISION_GROUPS, type BuiltRobot } from '../../physics/robot/builder';
 import { loadRapier, type Rapier } from '../../physics/rapier';
 import { formatWarning, linkPoses, loadUrdfFileSync, type LoadedUrdf } from '../../physics/robot/urdf/node';
 import { urdfBuildable, urdfSceneBodies, type UrdfBuildable } from '../../physics/robot/urdf/physics-build';
+import type { HostContext, Scene } from './scene';
+
+/**
+ * Its controls are the robot panel's (robot.setJoints / robot.setMode carry them as these
+ * commands), so it declares none for the scene panel.
+ */
+export const URDF_COMMANDS = {
+  /** Slider targets by joint name (rad or m; clamped into limits). */
+  joints: z.record(z.string().max(200), z.number()),
+  /** Kinematic (sliders place the joints) or dynamic (gravity; PD at the sliders or limp). */
+  robotMode: z
+    .object({ mode: z.enum(['kinematic', 'dynamic']).optional(), hold: z.enum(['pd', 'limp']).optional(), fixedBase: z.boolean().optional() })
+    .strict(),
+};
+
+export const URDF_TELEMETRY: TelemetryDecl[] = [
+  { key: 'base_height', label: 'base height', unit: 'm', group: 'base height' },
+  { key: 'max_joint_error', label: 'largest joint error', unit: 'rad or m', group: 'joint tracking error' },
+];
 
 export const URDF_SCENE_PREFIX = 'urdf:';
 
@@ -52,7 +71,7 @@ const KD = 2 * 2 * Math.PI * 20;
 const KI = 4;
 const MAX_BIAS = 0.5;
 
-export class UrdfScene {
+export class UrdfScene implements Scene {
   readonly dt = 1 / 60;
   mode: RobotMode;
   hold: RobotHold;
@@ -69,8 +88,6 @@ export class UrdfScene {
   private configured: (string | null)[] = [];
   /** Integral of the PD error, added to the motor target (rad or m). */
   private bias!: Float64Array;
-  private events: SimEvent[] = [];
-  private simTime = 0;
   private kinPoses: Float32Array | null = null;
   private specCache: (SceneSpec & { warnings?: string[] }) | null = null;
 
@@ -200,11 +217,9 @@ export class UrdfScene {
 
   reset(_seed: number): void {
     this.rebuild(this.targetValues());
-    this.simTime = 0;
   }
 
   step(): void {
-    this.simTime += this.dt;
     if (this.mode === 'kinematic') return;
     const h = this.world!.timestep;
     for (let s = 0; s < SUBSTEPS; s++) {
@@ -274,20 +289,19 @@ export class UrdfScene {
       this.mode = mode;
       parts.push(mode === 'dynamic' ? 'dynamic: gravity on' : 'kinematic: sliders place the joints');
     }
-    if (parts.length) this.events.push({ time: this.simTime, kind: 'mode', label: parts.join(', ') });
     return parts.join(', ') || 'no change';
   }
 
-  command(cmd: SceneCommand): string {
-    switch (cmd.type) {
-      case 'joints':
-        this.setTargets(cmd.targets);
-        return `${Object.keys(cmd.targets).length} joint target(s) set`;
-      case 'robotMode':
-        return this.setMode(cmd.mode, cmd.hold, cmd.fixedBase);
-      default:
-        throw new Error(`a URDF robot does not support "${cmd.type}"`);
+  command(control: string, value: unknown, host?: HostContext): string {
+    if (control === 'joints') {
+      const targets = value as z.output<typeof URDF_COMMANDS.joints>;
+      this.setTargets(targets);
+      return `${Object.keys(targets).length} joint target(s) set`;
     }
+    const m = value as z.output<typeof URDF_COMMANDS.robotMode>;
+    const message = this.setMode(m.mode, m.hold, m.fixedBase);
+    if (message !== 'no change') host?.note('mode', message);
+    return message;
   }
 
   writePoses(out: Float32Array): void {
@@ -310,12 +324,6 @@ export class UrdfScene {
   hasNaN(): boolean {
     if (this.mode === 'kinematic') return !!this.kinPoses?.some((v) => !Number.isFinite(v));
     return this.art.state.some((v) => !Number.isFinite(v));
-  }
-
-  drainEvents(): SimEvent[] {
-    const e = this.events;
-    this.events = [];
-    return e;
   }
 
   dispose(): void {

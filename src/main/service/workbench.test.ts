@@ -54,10 +54,10 @@ describe('workbench service', () => {
 
   it('refuses scene commands a scene does not support, saying why', async () => {
     const { state } = await service.call('sim.open', { sceneId: 'demo-falling', paused: true });
-    await expect(service.call('sim.command', { sessionId: state.sessionId, command: { type: 'fault', fault: { kind: 'cripple', leg: 3 } } })).rejects.toThrow(
-      /takes no commands/,
+    await expect(service.call('sim.command', { sessionId: state.sessionId, control: 'fault', value: { leg: 3 } })).rejects.toThrow(
+      /no control "fault" \(it has: none\)/,
     );
-    await expect(service.dispatch('sim.command', { sessionId: state.sessionId, command: { type: 'fault', fault: { kind: 'melt' } } })).rejects.toThrow(/invalid command/);
+    await expect(service.dispatch('sim.command', { sessionId: state.sessionId, control: 'fault melt', value: 1 })).rejects.toThrow(/invalid control/);
     await service.call('sim.close', { sessionId: state.sessionId });
   });
 

@@ -200,7 +200,7 @@ export class WorkbenchService {
       return { ...s.state };
     },
     'sim.command': async (p) => {
-      const message = await this.session(p.sessionId).command(p.command);
+      const message = await this.session(p.sessionId).command({ control: p.control, value: p.value });
       this.log('info', `sim:${p.sessionId}`, message);
       return { message };
     },
@@ -253,12 +253,12 @@ export class WorkbenchService {
       }
     },
     'robot.setJoints': async (p) => {
-      await this.session(p.sessionId).command({ type: 'joints', targets: p.targets });
+      await this.session(p.sessionId).command({ control: 'joints', value: p.targets });
       return { ok: true as const };
     },
     'robot.setMode': async (p) => {
       const { sessionId: sid, ...rest } = p;
-      const message = await this.session(sid).command({ type: 'robotMode', ...rest });
+      const message = await this.session(sid).command({ control: 'robotMode', value: rest });
       this.log('info', `sim:${sid}`, message);
       return { message };
     },

@@ -11,7 +11,7 @@ import { Articulation } from '../actuation.js';
 import { Rng } from '../rng.js';
 import { randomize, type DRTerm } from '../randomization.js';
 import { qaxisAngle, qmul, qnormalize, qrotate, vadd, vcross } from '../math.js';
-import type { Diagnostics, Env, EnvConfig, Fault, PhysParams, ResetOptions, ResetResult, ScheduledFault, StepInfo, StepResult } from './types.js';
+import type { Diagnostics, Env, EnvConfig, Fault, LegPart, PhysParams, ResetOptions, ResetResult, ScheduledFault, StepInfo, StepResult } from './types.js';
 
 export interface PhysicsSettings {
   /** Gym's timestep (s) */
@@ -338,6 +338,13 @@ export abstract class ArticulatedEnv implements Env {
         break;
     }
     this.firedFaults.push(fault);
+  }
+
+  legParts(): LegPart[] {
+    return this.legs().map((joints) => ({
+      joints,
+      bodies: joints.flatMap((n) => this.robot.joints.filter((j) => j.name === n).map((j) => j.childBody)),
+    }));
   }
 
   sceneSpec(): SceneSpec {

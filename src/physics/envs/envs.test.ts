@@ -250,3 +250,15 @@ describe('determinism', () => {
     });
   }
 });
+
+describe('robot knowledge on the env', () => {
+  it('names each ant leg\'s joints and the bodies they move (hip -> aux_k, ankle -> foot_k)', () => {
+    const env = makeEnvSync('Ant-v0');
+    const names = env.sceneSpec().bodies.map((b) => b.name);
+    const legs = env.legParts!();
+    expect(legs).toHaveLength(4);
+    expect(legs[3].joints).toEqual(['hip_4', 'ankle_4']);
+    expect(legs[3].bodies.map((b) => names[b])).toEqual(['aux_4', 'foot_4']);
+    env.dispose();
+  });
+});

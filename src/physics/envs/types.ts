@@ -42,6 +42,12 @@ export type Fault =
   /** Scale a motor's torque by factor (0 = dead, 1 = nominal). */
   | { kind: 'weakenMotor'; joint: string | number; factor: number };
 
+/** A leg of the robot model: its joints (by name) and the bodies they move (SceneSpec indices). */
+export interface LegPart {
+  joints: string[];
+  bodies: number[];
+}
+
 export interface ScheduledFault {
   /** env step (within an episode) at which the fault fires, before that step's physics */
   atStep: number;
@@ -84,6 +90,8 @@ export interface Env {
   readonly bodyCount: number;
   writePoses(out: Float32Array, offset?: number): void;
   applyFault(fault: Fault): void;
+  /** The robot's legs (what `cripple` takes by index): their joints and the bodies they move. */
+  legParts?(): LegPart[];
   /** Bodies whose shapes a fault has changed since the reset (drawn changed too). */
   stretchedBodies?(): BodyStretch[];
   /** Rest length of each of the scene's tethers now (a reset may randomize them). */

@@ -153,7 +153,7 @@ export async function recordScenario(
     if (!(dt > 0)) throw new Error(`scene ${scenario.env} reported no physics time step`);
     // Select the scenario's method where the scene offers a choice.
     const method = methodCommand(scenario, sceneInfo);
-    if (method) hooks.onLog?.((await api.invoke('sim.command', { sessionId, command: method })).message);
+    if (method) hooks.onLog?.((await api.invoke('sim.command', { sessionId, ...method })).message);
     stage = 'waiting for the snapshot of physics frame 0';
     let snap = await snapshotAt(sessionId, 0);
     const key = scenario.overlay.sparkline;
@@ -202,7 +202,7 @@ export async function recordScenario(
         if (action.kind === 'event') {
           const command = eventCommand(action.event);
           stage = `firing event "${describeEvent(action.event)}"`;
-          if (command) await api.invoke('sim.command', { sessionId, command });
+          if (command) await api.invoke('sim.command', { sessionId, ...command });
           firedList.push(action.event);
           hooks.onLog?.(describeEvent(action.event));
         } else {
@@ -240,9 +240,7 @@ export async function recordScenario(
         if (blended.length !== to.poses.length) blended = new Float32Array(to.poses.length);
         poses = blendPoses(from.poses, to.poses, alpha, blended);
       }
-      view.setStretched(snap.stretched ?? []);
-      view.setTetherLengths(snap.tetherLengths ?? []);
-      view.setHighlight(snap.highlight ?? []);
+      view.setOverlays(snap.overlays);
       view.applyPoses(poses);
       view.scene.updateMatrixWorld();
       const focus = camera.place(view.camera, t, scenario.camera.mode === 'follow' ? view.bodyPosition(follow) : null);

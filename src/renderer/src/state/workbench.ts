@@ -3,8 +3,8 @@
  * stay outside reactivity (they change 60 times a second and only the viewport reads them).
  */
 import { markRaw, reactive } from 'vue';
-import type { AppInfo, JobInfo, LogEntry, MetricSeries, OpenedSession, Params, RunSummary, SceneCommand, SceneInfo, TrainerInfo, WorkbenchApi } from '../../../shared/contract';
-import type { BodyStretch, SceneSpec } from '../../../shared/scene';
+import type { AppInfo, JobInfo, LogEntry, MetricSeries, OpenedSession, Params, RunSummary, SceneInfo, TrainerInfo, WorkbenchApi } from '../../../shared/contract';
+import type { SceneSpec } from '../../../shared/scene';
 import type { SessionState, SimEvent, SimSnapshot } from '../../../shared/snapshot';
 
 const HISTORY = 600;
@@ -39,7 +39,10 @@ export function createWorkbench(api: WorkbenchApi) {
     /** Runs ticked for comparison, and their metrics (fetched on demand). */
     compare: [] as string[],
     metrics: {} as Record<string, MetricSeries>,
+    /** Session time (the one time base of charts, events and fault times), episode and time into it. */
     simTime: 0,
+    episode: 0,
+    episodeTime: 0,
     frame: 0,
     realTimeFactor: 0,
     fps: 0,
@@ -50,7 +53,7 @@ export function createWorkbench(api: WorkbenchApi) {
     frameRequest: 0,
   });
   /** Latest poses, read by the viewport each animation frame. */
-  const live = { poses: null as Float32Array | null, ghost: null as number[] | null, highlight: [] as number[], stretched: [] as BodyStretch[], tetherLengths: [] as number[], version: 0 };
+  const live = { poses: null as Float32Array | null, overlays: {} as Record<string, unknown>, version: 0 };
 
   function log(level: LogEntry['level'], source: string, message: string): void {
     state.logs.push({ level, source, message, time: Date.now() });
@@ -60,16 +63,15 @@ export function createWorkbench(api: WorkbenchApi) {
   function onSnapshot(s: SimSnapshot): void {
     if (!state.session || s.sessionId !== state.session.sessionId) return;
     live.poses = s.poses;
-    live.ghost = s.ghost ?? null;
-    live.highlight = s.highlight ?? [];
-    live.stretched = s.stretched ?? [];
-    live.tetherLengths = s.tetherLengths ?? [];
+    live.overlays = s.overlays ?? {};
     live.version++;
     for (const e of s.events ?? []) {
       state.events.push(e);
       log('info', 'sim', `t = ${e.time.toFixed(2)} s: ${e.label}`);
     }
     state.simTime = s.time;
+    state.episode = s.episode;
+    state.episodeTime = s.episodeTime;
     state.frame = s.frame;
     state.realTimeFactor = s.realTimeFactor;
     state.lastTelemetry = s.telemetry;
@@ -172,11 +174,12 @@ export function createWorkbench(api: WorkbenchApi) {
         state.session = await api.invoke('sim.setTimeScale', { sessionId: s.sessionId, timeScale });
       });
     },
-    async command(command: SceneCommand) {
+    /** Sends a declared control's value to the scene (sim.command). */
+    async command(control: string, value: unknown = null) {
       const s = state.session;
       if (!s) return;
-      await guard(command.type, async () => {
-        const r = await api.invoke('sim.command', { sessionId: s.sessionId, command });
+      await guard(control, async () => {
+        const r = await api.invoke('sim.command', { sessionId: s.sessionId, control, value });
         log('info', 'sim', r.message);
       });
     },

@@ -7,7 +7,8 @@ import { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
 import { POSE_STRIDE, type BodyStretch, type SceneSpec } from '../../../shared/scene';
 import { buildGeometry, geometryKey } from './geometry';
 import { stretchKey, stretchMatrix } from './stretch';
-import { Tethers } from './tethers';
+import type { BodyStyler, OverlayModule } from './overlays/overlay';
+import { findOverlay } from './overlays/registry';
 
 interface InstanceSlot {
   body: number;
@@ -46,8 +47,10 @@ export class SceneView {
   private ground: THREE.Object3D[] = [];
   private bodyMatrices: THREE.Matrix4[] = [];
   private spec: SceneSpec | null = null;
-  private ghost: THREE.Line | null = null;
-  private tethers: Tethers | null = null;
+  /** The scene's declared overlays (SceneSpec.overlays) and the latest data for them. */
+  private overlays: { module: OverlayModule; state: unknown }[] = [];
+  private overlayData: Record<string, unknown> = {};
+  private readonly styler: BodyStyler = { tint: (b) => this.setHighlight(b), stretch: (l) => this.setStretched(l) };
   private frameTimes: number[] = [];
   private raf = 0;
   private readonly tmp = new THREE.Matrix4();
@@ -127,16 +130,25 @@ export class SceneView {
       this.world.add(mesh);
       this.batches.push({ mesh, slots: g.slots, role: g.role });
     }
-    if (spec.tethers?.length) {
-      const down = spec.upAxis === 'z' ? new THREE.Vector3(0, 0, -1) : new THREE.Vector3(0, -1, 0);
-      this.tethers = new Tethers(spec.tethers, down, spec.groundHalfSize > 0 ? 0 : undefined);
-      this.world.add(this.tethers.group);
-    }
     if (spec.groundHalfSize > 0) this.addGround(spec.groundHalfSize);
     this.highlighted = '';
     this.highlightedBodies = new Set();
     this.stretchedKey = '';
     this.stretches = new Map();
+    this.overlayData = {};
+    for (const kind of spec.overlays ?? []) {
+      const module = findOverlay(kind);
+      if (!module) {
+        console.warn(`no overlay module for "${kind}" (three/overlays/${kind}.overlay.ts)`);
+        continue;
+      }
+      this.overlays.push({ module, state: module.create({ world: this.world, spec, bodies: this.styler }) });
+    }
+  }
+
+  /** The latest data of the scene's overlays (snapshot.overlays); drawn with the next poses. */
+  setOverlays(data: Record<string, unknown> | undefined): void {
+    this.overlayData = data ?? {};
   }
 
   /** Each slot's drawn matrix from its local one, its body's stretch and the highlight inset. */
@@ -156,7 +168,7 @@ export class SceneView {
   }
 
   /** Draws the given bodies reshaped as their colliders were (none: as built). */
-  setStretched(list: readonly BodyStretch[]): void {
+  private setStretched(list: readonly BodyStretch[]): void {
     const key = stretchKey(list);
     if (key === this.stretchedKey) return;
     this.stretchedKey = key;
@@ -164,13 +176,8 @@ export class SceneView {
     this.refreshDraw();
   }
 
-  /** The tethers' rest lengths now (in SceneSpec.tethers order); a slack cable sags by them. */
-  setTetherLengths(lengths: readonly number[]): void {
-    this.tethers?.setLengths(lengths);
-  }
-
   /** Tints the given bodies (a broken leg) and restores the others. */
-  setHighlight(bodies: number[]): void {
+  private setHighlight(bodies: readonly number[]): void {
     const key = bodies.join(',');
     if (key === this.highlighted) return;
     this.highlighted = key;
@@ -242,6 +249,8 @@ export class SceneView {
       this.quat.set(poses[k + 3], poses[k + 4], poses[k + 5], poses[k + 6]);
       this.bodyMatrices[i].compose(this.pos, this.quat, this.one);
     }
+    // overlays first: a tint or a stretch changes how the bodies below are drawn
+    for (const o of this.overlays) o.module.update(o.state, this.overlayData[o.module.kind], { bodyMatrices: this.bodyMatrices });
     for (const b of this.batches) {
       b.slots.forEach((slot, i) => {
         this.tmp.multiplyMatrices(this.bodyMatrices[slot.body], slot.draw);
@@ -249,43 +258,25 @@ export class SceneView {
       });
       b.mesh.instanceMatrix.needsUpdate = true;
     }
-    this.tethers?.update(this.bodyMatrices);
     if (this.framePending) {
       this.framePending = false;
       this.frame();
     }
   }
 
-  /** Draws (or hides, with null) a planned path: xyz triples in the scene's world frame. */
-  setGhost(points: number[] | null): void {
-    const MAX = 512;
-    if (!this.ghost) {
-      const geo = new THREE.BufferGeometry();
-      geo.setAttribute('position', new THREE.BufferAttribute(new Float32Array(MAX * 3), 3));
-      const mat = new THREE.LineDashedMaterial({ color: 0x9fd3ff, dashSize: 0.06, gapSize: 0.04, transparent: true, opacity: 0.85 });
-      this.ghost = new THREE.Line(geo, mat);
-      this.ghost.frustumCulled = false;
-      this.world.add(this.ghost);
-    }
-    const n = points ? Math.min(MAX, Math.floor(points.length / 3)) : 0;
-    this.ghost.visible = n > 1;
-    if (n < 2 || !points) return;
-    const attr = this.ghost.geometry.getAttribute('position') as THREE.BufferAttribute;
-    (attr.array as Float32Array).set(points.slice(0, n * 3));
-    attr.needsUpdate = true;
-    this.ghost.geometry.setDrawRange(0, n);
-    this.ghost.computeLineDistances();
-  }
-
-  /** Keeps the orbit target on a body (the robot walks away otherwise). */
+  /**
+   * Keeps the orbit target on a body in 3D (a walking robot leaves the view, a quadrotor climbs
+   * out of it otherwise): camera and target move together, so the user's orbit and zoom stay.
+   * Height follows smoothed, so a hopping robot does not shake the view.
+   */
   follow(index: number): void {
     if (index < 0 || index >= this.bodyMatrices.length) return;
     const p = this.bodyPosition(index);
     const delta = p.clone().sub(this.controls.target);
-    delta.y = 0;
+    delta.y *= 0.08;
     this.controls.target.add(delta);
     this.camera.position.add(delta);
-    this.sun.position.set(p.x + 4, 8, p.z + 3);
+    this.sun.position.set(p.x + 4, p.y + 8, p.z + 3);
     this.sun.target.position.copy(p);
   }
 
@@ -337,6 +328,8 @@ export class SceneView {
   }
 
   private clear(): void {
+    for (const o of this.overlays) o.module.dispose(o.state);
+    this.overlays = [];
     for (const b of this.batches) {
       this.world.remove(b.mesh);
       b.mesh.geometry.dispose();
@@ -344,10 +337,6 @@ export class SceneView {
       b.mesh.dispose();
     }
     for (const g of this.ground) this.scene.remove(g);
-    this.ghost?.removeFromParent();
-    this.ghost = null;
-    this.tethers?.dispose();
-    this.tethers = null;
     this.batches = [];
     this.ground = [];
   }
