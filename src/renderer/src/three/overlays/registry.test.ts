@@ -1,0 +1,32 @@
+import * as THREE from 'three';
+import { describe, expect, it } from 'vitest';
+import type { BodyStretch, SceneSpec } from '../../../../shared/scene';
+import { OVERLAYS, findOverlay } from './registry';
+
+describe('the overlay registry', () => {
+  it('finds every *.overlay.ts module by its kind', () => {
+    expect([...OVERLAYS.keys()].sort()).toEqual(['ghostPath', 'highlight', 'stretch', 'tethers']);
+    expect(findOverlay('nope')).toBeUndefined();
+  });
+
+  it('drives a module through create, update and dispose', () => {
+    const tinted: number[][] = [];
+    const stretched: BodyStretch[][] = [];
+    const world = new THREE.Group();
+    const spec: SceneSpec = { name: 's', upAxis: 'z', bodies: [], groundHalfSize: 0 };
+    const ctx = { world, spec, bodies: { tint: (b: readonly number[]) => tinted.push([...b]), stretch: (l: readonly BodyStretch[]) => stretched.push([...l]) } };
+    const frame = { bodyMatrices: [] };
+    const h = findOverlay('highlight')!;
+    const hs = h.create(ctx);
+    h.update(hs, [2, 3], frame);
+    h.dispose(hs);
+    expect(tinted).toEqual([[2, 3], []]);
+    const g = findOverlay('ghostPath')!;
+    const gs = g.create(ctx) as THREE.Line;
+    expect(world.children).toContain(gs);
+    g.update(gs, [0, 0, 0, 1, 0, 0, 2, 0, 0], frame);
+    expect(gs.visible).toBe(true);
+    g.dispose(gs);
+    expect(world.children).not.toContain(gs);
+  });
+});
