@@ -96,6 +96,8 @@ export interface RunConfig {
   seed?: number;
   numEnvs?: number;
   envWorkers?: number;
+  evalEvery?: number;
+  evalEpisodes?: number;
   totalSteps?: number;
   /** The trainer's parsed config (runs made since the registry). */
   trainer?: Record<string, unknown>;
@@ -158,6 +160,9 @@ export async function runTrainingJob(
   const seed = runCfg?.seed ?? spec.seed;
   const numEnvs = entry.numEnvs(trainerConfig);
   const envWorkers = runCfg?.envWorkers ?? spec.envWorkers ?? 1;
+  // periodic evaluation is part of the run's curve: a resumed run keeps its own unless asked otherwise
+  const evalEvery = spec.evalEvery ?? runCfg?.evalEvery ?? 0;
+  const evalEpisodes = spec.evalEpisodes ?? runCfg?.evalEpisodes ?? 5;
   // a config that fixes the run's length (model-based) decides it; else the asked total does
   const totalSteps = entry.totalSteps ? entry.totalSteps(trainerConfig) : spec.totalSteps;
   const env = numEnvs > 0 ? await createEnv({ ...spec, envWorkers }, numEnvs, opts) : null;
@@ -171,6 +176,7 @@ export async function runTrainingJob(
       envConfig: spec.envConfig ?? null,
       numEnvs,
       envWorkers,
+      ...(evalEvery ? { evalEvery, evalEpisodes } : {}),
       seed: spec.seed,
       totalSteps,
       stepUnit: entry.stepUnit,
@@ -212,7 +218,7 @@ export async function runTrainingJob(
   const evaluateNow = async (): Promise<Record<string, number>> => {
     const policy = trainer.policy();
     if (!policy || !isEnvId(spec.env)) return {};
-    const r = await evaluatePolicy(policy, spec.env, { episodes: spec.evalEpisodes ?? 5, seed: 1_000_000, envConfig: (spec.envConfig ?? {}) as EnvConfig });
+    const r = await evaluatePolicy(policy, spec.env, { episodes: evalEpisodes, seed: 1_000_000, envConfig: (spec.envConfig ?? {}) as EnvConfig });
     return { evalReturn: r.return.mean, evalForwardDistance: r.forwardDistance.mean };
   };
   const checkpoint = () => {
@@ -235,7 +241,7 @@ export async function runTrainingJob(
       const m = trainer.iterate();
       const elapsed = (performance.now() - t0) / 1000;
       const rate = (trainer.steps - startStep) / Math.max(elapsed, 1e-9);
-      const evals = spec.evalEvery && Math.floor(trainer.steps / spec.evalEvery) > Math.floor(before / spec.evalEvery) ? await evaluateNow() : {};
+      const evals = evalEvery && Math.floor(trainer.steps / evalEvery) > Math.floor(before / evalEvery) ? await evaluateNow() : {};
       last = run.appendMetrics(m.step, { ...toRow(m), fps: rate, ...evals });
       if (trainer.steps - lastCkpt >= every || trainer.steps >= total) checkpoint();
       run.setStatus({ state: 'running', step: trainer.steps, totalSteps: total, backend: info.name });

@@ -52,10 +52,13 @@ describe('the trainer driver runs every registry entry', () => {
 });
 
 describe('periodic evaluation', () => {
-  it('evaluates the policy on the physics env every N steps and logs return and forward distance', async () => {
+  it('evaluates the policy on the physics env every N steps and logs return and forward distance, resumed runs too', async () => {
     const { PHYSICS_ENV_MODULE } = await import('../rl/physics-vec-env');
     const dir = join(root, 'eval-every');
-    await runTrainingJob({ algo: 'ppo', env: 'Hopper-v0', envModule: PHYSICS_ENV_MODULE, seed: 1, totalSteps: 256, runDir: dir, evalEvery: 128, evalEpisodes: 2, config: SMALL.ppo.config });
+    const base = { algo: 'ppo', env: 'Hopper-v0', envModule: PHYSICS_ENV_MODULE, seed: 1, runDir: dir, config: SMALL.ppo.config };
+    await runTrainingJob({ ...base, totalSteps: 128, evalEvery: 128, evalEpisodes: 2 });
+    // resumed without the flags: the run keeps its own evaluation schedule
+    await runTrainingJob({ ...base, totalSteps: 256, resume: true });
     const r = readFileSync(join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(r.map((x) => x.step)).toEqual([64, 128, 192, 256]);
     expect(r.map((x) => typeof x.evalReturn)).toEqual(['undefined', 'number', 'undefined', 'number']);
