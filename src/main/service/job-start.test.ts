@@ -1,27 +1,9 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import type { JobProgress } from '../../shared/contract';
-import { WorkbenchService } from './workbench';
+import { describe, expect, it } from 'vitest';
+import { jobService } from '../../../test/support/job-service';
 
-const root = mkdtempSync(join(tmpdir(), 'adaptlab-jobstart-'));
-const service = new WorkbenchService({ shell: 'browser', shellReason: 'test', runsRoot: root, maxJobs: 1 });
-afterAll(async () => {
-  await service.dispose();
-  rmSync(root, { recursive: true, force: true });
-});
-
-function finished(jobId: string): Promise<JobProgress> {
-  return new Promise((resolve) => {
-    const off = service.on('job.progress', (p) => {
-      if (p.jobId === jobId && (p.status === 'done' || p.status === 'failed' || p.status === 'cancelled')) {
-        off();
-        resolve(p);
-      }
-    });
-  });
-}
+const { root, service, finished } = jobService('adaptlab-jobstart-');
 
 describe('trainers.list', () => {
   it('lists every registry trainer as plain data: envs, step unit and the config as fields', async () => {

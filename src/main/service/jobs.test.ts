@@ -1,27 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { JobProgress } from '../../shared/contract';
-import { WorkbenchService } from './workbench';
+import { jobService } from '../../../test/support/job-service';
 
-const root = mkdtempSync(join(tmpdir(), 'adaptlab-runs-'));
-const service = new WorkbenchService({ shell: 'browser', shellReason: 'test', runsRoot: root, maxJobs: 1 });
-afterAll(async () => {
-  await service.dispose();
-  rmSync(root, { recursive: true, force: true });
-});
-
-function finished(jobId: string): Promise<JobProgress> {
-  return new Promise((resolve) => {
-    const off = service.on('job.progress', (p) => {
-      if (p.jobId === jobId && (p.status === 'done' || p.status === 'failed' || p.status === 'cancelled')) {
-        off();
-        resolve(p);
-      }
-    });
-  });
-}
+const { service, finished } = jobService('adaptlab-runs-');
 
 describe('training jobs through the workbench service', () => {
   it('trains PPO in a worker, streams progress, and lists the run with its metrics', async () => {
