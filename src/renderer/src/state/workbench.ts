@@ -65,6 +65,9 @@ export function createWorkbench(api: WorkbenchApi) {
     live.poses = s.poses;
     live.overlays = s.overlays ?? {};
     live.version++;
+    const t = state.telemetry;
+    const last = t.time.length ? t.time[t.time.length - 1] : -Infinity;
+    if (s.time < last) clearTelemetry(); // a reset: session time starts again
     for (const e of s.events ?? []) {
       state.events.push(e);
       log('info', 'sim', `t = ${e.time.toFixed(2)} s: ${e.label}`);
@@ -75,9 +78,6 @@ export function createWorkbench(api: WorkbenchApi) {
     state.frame = s.frame;
     state.realTimeFactor = s.realTimeFactor;
     state.lastTelemetry = s.telemetry;
-    const t = state.telemetry;
-    const last = t.time.length ? t.time[t.time.length - 1] : -Infinity;
-    if (s.time < last) clearTelemetry();
     // A snapshot at the same sim time (pause, a command) adds no point: charts need increasing x.
     if (s.time <= last) return;
     t.time.push(s.time);
@@ -92,6 +92,7 @@ export function createWorkbench(api: WorkbenchApi) {
   }
 
   function clearTelemetry(): void {
+    state.simTime = state.episodeTime = state.episode = state.frame = 0;
     state.events = [];
     state.telemetry.time = [];
     state.telemetry.series = {};

@@ -267,11 +267,13 @@ export class SceneView {
   /**
    * Keeps the orbit target on a body in 3D (a walking robot leaves the view, a quadrotor climbs
    * out of it otherwise): camera and target move together, so the user's orbit and zoom stay.
-   * Height follows smoothed, so a hopping robot does not shake the view.
+   * Height follows smoothed, so a hopping robot does not shake the view. Without a body, the
+   * centroid of all bodies is followed.
    */
-  follow(index: number): void {
-    if (index < 0 || index >= this.bodyMatrices.length) return;
-    const p = this.bodyPosition(index);
+  follow(index?: number): void {
+    if (index !== undefined && (index < 0 || index >= this.bodyMatrices.length)) return;
+    if (!this.bodyMatrices.length) return;
+    const p = index !== undefined ? this.bodyPosition(index) : this.centroid();
     const delta = p.clone().sub(this.controls.target);
     delta.y *= 0.08;
     this.controls.target.add(delta);
@@ -280,10 +282,46 @@ export class SceneView {
     this.sun.target.position.copy(p);
   }
 
+  /** Mean position of all bodies (a scene of many loose bodies is followed as a whole). */
+  private centroid(): THREE.Vector3 {
+    const c = new THREE.Vector3();
+    const p = new THREE.Vector3();
+    for (let i = 0; i < this.bodyMatrices.length; i++) c.add(this.bodyPosition(i, p));
+    return c.divideScalar(this.bodyMatrices.length);
+  }
+
   /** World position (three.js frame) of a body, for the inspector and camera follow. */
   bodyPosition(index: number, out = new THREE.Vector3()): THREE.Vector3 {
     out.setFromMatrixPosition(this.bodyMatrices[index] ?? new THREE.Matrix4());
     return out.applyMatrix4(this.world.matrixWorld);
+  }
+
+  /**
+   * Where the robot lands on the canvas, as normalized device coordinates (in view: x and y
+   * within [-1, 1]); `behind` when a point lies behind the camera. Null before any poses. A
+   * robot (a scene with a followed body) is all its bodies' origins; a scene of loose bodies
+   * (balls rolling away) their centroid, which the camera follows.
+   */
+  projectedBounds(): { minX: number; maxX: number; minY: number; maxY: number; behind: boolean } | null {
+    if (!this.bodyMatrices.length) return null;
+    this.world.updateMatrixWorld();
+    this.camera.updateMatrixWorld();
+    const b = { minX: Infinity, maxX: -Infinity, minY: Infinity, maxY: -Infinity, behind: false };
+    const p = new THREE.Vector3();
+    const view = new THREE.Vector3();
+    const robot = this.spec?.followBody !== undefined;
+    const points = robot ? this.bodyMatrices.map((_, i) => this.bodyPosition(i)) : [this.centroid()];
+    for (const q of points) {
+      p.copy(q);
+      view.copy(p).applyMatrix4(this.camera.matrixWorldInverse);
+      if (view.z > -this.camera.near) b.behind = true;
+      p.project(this.camera);
+      b.minX = Math.min(b.minX, p.x);
+      b.maxX = Math.max(b.maxX, p.x);
+      b.minY = Math.min(b.minY, p.y);
+      b.maxY = Math.max(b.maxY, p.y);
+    }
+    return b;
   }
 
   /** The body under a canvas pixel, or -1. */
