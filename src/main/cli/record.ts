@@ -9,7 +9,7 @@ import type { RecordingInfo } from '../../shared/contract';
 import { resolveRecording, scenarioProblems, type RecordOptions, type VideoFormat } from '../../shared/scenario';
 import { startBrowserShellServer } from '../server/browser-shell-server';
 import { loadScenarioFile } from '../service/scenarios';
-import { SCENES } from '../service/scene-runner';
+import { listScenes } from '../service/scene-runner';
 import { WorkbenchService } from '../service/workbench';
 import { ensureWritableDir, flag, intFlag, UsageError, type ParsedArgs } from './args';
 import { ensureBuilt } from './build-renderer';
@@ -80,7 +80,7 @@ function clock(s: number | null): string {
 export async function record(args: ParsedArgs): Promise<number> {
   const { scenarioPath, out, options } = recordOptions(args);
   const scenario = loadScenarioFile(scenarioPath);
-  const problems = scenarioProblems(scenario, SCENES);
+  const problems = scenarioProblems(scenario, await listScenes());
   if (problems.length) throw new Error(problems.join('\n'));
   const chromium = findChromium();
   if (!chromium) {
