@@ -25,7 +25,7 @@ export const ENV_TELEMETRY: TelemetryDecl[] = [
   { key: 'forward_velocity', label: 'forward velocity', unit: 'm/s', group: 'forward velocity' },
   { key: 'return', label: 'episode return', unit: '', group: 'return' },
   { key: 'distance', label: 'distance this episode', unit: 'm', group: 'distance' },
-  { key: 'torso_height', label: 'torso height', unit: 'm', group: 'height' },
+  { key: 'torso_height', label: 'root body height', unit: 'm', group: 'height' },
   { key: 'reward', label: 'total', unit: '', group: 'reward per step' },
   { key: 'reward_*', label: 'reward term', unit: '', group: 'reward per step' },
   { key: 'param:*', label: 'sampled parameter', unit: '', group: 'DR parameters' },

@@ -61,6 +61,8 @@ export class SceneView {
   /** Which geometry to draw: visual (default) and/or collision. */
   private layers = { visual: true, collision: false };
   private framePending = false;
+  /** Where the camera's target sits relative to the followed body (set when framing). */
+  private followOffset = new THREE.Vector3();
 
   constructor(private readonly canvas: HTMLCanvasElement) {
     this.renderer = new THREE.WebGLRenderer({ canvas, antialias: true, preserveDrawingBuffer: true });
@@ -218,6 +220,10 @@ export class SceneView {
     const dist = (radius / Math.sin(((this.camera.fov / 2) * Math.PI) / 180)) * 1.1;
     this.controls.target.copy(center);
     this.camera.position.copy(center).addScaledVector(dir, dist);
+    // following keeps the framed centre where it sits relative to the followed body (a quadrotor's
+    // hanging payload stays in the picture, not just the quad)
+    const f = this.spec?.followBody;
+    this.followOffset = f !== undefined && f < this.bodyMatrices.length ? center.clone().sub(this.bodyPosition(f)) : new THREE.Vector3();
     this.camera.near = Math.max(0.005, dist / 200);
     this.camera.updateProjectionMatrix();
   }
@@ -274,7 +280,7 @@ export class SceneView {
     if (index !== undefined && (index < 0 || index >= this.bodyMatrices.length)) return;
     if (!this.bodyMatrices.length) return;
     const p = index !== undefined ? this.bodyPosition(index) : this.centroid();
-    const delta = p.clone().sub(this.controls.target);
+    const delta = p.clone().add(this.followOffset).sub(this.controls.target);
     delta.y *= 0.08;
     this.controls.target.add(delta);
     this.camera.position.add(delta);
