@@ -21,6 +21,8 @@ export interface SimulateOptions {
   steps: number;
   seed?: number;
   policy?: SimPolicy;
+  /** Acts instead of `policy` (e.g. a learned policy the CLI loaded); `name` is reported as the policy. */
+  controller?: { name: string; act(obs: Float32Array): Float32Array };
   config?: EnvConfig;
   /** reset when an episode ends (default true) */
   resetOnDone?: boolean;
@@ -30,7 +32,7 @@ export interface SimulateSummary {
   env: string;
   steps: number;
   seed: number;
-  policy: SimPolicy;
+  policy: string;
   episodes: number;
   finalX: number;
   meanForwardVelocity: number;
@@ -77,17 +79,19 @@ export async function simulate(opts: SimulateOptions): Promise<SimulateSummary> 
   const rng = new Rng(seed, 0x51a7e);
   const act = new Float32Array(env.actionSize);
   const t0 = performance.now();
-  env.reset({ seed });
+  let obs = env.reset({ seed }).obs;
   let d = env.diagnostics();
   let minH = d.torsoHeight, maxH = d.torsoHeight, maxLim = d.maxLimitViolation, maxSep = d.maxJointSeparation;
   let hasNaN = !d.finite;
   let sumV = 0, sumR = 0, episodes = 1, t = 0;
   let x = d.x;
   for (let i = 0; i < opts.steps; i++) {
-    if (policy === 'random') rng.fillUniform(act, -1, 1);
+    if (opts.controller) act.set(opts.controller.act(obs));
+    else if (policy === 'random') rng.fillUniform(act, -1, 1);
     else if (policy === 'zero') act.fill(0);
     else gaitAction(env, t, act);
     const r = env.step(act);
+    obs = r.obs;
     t++;
     sumV += r.info.x_velocity;
     sumR += r.reward;
@@ -100,7 +104,7 @@ export async function simulate(opts: SimulateOptions): Promise<SimulateSummary> 
     maxSep = Math.max(maxSep, d.maxJointSeparation);
     x = d.x;
     if ((r.terminated || r.truncated) && opts.resetOnDone !== false && i < opts.steps - 1) {
-      env.reset();
+      obs = env.reset().obs;
       episodes++;
       t = 0;
     }
@@ -111,7 +115,7 @@ export async function simulate(opts: SimulateOptions): Promise<SimulateSummary> 
     env: env.id,
     steps: opts.steps,
     seed,
-    policy,
+    policy: opts.controller?.name ?? policy,
     episodes,
     finalX: x,
     meanForwardVelocity: sumV / Math.max(1, opts.steps),

@@ -52,7 +52,7 @@ const COMMANDS: Record<string, CommandSpec> = {
       env: { kind: 'string', values: physicsEnvIds },
       steps: { kind: 'int', min: 1, max: 10_000_000 },
       seed: SEED,
-      policy: { kind: 'string', values: ['random', 'zero', 'gait'] },
+      policy: { kind: 'string', hint: 'random|zero|gait|POLICY.json', help: 'a scripted policy, or a learned policy file played deterministically' },
       json: JSON_FLAG,
     },
     maxPositional: 1,

@@ -45,4 +45,15 @@ describe('adaptlab inspect / simulate', () => {
     expect(s).toMatchObject({ env: 'Hopper-v0', steps: 20, seed: 1, policy: 'zero', hasNaN: false });
     expect(await main(['simulate', '--env', 'Nope-v0'])).toBe(2);
   });
+
+  it('simulate --policy FILE plays a learned policy under the same physical checks', async () => {
+    const c = capture();
+    const file = 'assets/policies/Hopper-v0/ppo.json';
+    expect(await main(['simulate', '--env', 'Hopper-v0', '--steps', '100', '--policy', file, '--json'])).toBe(0);
+    const s = JSON.parse(c.out[0]);
+    expect(s).toMatchObject({ env: 'Hopper-v0', steps: 100, policy: file, hasNaN: false, episodes: 1 });
+    expect(s.meanForwardVelocity).toBeGreaterThan(0.5);
+    expect(await main(['simulate', '--env', 'Ant-v0', '--steps', '10', '--policy', file])).toBe(2);
+    expect(c.err.join('\n')).toMatch(/trained on Hopper-v0, not Ant-v0/);
+  });
 });

@@ -3,13 +3,14 @@
  *   --urdf FILE [--package-path DIR]... [--seconds 5] [--hold pd|limp] [--fixed-base|--floating-base]
  *   --env Ant-v0 [--steps N] [--seed S] [--policy random|zero|gait]
  */
+import { existsSync } from 'node:fs';
 import { errorLine } from '../../physics/robot/urdf/cli';
 import type { SimulateSummary } from '../../physics/simulate';
 import { boolFlag, flag, flagAll, intFlag, UsageError, type ParsedArgs } from './args';
 
 export const SIMULATE_USAGE =
   'adaptlab simulate --urdf FILE [--package-path DIR]... [--seconds 5] [--hold pd|limp] [--fixed-base|--floating-base] [--json]\n' +
-  '       adaptlab simulate --env Ant-v0|Hopper-v0|QuadPayload-v0 [--steps 1000] [--seed 0] [--policy random|zero|gait] [--json]';
+  '       adaptlab simulate --env Ant-v0|Hopper-v0|QuadPayload-v0 [--steps 1000] [--seed 0] [--policy random|zero|gait|POLICY.json] [--json]';
 
 /** Physics' env summary, plus what a URDF run adds (its policy is the joint hold: pd or limp). */
 export interface UrdfSimSummary extends Omit<SimulateSummary, 'policy'> {
@@ -109,9 +110,18 @@ export async function simulateCommand(args: ParsedArgs): Promise<number> {
   const { isEnvId } = await import('../../physics/envs/registry');
   if (!isEnvId(env!)) throw new UsageError(`unknown env "${env}" (Ant-v0, Hopper-v0, QuadPayload-v0)`);
   const policy = flag(args, 'policy') ?? 'random';
-  if (policy !== 'random' && policy !== 'zero' && policy !== 'gait') throw new UsageError(`--policy expects random, zero or gait, got "${policy}"`);
+  const scripted = policy === 'random' || policy === 'zero' || policy === 'gait';
+  // a policy file: the learned policy acts (deterministically), and the same physical checks apply
+  let controller: { name: string; act(obs: Float32Array): Float32Array } | undefined;
+  if (!scripted) {
+    if (!existsSync(policy)) throw new UsageError(`--policy expects random, zero, gait or a policy file, got "${policy}" (no such file)`);
+    const { loadPolicy } = await import('../../meta/policy');
+    const p = loadPolicy(policy);
+    if (p.env !== env) throw new UsageError(`--policy ${policy} was trained on ${p.env}, not ${env}`);
+    controller = { name: policy, act: (obs) => p.act(obs, { deterministic: true }) };
+  }
   const { simulate } = await import('../../physics/simulate');
-  const summary = await simulate({ env: env!, steps: intFlag(args, 'steps', 1000, 1, 10_000_000), seed: intFlag(args, 'seed', 0, 0, 2 ** 31 - 1), policy });
+  const summary = await simulate({ env: env!, steps: intFlag(args, 'steps', 1000, 1, 10_000_000), seed: intFlag(args, 'seed', 0, 0, 2 ** 31 - 1), policy: scripted ? policy : 'zero', controller });
   print(summary, json);
   return summary.hasNaN ? 1 : 0;
 }
