@@ -7,7 +7,7 @@
  * Masses and inertia are the nominal ones: DR draws show up as tracking error, as they should.
  */
 import { QUAD_OBS, type QuadPayloadEnv } from '../envs/quadPayload.js';
-import { quadrotorModel, rotorLayout } from '../robots/quadrotor.js';
+import { QUAD_ROTORS, quadrotorModel, rotorLayout } from '../robots/quadrotor.js';
 import type { Vec3 } from '../../shared/scene.js';
 
 /** Outer loop gains (1/s^2, 1/s), inner loop (rad/s natural frequency, damping as 2 zeta wn). */
@@ -26,7 +26,7 @@ export function quadTracker(env: QuadPayloadEnv): QuadTracker {
   const nominal = env.nominalParams();
   const mass = nominal['mass.body'] + nominal.payload_mass;
   const g = Math.abs(nominal.gravity);
-  const yawPerThrust = 0.016;
+  const yawPerThrust = QUAD_ROTORS.yawPerThrust;
   let integralZ = 0;
   const dt = env.dt;
   const O = QUAD_OBS;
