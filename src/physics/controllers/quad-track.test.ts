@@ -8,12 +8,13 @@ async function fly(reference: QuadReference, steps: number) {
   try {
     const c = quadTracker(env);
     const a = new Float32Array(env.actionSize);
-    let r = env.reset({ seed: 1 });
+    let obs = env.reset({ seed: 1 }).obs;
     let err = 0;
     for (let i = 0; i < steps; i++) {
-      r = env.step(c.act(r.obs, a));
+      const r = env.step(c.act(obs, a));
       if (r.terminated) return { crashed: true, meanError: Infinity };
-      err += Math.hypot(r.obs[0], r.obs[1], r.obs[2]);
+      obs = r.obs;
+      err += Math.hypot(obs[0], obs[1], obs[2]);
     }
     return { crashed: false, meanError: err / steps };
   } finally {
