@@ -14,7 +14,7 @@ import { listRuns } from './runs';
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'adaptlab-interrupted-'));
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
-const cfg = { algo: 'ppo', env: 'PointReach-v0', seed: 0, numEnvs: 4, totalSteps: 1000 };
+const cfg = { algo: 'ppo', env: 'PointReach-v0', seed: 0, numEnvs: 4, totalSteps: 1000, trainer: { numEnvs: 4 } };
 const writeStatus = (run: Run, s: object) => fs.writeFileSync(path.join(run.dir, 'status.json'), JSON.stringify({ step: 64, totalSteps: 1000, updatedAt: new Date().toISOString(), ...s }));
 
 describe('listRuns after kill -9', () => {
