@@ -6,7 +6,8 @@ export type { Env, EnvId, EnvConfig, StepResult, ResetResult, StepInfo, Fault, S
 export { AntEnv, type AntConfig } from './envs/ant.js';
 export { HopperEnv, type HopperConfig } from './envs/hopper.js';
 export { QuadPayloadEnv, type QuadConfig, type QuadReference } from './envs/quadPayload.js';
-export { randomize, sample, termKeys, termRange, type DRTerm, type Distribution } from './randomization.js';
+export { randomize, sample, termKeys, termRange, drStream, type DRTerm, type Distribution } from './randomization.js';
+export { samplePopulation, populationRow, type Population } from './population.js';
 export { simulate, gaitAction, ANT_GAIT, type SimulateOptions, type SimulateSummary, type SimPolicy } from './simulate.js';
 export { VectorEnv, simulateInWorkers, envWorkerUrl, type VectorStep } from './vector.js';
 export { spawnWorker } from './workers/spawn.js';

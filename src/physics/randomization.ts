@@ -10,25 +10,18 @@
  * Params are keyed `family.element` (e.g. `mass.torso`, `damping.hip_1`) or just `family`
  * (e.g. `gravity`). Sampling always starts from the nominal value, so nothing compounds.
  */
-import type { Rng } from './rng.js';
+import { Rng } from './rng.js';
+import { applyOp, termKeys, type Distribution, type DRTerm, type PhysParams } from '../shared/dr-terms.js';
 
-/** Physical parameters by key, e.g. `mass.torso`, `friction.torso`, `damping.hip_1`, `gravity`. */
-export type PhysParams = Record<string, number>;
+// The term types and their pure helpers are shared with the renderer's DR panel.
+export { applyOp, termKeys, termRange, termProblem, type Distribution, type DRTerm, type PhysParams } from '../shared/dr-terms.js';
 
-export type Distribution =
-  | { kind: 'uniform'; low: number; high: number }
-  | { kind: 'loguniform'; low: number; high: number }
-  | { kind: 'normal'; mean: number; std: number; low?: number; high?: number };
-
-export interface DRTerm {
-  target: string;
-  select?: string[];
-  distribution: Distribution;
-  operation: 'add' | 'scale' | 'abs';
-  mode: 'startup' | 'reset' | 'interval';
-  intervalSteps?: number;
-  /** one sample shared by every selected element (default false: independent samples) */
-  shared?: boolean;
+/**
+ * The DR stream of an env reset with `seed`: an env's first draw and row 0 of
+ * `samplePopulation(nominal, terms, drStream(seed), n)` are the same numbers.
+ */
+export function drStream(seed: number): Rng {
+  return new Rng(seed, 0x9e3779b9);
 }
 
 export function sample(d: Distribution, rng: Rng): number {
@@ -42,17 +35,6 @@ export function sample(d: Distribution, rng: Rng): number {
       return Math.min(d.high ?? Infinity, Math.max(d.low ?? -Infinity, v));
     }
   }
-}
-
-/** Keys of `params` a term applies to. */
-export function termKeys(term: DRTerm, params: PhysParams): string[] {
-  const keys = Object.keys(params).filter((k) => k === term.target || k.startsWith(term.target + '.'));
-  if (!term.select) return keys;
-  return keys.filter((k) => term.select!.some((s) => k === `${term.target}.${s}` || k === s));
-}
-
-export function applyOp(op: DRTerm['operation'], nominal: number, v: number): number {
-  return op === 'add' ? nominal + v : op === 'scale' ? nominal * v : v;
 }
 
 /**
@@ -78,11 +60,3 @@ export function randomize(nominal: PhysParams, current: PhysParams, terms: DRTer
   return out;
 }
 
-/** The [min, max] a term can produce for a key, for UIs and tests. */
-export function termRange(term: DRTerm, nominal: number): [number, number] {
-  const d = term.distribution;
-  const lo = d.kind === 'normal' ? d.low ?? d.mean - 4 * d.std : d.low;
-  const hi = d.kind === 'normal' ? d.high ?? d.mean + 4 * d.std : d.high;
-  const a = applyOp(term.operation, nominal, lo), b = applyOp(term.operation, nominal, hi);
-  return [Math.min(a, b), Math.max(a, b)];
-}

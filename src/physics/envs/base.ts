@@ -9,7 +9,7 @@ import type { RobotModel } from '../robot/model.js';
 import { buildRobot, GROUND_COLLISION_GROUPS, type BuiltRobot } from '../robot/builder.js';
 import { Articulation } from '../actuation.js';
 import { Rng } from '../rng.js';
-import { randomize, type DRTerm } from '../randomization.js';
+import { drStream, randomize, type DRTerm } from '../randomization.js';
 import { qaxisAngle, qmul, qnormalize, qrotate, vadd, vcross } from '../math.js';
 import type { Diagnostics, Env, EnvConfig, Fault, LegPart, PhysParams, ResetOptions, ResetResult, ScheduledFault, StepInfo, StepResult } from './types.js';
 
@@ -223,7 +223,7 @@ export abstract class ArticulatedEnv implements Env {
   reset(opts: { seed?: number; options?: ResetOptions } = {}): ResetResult {
     if (opts.seed !== undefined) {
       this.rng = new Rng(opts.seed, 0x2545f491);
-      this.drRng = new Rng(opts.seed, 0x9e3779b9);
+      this.drRng = drStream(opts.seed);
       this.startupParams = null;
     }
     // DR from nominal: startup once, reset every episode (interval terms also resample now)
