@@ -10,6 +10,7 @@ import type { SceneSpec } from './scene';
 import type { SessionState, SimSnapshot } from './snapshot';
 import type { Scenario } from './scenario';
 import type { ControlDecl, TelemetryDecl } from './scene-decl';
+import type { DRTerm, PhysParams } from './dr-terms';
 
 export const sessionId = z.string().min(1).max(64);
 
@@ -203,6 +204,8 @@ export interface SceneInfo {
   legs?: number;
   /** Nominal physical parameters that a 'ranges' control may scale, with their nominal values. */
   parameters?: Record<string, number>;
+  /** What a 'drTerms' control edits: every nominal parameter by key, the env's suggested terms, and the terms the scene starts with. */
+  dr?: { nominal: PhysParams; suggested: DRTerm[]; active: DRTerm[] };
 }
 
 export interface OpenedSession {

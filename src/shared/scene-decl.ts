@@ -11,8 +11,10 @@
  * - button: an action (value null);
  * - fault: break a leg, now or at a time (value {leg, at?}); `options` are the legs;
  * - ranges: domain randomization scale ranges (value {key: [low, high]}); the parameters are SceneInfo.parameters.
+ * - drTerms: domain randomization as declared terms (value DRTerm[], shared/dr-terms.ts); what
+ *   they can target, the suggested and the active terms are SceneInfo.dr.
  */
-export type ControlKind = 'select' | 'toggle' | 'button' | 'fault' | 'ranges';
+export type ControlKind = 'select' | 'toggle' | 'button' | 'fault' | 'ranges' | 'drTerms';
 
 export interface ControlOption {
   value: string;

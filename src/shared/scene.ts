@@ -50,6 +50,11 @@ export interface SceneSpec {
   tethers?: TetherSpec[];
   /** Overlay kinds drawn over the bodies (the scene's declaration; data comes with each snapshot). */
   overlays?: string[];
+  /**
+   * A population of copies of one robot: bodies are `count` blocks of `bodiesPerRobot`, robot i's
+   * bodies at [i * bodiesPerRobot, (i + 1) * bodiesPerRobot); the `population` overlay colours them.
+   */
+  population?: { count: number; bodiesPerRobot: number };
 }
 
 /**

@@ -19,6 +19,21 @@ export interface SimSnapshot {
   overlays?: Record<string, unknown>;
 }
 
+/**
+ * Data of the `population` overlay (a SceneSpec.population scene), one entry per robot, compact:
+ * typed arrays travel as binary (wire.ts) or structured-clone, never as JSON number lists.
+ */
+export interface PopulationFrame {
+  /** One label per parameter column (a term sharing one sample over its elements is one column). */
+  columns: string[];
+  /** n rows of columns.length sampled values, row-major. */
+  params: Float32Array;
+  /** Each robot's return so far in this episode. */
+  returns: Float32Array;
+  /** 1 while a robot's episode runs, 0 once it has ended (it waits for the others). */
+  alive: Uint8Array;
+}
+
 export interface SimEvent {
   /** Session time (SimSnapshot.time). */
   time: number;

@@ -28,17 +28,22 @@ describe('an environment as a live scene on the host', () => {
     }
   });
 
-  it('randomizes a parameter family at reset within the scale range, and says what it does not support', async () => {
+  it('randomizes by declared DR terms from the next episode on, and says what it does not support', async () => {
     const h = await open('Hopper-v0', 1);
     try {
-      await h.command('randomize', { 'mass.torso': [0.5, 1.5] });
+      const d = await EnvScene.describe('Hopper-v0', false);
+      expect(d.controls.find((c) => c.id === 'randomize')!.kind).toBe('drTerms');
+      expect(d.dr!.active).toEqual([]);
+      expect(d.dr!.suggested.map((t) => t.target)).toEqual(['mass', 'friction', 'damping', 'armature']);
+      const nominal = d.dr!.nominal['mass.torso'];
+      await h.command('randomize', [{ target: 'mass', select: ['torso'], distribution: { kind: 'uniform', low: 0.5, high: 1.5 }, operation: 'scale', mode: 'reset' }]);
       await h.step();
       const t = h.telemetry();
-      const nominal = (await EnvScene.describe('Hopper-v0', false)).parameters!['mass.torso'];
       expect(t['param:mass.torso']).toBeGreaterThanOrEqual(0.5 * nominal);
       expect(t['param:mass.torso']).toBeLessThanOrEqual(1.5 * nominal);
-      await expect(h.command('randomize', { wheels: [0.5, 1.5] })).rejects.toThrow(/unknown parameter/);
-      await expect(h.command('randomize', { 'mass.torso': 'wide' })).rejects.toThrow(/invalid value for "randomize"/);
+      await expect(h.command('randomize', [{ target: 'wheels', distribution: { kind: 'uniform', low: 0.5, high: 1.5 }, operation: 'scale', mode: 'reset' }])).rejects.toThrow(/targets no parameter/);
+      await expect(h.command('randomize', [{ target: 'mass', distribution: { kind: 'loguniform', low: 0, high: 1 }, operation: 'scale', mode: 'reset' }])).rejects.toThrow(/log-uniform needs low > 0/);
+      await expect(h.command('randomize', { 'mass.torso': [0.5, 1.5] })).rejects.toThrow(/invalid value for "randomize"/);
       await expect(h.command('adaptation', true)).rejects.toThrow(/no control "adaptation" \(it has: policy, randomize\)/);
       await expect(h.command('fault', { leg: 0 })).rejects.toThrow(/no control "fault"/); // the hopper declares no faults
     } finally {
@@ -49,7 +54,7 @@ describe('an environment as a live scene on the host', () => {
   it("reports the quadrotor's cable length as the reset drew it, for the viewport to draw its slack", async () => {
     const h = await open('QuadPayload-v0', 2);
     try {
-      await h.command('randomize', { cable_length: [0.5, 1.5] });
+      await h.command('randomize', [{ target: 'cable_length', distribution: { kind: 'uniform', low: 0.5, high: 1.5 }, operation: 'scale', mode: 'reset' }]);
       await h.step();
       const drawn = h.overlays().tethers as number[];
       expect(drawn).toHaveLength(1);

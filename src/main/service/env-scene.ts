@@ -2,7 +2,7 @@
  * A registered environment as a live scene: the env steps under a chosen policy (a learned one
  * that ships for it, or one of its scripted policies: gait, hover/track controller, random,
  * zero) and reports when an episode ends; the host owns the clock, episodes and faults.
- * Controls: the policy, and DR scale ranges. Telemetry: velocity, distance, height, reward,
+ * Controls: the policy, and DR terms. Telemetry: velocity, distance, height, reward,
  * return, reward terms and the sampled parameters being randomized.
  */
 import { z } from 'zod';
@@ -10,6 +10,7 @@ import type { SceneSpec } from '../../shared/scene';
 import type { ControlDecl, TelemetryDecl } from '../../shared/scene-decl';
 import { makeEnv } from '../../physics/envs/registry';
 import type { DRTerm } from '../../physics/randomization';
+import { checkTerms, drInfo, drTermsControl, drTermsSchema } from './dr-control';
 import type { Env, EnvId, Fault, LegPart, StepInfo } from '../../physics/envs/types';
 import { Rng } from '../../physics/rng';
 import { scriptedPolicies, type ScriptedController } from '../../physics/controllers/scripted';
@@ -33,7 +34,7 @@ export const ENV_TELEMETRY: TelemetryDecl[] = [
 
 export const ENV_COMMANDS = {
   policy: z.string().max(80).regex(/^[\w.:-]+$/),
-  randomize: z.record(z.string().max(100), z.tuple([z.number(), z.number()])),
+  randomize: drTermsSchema,
 };
 
 export class EnvScene implements Scene {
@@ -77,7 +78,7 @@ export class EnvScene implements Scene {
         ],
         initial: EnvScene.defaultPolicy(id),
       };
-      const randomize: ControlDecl = { id: 'randomize', kind: 'ranges', label: 'Domain randomization (± fraction of nominal, at reset)' };
+      const randomize = drTermsControl('randomize', 'Domain randomization terms');
       const legs = withFaults ? (env.legParts?.().length ?? 0) : 0;
       return {
         controls: [policy, randomize],
@@ -85,6 +86,7 @@ export class EnvScene implements Scene {
         telemetry: ENV_TELEMETRY,
         overlays: env.sceneSpec().tethers?.length ? ['tethers'] : [],
         parameters: EnvScene.parameterFamilies(env),
+        dr: drInfo(id, env.nominalParams(), []),
         ...(legs ? { legs } : {}),
       };
     } finally {
@@ -177,23 +179,15 @@ export class EnvScene implements Scene {
       if ('scripted' in this.policy) this.policy.scripted.reset();
       return `policy: ${this.policy.id}`;
     }
-    // randomize: scale ranges of parameter families
-    const ranges = value as Record<string, [number, number]>;
-    const nominal = this.env.nominalParams();
-    const known = (k: string) => Object.keys(nominal).some((n) => n === k || n.startsWith(`${k}.`));
-    const unknown = Object.keys(ranges).filter((k) => !known(k));
-    if (unknown.length) throw new Error(`unknown parameter(s) ${unknown.join(', ')}; known: ${Object.keys(nominal).join(', ')}`);
-    this.randomize = Object.entries(ranges).map(([key, [low, high]]): DRTerm => {
-      if (!(low > 0 && high >= low)) throw new Error(`${key}: scale range [${low}, ${high}] must satisfy 0 < low <= high`);
-      return { target: key, distribution: { kind: 'uniform', low, high }, operation: 'scale', mode: 'reset' };
-    });
+    // randomize: the DR terms, checked against this env's parameters
+    this.randomize = checkTerms(value as DRTerm[], this.env.nominalParams());
     // DR terms are part of an env's config: rebuild it (same bodies, so the scene stays).
     const id = this.env.id as EnvId;
     this.env.dispose();
     this.env = await makeEnv(id, { randomize: this.randomize });
     if ('scripted' in this.policy) this.policy = this.choose(this.policy.id); // bound to the old env
     host.restartEpisode();
-    return this.randomize.length ? `randomizing ${this.randomize.length} parameter(s) at every reset` : 'randomization off';
+    return this.randomize.length ? `${this.randomize.length} DR term(s) from this episode on` : 'randomization off';
   }
 
   writePoses(out: Float32Array): void {

@@ -51,6 +51,7 @@ export const SCENES: SceneDefinition[] = [
       },
     }),
   ),
+  populationScene('Hopper-v0', 16),
   {
     id: 'demo-falling',
     title: 'Falling bodies',
@@ -70,6 +71,26 @@ export const SCENES: SceneDefinition[] = [
     },
   },
 ];
+
+/**
+ * `population:<env>:<n>`: n robots of an env side by side, each with its own DR draw
+ * (population-scene.ts). The picker lists one size; the population legend reopens it with another.
+ */
+function populationScene(id: EnvId, n: number): SceneDefinition {
+  return {
+    id: `population:${id}:${n}`,
+    title: `Population: ${n} randomized ${id.replace(/-v\d+$/, '').toLowerCase()}s`,
+    description: `${n} ${id} robots side by side, each with its own domain-randomization draw (samplePopulation, as training draws them), coloured by a parameter or by return.`,
+    async declare() {
+      const { PopulationScene } = await import('./population-scene');
+      return PopulationScene.describe(id);
+    },
+    async create(seed) {
+      const { PopulationScene } = await import('./population-scene');
+      return PopulationScene.create(id, n, seed);
+    },
+  };
+}
 
 /** What the renderer gets of each scene: its declaration (host controls added), computed once. */
 let listing: Promise<SceneInfo[]> | null = null;
@@ -100,6 +121,11 @@ export function findScene(id: string): SceneDefinition {
         return UrdfScene.fromSceneId(id);
       },
     };
+  }
+  const pop = /^population:([\w-]+):(\d+)$/.exec(id);
+  if (pop && !SCENES.some((s) => s.id === id)) {
+    if (!(pop[1] in ENV_SPECS)) throw new Error(`unknown env "${pop[1]}" in scene "${id}"; known: ${Object.keys(ENV_SPECS).join(', ')}`);
+    return populationScene(pop[1] as EnvId, Number(pop[2]));
   }
   const entry = SCENES.find((s) => s.id === id);
   if (!entry) throw new Error(`unknown scene "${id}"; known: ${SCENES.map((s) => s.id).join(', ')}`);

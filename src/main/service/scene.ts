@@ -5,6 +5,7 @@
  * registered in scene-runner.ts's SCENES (or handed to SceneHost directly, as tests do).
  */
 import type { z } from 'zod';
+import type { SceneInfo } from '../../shared/contract';
 import type { SceneDeclaration } from '../../shared/scene-decl';
 import type { SceneSpec } from '../../shared/scene';
 import type { Fault, LegPart } from '../../physics/envs/types';
@@ -50,6 +51,8 @@ export interface Scene {
 export interface SceneListing extends SceneDeclaration {
   legs?: number;
   parameters?: Record<string, number>;
+  /** What a 'drTerms' control edits (SceneInfo.dr). */
+  dr?: SceneInfo['dr'];
 }
 
 /** A declaration as the main side holds it: with the schema of each control's value. */
