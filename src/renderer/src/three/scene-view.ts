@@ -50,7 +50,7 @@ export class SceneView {
   /** The scene's declared overlays (SceneSpec.overlays) and the latest data for them. */
   private overlays: { module: OverlayModule; state: unknown }[] = [];
   private overlayData: Record<string, unknown> = {};
-  private readonly styler: BodyStyler = { tint: (b) => this.setHighlight(b), stretch: (l) => this.setStretched(l) };
+  private readonly styler: BodyStyler = { tint: (b) => this.setHighlight(b), stretch: (l) => this.setStretched(l), colour: (rgb) => this.setBodyColors(rgb) };
   private frameTimes: number[] = [];
   private raf = 0;
   private readonly tmp = new THREE.Matrix4();
@@ -188,6 +188,18 @@ export class SceneView {
     this.refreshDraw();
     for (const b of this.batches) {
       b.slots.forEach((slot, i) => b.mesh.setColorAt(i, on.has(slot.body) ? SceneView.HIGHLIGHT : slot.color));
+      if (b.mesh.instanceColor) b.mesh.instanceColor.needsUpdate = true;
+    }
+  }
+
+  /**
+   * Per-body colours (sRGB, 3 floats a body: a population's tint, matching its CSS legend), or
+   * null for the scene's own.
+   */
+  setBodyColors(rgb: Float32Array | null): void {
+    const c = new THREE.Color();
+    for (const b of this.batches) {
+      b.slots.forEach((slot, i) => b.mesh.setColorAt(i, rgb ? c.setRGB(rgb[slot.body * 3], rgb[slot.body * 3 + 1], rgb[slot.body * 3 + 2], THREE.SRGBColorSpace) : slot.color));
       if (b.mesh.instanceColor) b.mesh.instanceColor.needsUpdate = true;
     }
   }

@@ -13,6 +13,8 @@ export interface BodyStyler {
   tint(bodies: readonly number[]): void;
   /** Draws these bodies reshaped as their colliders were (none: as built). */
   stretch(list: readonly BodyStretch[]): void;
+  /** Colours every body (sRGB, 3 floats a body: a population's tint), or gives them back their own (null). */
+  colour(rgb: Float32Array | null): void;
 }
 
 export interface OverlayContext {

@@ -5,7 +5,7 @@ import { OVERLAYS, findOverlay } from './registry';
 
 describe('the overlay registry', () => {
   it('finds every *.overlay.ts module by its kind', () => {
-    expect([...OVERLAYS.keys()].sort()).toEqual(['ghostPath', 'highlight', 'stretch', 'tethers']);
+    expect([...OVERLAYS.keys()].sort()).toEqual(['ghostPath', 'highlight', 'population', 'stretch', 'tethers']);
     expect(findOverlay('nope')).toBeUndefined();
   });
 
@@ -14,7 +14,7 @@ describe('the overlay registry', () => {
     const stretched: BodyStretch[][] = [];
     const world = new THREE.Group();
     const spec: SceneSpec = { name: 's', upAxis: 'z', bodies: [], groundHalfSize: 0 };
-    const ctx = { world, spec, bodies: { tint: (b: readonly number[]) => tinted.push([...b]), stretch: (l: readonly BodyStretch[]) => stretched.push([...l]) } };
+    const ctx = { world, spec, bodies: { tint: (b: readonly number[]) => tinted.push([...b]), stretch: (l: readonly BodyStretch[]) => stretched.push([...l]), colour: () => undefined } };
     const frame = { bodyMatrices: [] };
     const h = findOverlay('highlight')!;
     const hs = h.create(ctx);

@@ -1,0 +1,75 @@
+/**
+ * A population's robots (SceneSpec.population) coloured per robot: by a parameter column or by
+ * return (state/population.ts, what the legend shows), dimmed once their episode has ended, and
+ * a marker over the selected robot. The data is the scene's PopulationFrame. The bodies are the
+ * view's instanced meshes (identical visuals share one InstancedMesh: 64 hoppers are four draw
+ * calls); this overlay only sets their instance colours.
+ */
+import * as THREE from 'three';
+import type { PopulationFrame } from '../../../../shared/snapshot';
+import { populationView, robotColours } from '../../state/population';
+import type { BodyStyler, OverlayModule } from './overlay';
+
+interface State {
+  bodies: BodyStyler;
+  count: number;
+  perRobot: number;
+  robotRgb: Float32Array;
+  bodyRgb: Float32Array;
+  marker: THREE.Mesh;
+  /** world "up" (the marker floats above the selected robot's root body) */
+  up: THREE.Vector3;
+  /** what the colours were made from: recolour only when one changes */
+  data: unknown;
+  by: string;
+}
+
+const isFrame = (d: unknown, n: number): d is PopulationFrame => !!d && (d as PopulationFrame).returns?.length === n;
+
+const population: OverlayModule<State | null> = {
+  kind: 'population',
+  create({ world, spec, bodies }) {
+    const pop = spec.population;
+    if (!pop) return null;
+    const up = spec.upAxis === 'z' ? new THREE.Vector3(0, 0, 1) : new THREE.Vector3(0, 1, 0);
+    // a cone pointing down at the selected robot
+    const marker = new THREE.Mesh(new THREE.ConeGeometry(0.07, 0.18, 16), new THREE.MeshBasicMaterial({ color: 0xffffff }));
+    marker.quaternion.setFromUnitVectors(new THREE.Vector3(0, -1, 0), up.clone().negate());
+    marker.visible = false;
+    world.add(marker);
+    return {
+      bodies,
+      count: pop.count,
+      perRobot: pop.bodiesPerRobot,
+      robotRgb: new Float32Array(pop.count * 3),
+      bodyRgb: new Float32Array(pop.count * pop.bodiesPerRobot * 3),
+      marker,
+      up,
+      data: null,
+      by: '',
+    };
+  },
+  update(st, data, frame) {
+    if (!st) return;
+    if (isFrame(data, st.count) && (data !== st.data || populationView.colourBy !== st.by)) {
+      st.data = data;
+      st.by = populationView.colourBy;
+      robotColours(data, st.by, st.robotRgb);
+      for (let i = 0; i < st.count; i++)
+        for (let b = 0; b < st.perRobot; b++) st.bodyRgb.set(st.robotRgb.subarray(i * 3, i * 3 + 3), (i * st.perRobot + b) * 3);
+      st.bodies.colour(st.bodyRgb);
+    }
+    const sel = populationView.selected;
+    const root = frame.bodyMatrices[sel * st.perRobot];
+    st.marker.visible = sel >= 0 && sel < st.count && !!root;
+    if (st.marker.visible) st.marker.position.setFromMatrixPosition(root).addScaledVector(st.up, 0.45);
+  },
+  dispose(st) {
+    if (!st) return;
+    st.marker.removeFromParent();
+    st.marker.geometry.dispose();
+    (st.marker.material as THREE.Material).dispose();
+    st.bodies.colour(null);
+  },
+};
+export default population;
