@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PopulationFrame } from '../../../shared/snapshot';
-import { colourAt, PARAM_STOPS, RETURN, RETURN_STOPS, robotColours, robotValues, scaleOf } from './population';
+import { colourAt, DIM, PARAM_STOPS, RETURN, RETURN_STOPS, robotColours, robotValues, scaleOf } from './population';
 
 const frame: PopulationFrame = {
   columns: ['mass.torso', 'friction.*'],
@@ -24,7 +24,7 @@ describe('population colours', () => {
   it('spans the colour map from the lowest to the highest robot; an ended episode is dimmed', () => {
     const rgb = robotColours(frame, 'mass.torso');
     expect(Array.from(rgb.subarray(0, 3))).toEqual(PARAM_STOPS[0].map((c) => Math.fround(c)));
-    expect(rgb[6]).toBeCloseTo(PARAM_STOPS[4][0] * 0.45, 5);
+    expect(rgb[6]).toBeCloseTo(PARAM_STOPS[4][0] * DIM, 5);
     const byReturn = robotColours(frame, RETURN);
     expect(byReturn[3]).toBeCloseTo(RETURN_STOPS[4][0], 5);
     expect(colourAt(PARAM_STOPS, 0.5)).toEqual(PARAM_STOPS[2]);

@@ -82,6 +82,9 @@ export function scaleOf(frame: PopulationFrame, by: string): Scale {
   return { lo, hi, unit: isReturn ? '' : paramUnit(by) };
 }
 
+/** How much darker a robot whose episode has ended is drawn (its hue still readable). */
+export const DIM = 0.55;
+
 /** Each robot's RGB (3 floats per robot); robots whose episode has ended are dimmed. */
 export function robotColours(frame: PopulationFrame, by: string, out?: Float32Array): Float32Array {
   const n = frame.returns.length;
@@ -91,7 +94,7 @@ export function robotColours(frame: PopulationFrame, by: string, out?: Float32Ar
   const stops = stopsFor(frame.columns.includes(by) ? by : RETURN);
   for (let i = 0; i < n; i++) {
     colourAt(stops, (v[i] - lo) / (hi - lo), rgb, i * 3);
-    if (!frame.alive[i]) for (let c = 0; c < 3; c++) rgb[i * 3 + c] *= 0.45;
+    if (!frame.alive[i]) for (let c = 0; c < 3; c++) rgb[i * 3 + c] *= DIM;
   }
   return rgb;
 }

@@ -348,7 +348,11 @@ export class SceneView {
     const ndc = new THREE.Vector2(((clientX - rect.left) / rect.width) * 2 - 1, -((clientY - rect.top) / rect.height) * 2 + 1);
     const ray = new THREE.Raycaster();
     ray.setFromCamera(ndc, this.camera);
-    const hits = ray.intersectObjects(this.batches.filter((b) => b.mesh.visible).map((b) => b.mesh), false);
+    const meshes = this.batches.filter((b) => b.mesh.visible).map((b) => b.mesh);
+    // three caches an InstancedMesh's bounding sphere at its first raycast: refresh it, or a robot
+    // that has moved since (a hopper 10 m down its lane) can no longer be clicked
+    for (const m of meshes) m.computeBoundingSphere();
+    const hits = ray.intersectObjects(meshes, false);
     const hit = hits[0];
     if (!hit || hit.instanceId === undefined) return -1;
     const batch = this.batches.find((b) => b.mesh === hit.object);

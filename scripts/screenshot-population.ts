@@ -1,0 +1,44 @@
+/**
+ * The README's population picture: 16 randomized hoppers in the browser shell at 1440x900,
+ * coloured by torso mass, one robot clicked. Writes docs/population-hopper.png.
+ *   npx tsx scripts/screenshot-population.ts [--colour-by return] [--at SIM_SECONDS] [--out FILE]
+ */
+import { launchChromium, startShell } from '../test/e2e/browser-shell';
+
+const arg = (name: string, fallback: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : fallback;
+};
+const out = arg('out', 'docs/population-hopper.png');
+const colourBy = arg('colour-by', 'mass.torso');
+
+const shell = await startShell();
+const browser = await launchChromium();
+try {
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  await page.goto(shell.url);
+  await page.locator('[data-test=ready-flag]').filter({ hasText: 'ready' }).waitFor({ timeout: 60_000 });
+  await page.locator('[data-test=scene-picker]').selectOption('population:Hopper-v0:16');
+  await page.locator('[data-test=population-legend]').waitFor({ timeout: 30_000 });
+  await page.locator('[data-test=colour-by]').selectOption(colourBy);
+  // into the episode: the robots are hopping and the first heavy ones have fallen
+  const simTime = async () => Number((await page.locator('.overlay').textContent())!.match(/t = ([\d.]+)/)![1]);
+  const at = Number(arg('at', '1.5'));
+  while ((await simTime()) < at) await page.waitForTimeout(50);
+  await page.locator('[data-test=pause]').dispatchEvent('click'); // now: no waiting for a slow page to settle
+  await page.waitForTimeout(500);
+  const box = (await page.locator('canvas[data-test=viewport]').boundingBox())!;
+  // click the nearest robots first (lower right of the view), until one is hit
+  search: for (let fy = 0.75; fy >= 0.3; fy -= 0.04) {
+    for (let fx = 0.65; fx >= 0.15; fx -= 0.025) {
+      await page.mouse.click(box.x + box.width * fx, box.y + box.height * fy);
+      if (await page.locator('[data-test=robot-card]').isVisible()) break search;
+    }
+  }
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: out });
+  console.log(`wrote ${out}`);
+} finally {
+  await browser.close();
+  await shell.stop();
+}
