@@ -20,7 +20,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { POSE_STRIDE } from '../src/shared/scene.js';
 import { encodeSnapshot } from '../src/shared/wire.js';
-import { PopulationScene } from '../src/main/service/population-scene.js';
+import type { PopulationFrame } from '../src/shared/snapshot.js';
+import { SceneHost } from '../src/main/service/scene-host.js';
+import { findScene } from '../src/main/service/scene-runner.js';
 import { launchChromium, startShell } from '../test/e2e/browser-shell.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -34,15 +36,16 @@ const SECONDS = Number(arg('seconds', '10'));
 const round = (v: number, d = 1) => Math.round(v * 10 ** d) / 10 ** d;
 
 async function headless() {
-  const scene = await PopulationScene.create('Hopper-v0', ROBOTS, 0);
-  const frameOf = () => scene.populationFrame();
+  // the scene on its host, as the sim worker runs it (episodes restart when all robots have ended)
+  const scene = await SceneHost.open(findScene(`population:Hopper-v0:${ROBOTS}`), 0);
+  const frameOf = () => scene.overlays().population as PopulationFrame;
   const spec = scene.spec();
-  for (let i = 0; i < 50; i++) scene.step(); // warm up (JIT, WASM tier-up)
+  for (let i = 0; i < 50; i++) await scene.step(); // warm up (JIT, WASM tier-up)
   let steps = 0, robotSteps = 0;
   const t0 = performance.now();
   while (performance.now() - t0 < SECONDS * 1000) {
     robotSteps += frameOf().alive.reduce((a, b) => a + b, 0);
-    scene.step();
+    await scene.step();
     steps++;
   }
   const wall = (performance.now() - t0) / 1000;
@@ -53,14 +56,14 @@ async function headless() {
     scene.reset(seed);
     for (let k = 0; k < 60; k++) {
       earlyRobotSteps += frameOf().alive.reduce((a, b) => a + b, 0);
-      scene.step();
+      await scene.step();
       early++;
     }
   }
   const earlyWall = (performance.now() - t1) / 1000;
   const poses = new Float32Array(spec.bodies.length * POSE_STRIDE);
-  scene.writePoses(poses);
-  const bytes = encodeSnapshot({ sessionId: 'bench', frame: 0, time: 0, poses, telemetry: scene.telemetry(), realTimeFactor: 1, population: frameOf() }).byteLength;
+  scene.scene.writePoses(poses);
+  const bytes = encodeSnapshot({ sessionId: 'bench', frame: 0, time: 0, episode: 0, episodeTime: 0, poses, telemetry: scene.telemetry(), realTimeFactor: 1, overlays: scene.overlays() }).byteLength;
   scene.dispose();
   return {
     sceneStepsPerSec: round(steps / wall),

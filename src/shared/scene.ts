@@ -55,6 +55,8 @@ export interface SceneSpec {
    * bodies at [i * bodiesPerRobot, (i + 1) * bodiesPerRobot); the `population` overlay colours them.
    */
   population?: { count: number; bodiesPerRobot: number };
+  /** The side the camera first frames the bodies from (world frame, a direction from their centre). */
+  viewFrom?: Vec3;
 }
 
 /**

@@ -184,6 +184,8 @@ export class PopulationScene implements Scene {
       bodies,
       groundHalfSize: Math.max(one.groundHalfSize, 30),
       population: { count: this.n, bodiesPerRobot: this.bodiesPerRobot },
+      // ahead of the robots, to one side and above: the lanes recede diagonally, each robot in profile
+      viewFrom: [4, 3.6, 1.8],
     };
   }
 

@@ -228,7 +228,9 @@ export class SceneView {
     if (box.isEmpty()) return;
     const center = box.getCenter(new THREE.Vector3());
     const radius = Math.max(0.05, box.getSize(new THREE.Vector3()).length() / 2);
-    const dir = this.camera.position.clone().sub(this.controls.target).normalize();
+    // the scene's preferred side (a row of lanes seen along it), else the current viewing direction
+    const from = this.spec?.viewFrom;
+    const dir = from ? new THREE.Vector3(...from).applyQuaternion(this.world.quaternion).normalize() : this.camera.position.clone().sub(this.controls.target).normalize();
     const dist = (radius / Math.sin(((this.camera.fov / 2) * Math.PI) / 180)) * 1.1;
     this.controls.target.copy(center);
     this.camera.position.copy(center).addScaledVector(dir, dist);
