@@ -50,6 +50,8 @@ export class SceneView {
   /** The scene's declared overlays (SceneSpec.overlays) and the latest data for them. */
   private overlays: { module: OverlayModule; state: unknown }[] = [];
   private overlayData: Record<string, unknown> = {};
+  /** An overlay's focus point (world frame), followed instead of the bodies' centroid. */
+  private focus: THREE.Vector3 | null = null;
   private readonly styler: BodyStyler = { tint: (b) => this.setHighlight(b), stretch: (l) => this.setStretched(l), colour: (rgb) => this.setBodyColors(rgb) };
   private frameTimes: number[] = [];
   private raf = 0;
@@ -138,13 +140,14 @@ export class SceneView {
     this.stretchedKey = '';
     this.stretches = new Map();
     this.overlayData = {};
+    this.focus = null;
     for (const kind of spec.overlays ?? []) {
       const module = findOverlay(kind);
       if (!module) {
         console.warn(`no overlay module for "${kind}" (three/overlays/${kind}.overlay.ts)`);
         continue;
       }
-      this.overlays.push({ module, state: module.create({ world: this.world, spec, bodies: this.styler }) });
+      this.overlays.push({ module, state: module.create({ world: this.world, spec, bodies: this.styler, focus: (p) => (this.focus = p?.clone() ?? null) }) });
     }
   }
 
@@ -293,13 +296,18 @@ export class SceneView {
   follow(index?: number): void {
     if (index !== undefined && (index < 0 || index >= this.bodyMatrices.length)) return;
     if (!this.bodyMatrices.length) return;
-    const p = index !== undefined ? this.bodyPosition(index) : this.centroid();
+    const p = index !== undefined ? this.bodyPosition(index) : this.followed();
     const delta = p.clone().add(this.followOffset).sub(this.controls.target);
     delta.y *= 0.08;
     this.controls.target.add(delta);
     this.camera.position.add(delta);
     this.sun.position.set(p.x + 4, p.y + 8, p.z + 3);
     this.sun.target.position.copy(p);
+  }
+
+  /** What a scene without a followBody is followed by: an overlay's focus, else the centroid. */
+  private followed(): THREE.Vector3 {
+    return this.focus ? this.focus.clone().applyMatrix4(this.world.matrixWorld) : this.centroid();
   }
 
   /** Mean position of all bodies (a scene of many loose bodies is followed as a whole). */
@@ -330,7 +338,7 @@ export class SceneView {
     const p = new THREE.Vector3();
     const view = new THREE.Vector3();
     const robot = this.spec?.followBody !== undefined;
-    const points = robot ? this.bodyMatrices.map((_, i) => this.bodyPosition(i)) : [this.centroid()];
+    const points = robot ? this.bodyMatrices.map((_, i) => this.bodyPosition(i)) : [this.followed()];
     for (const q of points) {
       p.copy(q);
       view.copy(p).applyMatrix4(this.camera.matrixWorldInverse);

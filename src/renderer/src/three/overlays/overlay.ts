@@ -22,6 +22,11 @@ export interface OverlayContext {
   world: THREE.Group;
   spec: SceneSpec;
   bodies: BodyStyler;
+  /**
+   * Where the camera follows a scene without a followBody (default: the centroid of all bodies),
+   * a point in the world frame; null gives it back. A population follows its running robots.
+   */
+  focus?(point: THREE.Vector3 | null): void;
 }
 
 export interface OverlayFrame {

@@ -8,7 +8,7 @@
 import * as THREE from 'three';
 import type { PopulationFrame } from '../../../../shared/snapshot';
 import { populationView, robotColours } from '../../state/population';
-import type { BodyStyler, OverlayModule } from './overlay';
+import type { BodyStyler, OverlayContext, OverlayModule } from './overlay';
 
 interface State {
   bodies: BodyStyler;
@@ -22,13 +22,16 @@ interface State {
   /** what the colours were made from: recolour only when one changes */
   data: unknown;
   by: string;
+  focus: OverlayContext['focus'];
+  /** the camera's point, gliding toward the running robots' centre */
+  centre: THREE.Vector3 | null;
 }
 
 const isFrame = (d: unknown, n: number): d is PopulationFrame => !!d && (d as PopulationFrame).returns?.length === n;
 
 const population: OverlayModule<State | null> = {
   kind: 'population',
-  create({ world, spec, bodies }) {
+  create({ world, spec, bodies, focus }) {
     const pop = spec.population;
     if (!pop) return null;
     const up = spec.upAxis === 'z' ? new THREE.Vector3(0, 0, 1) : new THREE.Vector3(0, 1, 0);
@@ -47,6 +50,8 @@ const population: OverlayModule<State | null> = {
       up,
       data: null,
       by: '',
+      focus,
+      centre: null,
     };
   },
   update(st, data, frame) {
@@ -59,6 +64,7 @@ const population: OverlayModule<State | null> = {
         for (let b = 0; b < st.perRobot; b++) st.bodyRgb.set(st.robotRgb.subarray(i * 3, i * 3 + 3), (i * st.perRobot + b) * 3);
       st.bodies.colour(st.bodyRgb);
     }
+    if (isFrame(data, st.count)) follow(st, data, frame.bodyMatrices);
     const sel = populationView.selected;
     const root = frame.bodyMatrices[sel * st.perRobot];
     st.marker.visible = sel >= 0 && sel < st.count && !!root;
@@ -70,6 +76,28 @@ const population: OverlayModule<State | null> = {
     st.marker.geometry.dispose();
     (st.marker.material as THREE.Material).dispose();
     st.bodies.colour(null);
+    st.focus?.(null);
   },
 };
+/**
+ * The camera follows the robots still running (all of them between episodes): the fallen ones
+ * stay behind, the ones the policy keeps going stay in view.
+ */
+function follow(st: State, data: PopulationFrame, bodyMatrices: readonly THREE.Matrix4[]): void {
+  const p = new THREE.Vector3(), c = new THREE.Vector3();
+  const any = data.alive.includes(1);
+  let n = 0;
+  for (let i = 0; i < st.count; i++) {
+    const m = bodyMatrices[i * st.perRobot];
+    if (!m || (any && !data.alive[i])) continue;
+    c.add(p.setFromMatrixPosition(m));
+    n++;
+  }
+  if (!n) return;
+  c.divideScalar(n);
+  // glide rather than jump when a robot falls out or an episode restarts
+  st.centre = st.centre ? st.centre.lerp(c, 0.08) : c;
+  st.focus?.(st.centre);
+}
+
 export default population;
