@@ -244,6 +244,7 @@ export async function recordScenario(
       view.applyPoses(poses);
       view.scene.updateMatrixWorld();
       const focus = camera.place(view.camera, t, scenario.camera.mode === 'follow' ? view.bodyPosition(follow) : null);
+      view.centreGround(focus);
       if (sun && sunOffset) {
         sun.position.copy(focus).add(sunOffset);
         sun.target.position.copy(focus);

@@ -45,6 +45,8 @@ export class SceneView {
   private static readonly INSET = new THREE.Matrix4().makeScale(0.98, 0.98, 0.98);
   private highlightedBodies = new Set<number>();
   private ground: THREE.Object3D[] = [];
+  /** Grid spacing of the ground (m): the ground recentres on the followed robot in whole cells. */
+  private groundCell = 1;
   private bodyMatrices: THREE.Matrix4[] = [];
   private spec: SceneSpec | null = null;
   /** The scene's declared overlays (SceneSpec.overlays) and the latest data for them. */
@@ -258,7 +260,9 @@ export class SceneView {
     );
     plane.receiveShadow = true;
     plane.rotation.x = -Math.PI / 2;
-    const grid = new THREE.GridHelper(half * 2, Math.round(half * 4), 0x56607a, 0x3a4152);
+    const divisions = Math.round(half * 4);
+    const grid = new THREE.GridHelper(half * 2, divisions, 0x56607a, 0x3a4152);
+    this.groundCell = (half * 2) / divisions;
     grid.position.y = 0.001;
     this.ground = [plane, grid];
     this.scene.add(plane, grid);
@@ -303,6 +307,16 @@ export class SceneView {
     this.camera.position.add(delta);
     this.sun.position.set(p.x + 4, p.y + 8, p.z + 3);
     this.sun.target.position.copy(p);
+    this.centreGround(p);
+  }
+
+  /**
+   * The drawn ground is finite and a learned ant walks 250 m an episode: it moves under the
+   * followed point in steps of two grid cells, so its lines stay put under the robot's feet.
+   */
+  centreGround(p: THREE.Vector3): void {
+    const c = 2 * this.groundCell;
+    for (const g of this.ground) g.position.set(Math.round(p.x / c) * c, g.position.y, Math.round(p.z / c) * c);
   }
 
   /** What a scene without a followBody is followed by: an overlay's focus, else the centroid. */
