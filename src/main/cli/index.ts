@@ -10,6 +10,7 @@ import { simulateCommand, SIMULATE_USAGE } from './simulate';
 import { TRAINERS } from '../../meta/trainers/registry';
 import { BACKEND_FLAG } from './flags';
 import { plot } from './plot';
+import { sweepCommand, SWEEP_FLAGS, SWEEP_USAGE } from './sweep';
 import { evaluate, runs, train, trainFlags } from './train';
 import { EVAL_ADAPT_FLAGS, evalAdaptCommand, HEADROOM_FLAGS, headroomCommand, setPlannerCommand } from './model-based';
 
@@ -132,6 +133,12 @@ const COMMANDS: Record<string, CommandSpec> = {
       json: JSON_FLAG,
     },
     run: evaluate,
+  },
+  sweep: {
+    summary: 'Robustness curve: evaluate policies across values of a physical parameter (or two: a heatmap); JSON and SVG',
+    usage: SWEEP_USAGE,
+    flags: SWEEP_FLAGS,
+    run: sweepCommand,
   },
   version: {
     summary: 'Print the version',

@@ -17,6 +17,10 @@ export interface ChartOptions {
   height?: number;
   /** Horizontal lines, e.g. a threshold the issue sets. */
   refs?: { y: number; label: string }[];
+  /** The x axis' span (default: from 0, or below, to the largest x; a sweep gives its values' span). */
+  xRange?: [number, number];
+  /** A dot at every point (few points, e.g. a parameter sweep). */
+  markers?: boolean;
 }
 
 const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf'];
@@ -47,8 +51,7 @@ export function lineChartSvg(series: Series[], o: ChartOptions): string {
   const m = { l: 70, r: 20, t: 40, b: 56 };
   const pts = series.flatMap((s) => s.points).filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y));
   const ys = [...pts.map((p) => p[1]), ...(o.refs ?? []).map((r) => r.y)];
-  const x0 = Math.min(0, ...pts.map((p) => p[0]));
-  const x1 = Math.max(1, ...pts.map((p) => p[0]));
+  const [x0, x1] = o.xRange && o.xRange[1] > o.xRange[0] ? o.xRange : [Math.min(0, ...pts.map((p) => p[0])), Math.max(1, ...pts.map((p) => p[0]))];
   let y0 = Math.min(...ys);
   let y1 = Math.max(...ys);
   if (!Number.isFinite(y0)) [y0, y1] = [0, 1];
@@ -73,6 +76,8 @@ export function lineChartSvg(series: Series[], o: ChartOptions): string {
     const c = COLORS[i % COLORS.length];
     const d = s.points.filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y)).map(([x, y]) => `${X(x).toFixed(1)},${Y(y).toFixed(1)}`).join(' ');
     out.push(`<polyline points="${d}" fill="none" stroke="${c}" stroke-width="1.6"/>`);
+    if (o.markers)
+      for (const [x, y] of s.points) if (Number.isFinite(x) && Number.isFinite(y)) out.push(`<circle cx="${X(x).toFixed(1)}" cy="${Y(y).toFixed(1)}" r="2.5" fill="${c}"/>`);
     out.push(`<rect x="${m.l + 10}" y="${m.t + 8 + i * 18}" width="14" height="3" fill="${c}"/><text x="${m.l + 30}" y="${m.t + 13 + i * 18}">${esc(s.label)}</text>`);
   });
   out.push('</svg>');
