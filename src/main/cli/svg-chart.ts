@@ -21,6 +21,8 @@ export interface ChartOptions {
   xRange?: [number, number];
   /** A dot at every point (few points, e.g. a parameter sweep). */
   markers?: boolean;
+  /** Which top corner holds the legend (default left). */
+  legendAt?: 'left' | 'right';
 }
 
 const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf'];
@@ -78,7 +80,8 @@ export function lineChartSvg(series: Series[], o: ChartOptions): string {
     out.push(`<polyline points="${d}" fill="none" stroke="${c}" stroke-width="1.6"/>`);
     if (o.markers)
       for (const [x, y] of s.points) if (Number.isFinite(x) && Number.isFinite(y)) out.push(`<circle cx="${X(x).toFixed(1)}" cy="${Y(y).toFixed(1)}" r="2.5" fill="${c}"/>`);
-    out.push(`<rect x="${m.l + 10}" y="${m.t + 8 + i * 18}" width="14" height="3" fill="${c}"/><text x="${m.l + 30}" y="${m.t + 13 + i * 18}">${esc(s.label)}</text>`);
+    const lx = o.legendAt === 'right' ? W - m.r - 16 - 7 * Math.max(...series.map((t) => t.label.length)) : m.l + 10;
+    out.push(`<rect x="${lx}" y="${m.t + 8 + i * 18}" width="14" height="3" fill="${c}"/><text x="${lx + 20}" y="${m.t + 13 + i * 18}">${esc(s.label)}</text>`);
   });
   out.push('</svg>');
   return out.join('\n');

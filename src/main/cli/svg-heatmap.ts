@@ -88,7 +88,7 @@ export function heatmapSvg(panels: HeatmapPanel[], o: HeatmapOptions): string {
   // colour bar
   const bx = m.l + panels.length * (pw + gap) - gap / 2;
   const steps = 32;
-  for (let s = 0; s < steps; s++) out.push(`<rect x="${bx}" y="${(m.t + ph - ((s + 1) * ph) / steps).toFixed(1)}" width="${barW}" height="${(ph / steps + 0.5).toFixed(1)}" fill="${heatColor(s / (steps - 1))}"/>`);
+  for (let s = 0; s < steps; s++) out.push(`<rect x="${bx}" y="${(m.t + ph - ((s + 1) * ph) / steps).toFixed(1)}" width="${barW}" height="${(ph / steps + 1).toFixed(1)}" fill="${heatColor(s / (steps - 1))}"/>`);
   out.push(`<rect x="${bx}" y="${m.t}" width="${barW}" height="${ph}" fill="none" stroke="#888"/>`);
   out.push(`<text x="${bx + barW + 4}" y="${m.t + 8}">${fmt(hi)}</text><text x="${bx + barW + 4}" y="${m.t + ph}">${fmt(lo)}</text>`);
   out.push(`<text x="${bx + barW / 2}" y="${m.t - 10}" text-anchor="middle">${esc(o.valueLabel)}</text>`);

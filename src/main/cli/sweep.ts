@@ -194,12 +194,20 @@ export async function sweepCommand(args: ParsedArgs): Promise<number> {
         )
       : lineChartSvg(
           lines.map((l, i) => ({ label: labels[i], points: values.map((v, k) => [v, (l.return.mean as number[])[k]] as [number, number]) })),
-          { title, xLabel: param + unit(param), yLabel: 'mean return', xRange: [Math.min(...values), Math.max(...values)], markers: true },
+          { title, xLabel: param + unit(param), yLabel: 'mean return', xRange: [Math.min(...values), Math.max(...values)], markers: true, legendAt: legendSide(values, lines) },
         );
     writeFileSync(plotFile, svg);
     console.error(`sweep: wrote ${plotFile}`);
   }
   return 0;
+}
+
+/** The legend goes in the top corner over the lower returns (a falling curve: the right). */
+function legendSide(values: number[], lines: SweepLine[]): 'left' | 'right' {
+  const lowest = values.indexOf(Math.min(...values));
+  const highest = values.indexOf(Math.max(...values));
+  const at = (k: number) => Math.max(...lines.map((l) => (l.return.mean as number[])[k]));
+  return at(highest) < at(lowest) ? 'right' : 'left';
 }
 
 function printTable(lines: SweepLine[], labels: string[]): void {
