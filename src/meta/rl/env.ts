@@ -37,6 +37,15 @@ export interface VecEnvLike {
   reset(seed?: number): Float32Array;
   /** actions: [numEnvs * actionSize]. */
   step(actions: Float32Array): VecEnvStep;
+  /**
+   * Optional: like reset(seed), but env i's first episode runs with the physical parameters
+   * params[i] (keys as in nominalParams(), e.g. `mass.torso`; null: as the env draws them), the
+   * physics envs' reset option `params`. Later episodes (auto-reset) are the env's own again.
+   * EPOpt samples its models with samplePopulation and hands them over here.
+   */
+  resetWithParams?(seed: number, params: readonly (Record<string, number> | null)[]): Float32Array;
+  /** Optional: the envs' nominal physical parameters (what DR terms apply to). */
+  nominalParams?(): Record<string, number>;
   /** Optional full state (mid-episode included) for exact resume from checkpoints. */
   getState?(): unknown;
   setState?(state: unknown): void;
@@ -50,6 +59,7 @@ export interface GymEnvLike {
   readonly actionLow?: ArrayLike<number>;
   readonly actionHigh?: ArrayLike<number>;
   reset(opts?: { seed?: number; options?: unknown }): { obs: ArrayLike<number>; info?: unknown };
+  nominalParams?(): Record<string, number>;
   step(action: Float32Array): { obs: ArrayLike<number>; reward: number; terminated: boolean; truncated: boolean; info?: unknown };
   getState?(): unknown;
   setState?(state: unknown): void;
@@ -87,9 +97,15 @@ export function vecEnvFromEnvs(envs: GymEnvLike[], firstIndex = 0): VecEnvLike {
     actionLow: lowArr ? Float32Array.from(lowArr) : undefined,
     actionHigh: highArr ? Float32Array.from(highArr) : undefined,
     reset(seed = 0) {
+      return v.resetWithParams!(seed, []);
+    },
+    resetWithParams(seed, params) {
       baseSeed = seed;
       episodes = new Array<number>(N).fill(0);
-      envs.forEach((e, i) => obs.set(e.reset({ seed: episodeSeed(seed, firstIndex + i, 0) }).obs, i * O));
+      envs.forEach((e, i) => {
+        const p = params[i];
+        obs.set(e.reset({ seed: episodeSeed(seed, firstIndex + i, 0), ...(p ? { options: { params: p } } : {}) }).obs, i * O);
+      });
       return obs.slice();
     },
     step(actions) {
@@ -119,6 +135,7 @@ export function vecEnvFromEnvs(envs: GymEnvLike[], firstIndex = 0): VecEnvLike {
       envs.forEach((e) => e.close?.());
     },
   };
+  if (envs[0].nominalParams) v.nominalParams = () => envs[0].nominalParams!();
   if (envs.every((e) => e.getState && e.setState)) {
     v.getState = () => ({ baseSeed, episodes: episodes.slice(), obs: Array.from(obs), envs: envs.map((e) => e.getState!()) });
     v.setState = (s: unknown) => {

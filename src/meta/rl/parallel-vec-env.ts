@@ -108,6 +108,12 @@ export async function createParallelVecEnv(module: string, id: string, numEnvs: 
       all(() => ({ cmd: 'reset', seed })).forEach((r, k) => obs.set(r.obs as Float32Array, slots[k].first * O));
       return obs;
     },
+    resetWithParams(seed, params) {
+      const obs = new Float32Array(N * O);
+      const slice = (k: number) => Array.from({ length: slots[k].count }, (_, j) => params[slots[k].first + j] ?? null);
+      all((k) => ({ cmd: 'reset', seed, params: slice(k) })).forEach((r, k) => obs.set(r.obs as Float32Array, slots[k].first * O));
+      return obs;
+    },
     step(actions) {
       const rs = all((k) => ({ cmd: 'step', actions: actions.slice(slots[k].first * A, (slots[k].first + slots[k].count) * A) })) as unknown as VecEnvStep[];
       const out: VecEnvStep = {
@@ -137,6 +143,8 @@ export async function createParallelVecEnv(module: string, id: string, numEnvs: 
       }
     },
   };
+  const nominal = hello[0].nominal as Record<string, number> | null;
+  if (nominal) v.nominalParams = () => ({ ...nominal });
   if (hello.every((h) => h.stateful)) {
     v.getState = () => ({ slices: all(() => ({ cmd: 'getState' })).map((r) => r.state) });
     v.setState = (s: unknown) => {

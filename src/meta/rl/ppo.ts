@@ -85,6 +85,9 @@ export interface PpoMetrics {
   [infoKey: `info/${string}`]: number;
 }
 
+/** What one PPO update reports (means over its minibatch steps). */
+export type PpoUpdateStats = Pick<PpoMetrics, 'policyLoss' | 'valueLoss' | 'entropy' | 'approxKl' | 'clipFrac'>;
+
 export interface PpoState {
   config: PpoConfig;
   envSteps: number;
@@ -151,12 +154,13 @@ export class PPO {
     return this.config.numSteps * this.env.numEnvs;
   }
 
-  private normObs(raw: Float32Array): Float32Array {
+  /** Observations normalized (and clipped) by the running normalizer, without updating it. */
+  normObs(raw: Float32Array): Float32Array {
     return this.config.normalizeObs ? this.obsNorm.normalize(raw, undefined, this.config.clipObs) : raw.slice();
   }
 
   /** Policy mean, log std and value for normalized observations [n, O] (one tensor program). */
-  private forward(obsN: Float32Array, n: number): { mean: Float32Array; logStd: Float32Array; value: Float32Array } {
+  forward(obsN: Float32Array, n: number): { mean: Float32Array; logStd: Float32Array; value: Float32Array } {
     return tf.tidy(() => {
       const x = tf.tensor2d(obsN, [n, this.env.observationSize]);
       const mean = mlp(this.params, x, this.piSpec, 'pi.');
@@ -273,13 +277,23 @@ export class PPO {
     };
   }
 
-  private update(): Omit<PpoMetrics, 'step' | 'iteration' | 'episodeReturn' | 'episodeLength' | 'episodes' | 'explainedVariance' | 'lr' | 'std'> {
+  private update(): PpoUpdateStats {
+    return this.updateFrom(this.buffer);
+  }
+
+  /**
+   * PPO epochs on a filled buffer (advantages and returns computed). `rows` (buffer row indices,
+   * t * numEnvs + i) restricts the update to those rows, e.g. EPOpt's worst-epsilon trajectories;
+   * absent, every row is used, exactly as {@link iterate} does.
+   */
+  updateFrom(buf: RolloutBuffer, rows?: ArrayLike<number>): PpoUpdateStats {
     const c = this.config;
-    const buf = this.buffer;
     const O = this.env.observationSize;
     const A = this.env.actionSize;
-    const total = buf.size;
-    const mb = Math.floor(total / c.minibatches);
+    const total = rows ? rows.length : buf.size;
+    if (total === 0) throw new Error('PPO update on no rows');
+    const minibatches = Math.min(c.minibatches, total);
+    const mb = Math.floor(total / minibatches);
     const obsB = new Float32Array(mb * O);
     const actB = new Float32Array(mb * A);
     const oldLpB = new Float32Array(mb);
@@ -293,10 +307,10 @@ export class PPO {
     let count = 0;
     for (let epoch = 0; epoch < c.epochs; epoch++) {
       const perm = this.rng.permutation(total);
-      for (let m = 0; m < c.minibatches; m++) {
+      for (let m = 0; m < minibatches; m++) {
         let advMean = 0;
         for (let j = 0; j < mb; j++) {
-          const k = perm[m * mb + j];
+          const k = rows ? rows[perm[m * mb + j]] : perm[m * mb + j];
           obsB.set(buf.obs.subarray(k * O, (k + 1) * O), j * O);
           actB.set(buf.actions.subarray(k * A, (k + 1) * A), j * A);
           oldLpB[j] = buf.logProbs[k];
@@ -432,7 +446,8 @@ export class PPO {
   }
 }
 
-function explainedVariance(pred: Float32Array, target: Float32Array): number {
+/** 1 - Var(target - pred) / Var(target) (NaN when the target is constant). */
+export function explainedVariance(pred: Float32Array, target: Float32Array): number {
   let mt = 0;
   for (let i = 0; i < target.length; i++) mt += target[i];
   mt /= target.length;

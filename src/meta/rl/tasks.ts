@@ -3,6 +3,7 @@
  * core before (and besides) the Rapier environments:
  *  - PointReach-v0: a 2-D point mass with damping pushed by a bounded force toward a random goal.
  *  - Pendulum-v1: Gymnasium's pendulum swing-up (same dynamics and reward).
+ *  - BiasedReach-v0: a contextual-bandit toy with one hidden physical parameter (robust-RL tests).
  * Both are vectorized natively and expose getState/setState for exact resume.
  */
 import { Rng, type RngState } from '../rng.js';
@@ -195,8 +196,59 @@ export class Pendulum extends VecTask {
   }
 }
 
+/**
+ * A toy for robust RL (EPOpt's tests): each step asks for a point x in [-1, 1] (the observation);
+ * the actuator adds a hidden bias b (the physical parameter `bias`, nominal 0) to the action a,
+ * reward -|a + b - x|; 8 steps per episode, no termination. The bias is never observed, so the
+ * best action depends on what the policy was trained on: nominal training learns a = x, training
+ * over a distribution of b learns a = x - (a central value of b). Episodes run with the nominal
+ * bias unless `resetWithParams` gives env i another for its first episode.
+ */
+export class BiasedReach extends VecTask {
+  readonly observationSize = 1;
+  readonly actionSize = 1;
+  readonly stateSize = 2;
+  readonly maxEpisodeSteps = 8;
+  override readonly actionLow = new Float32Array([-2]);
+  override readonly actionHigh = new Float32Array([2]);
+  static readonly nominal = { bias: 0 };
+
+  constructor(numEnvs: number) {
+    super(numEnvs);
+    this.init();
+  }
+
+  nominalParams(): Record<string, number> {
+    return { ...BiasedReach.nominal };
+  }
+
+  resetWithParams(seed: number, params: readonly (Record<string, number> | null)[]): Float32Array {
+    const obs = this.reset(seed);
+    params.forEach((p, i) => {
+      if (p && p.bias !== undefined && i < this.numEnvs) this.s[2 * i + 1] = p.bias;
+    });
+    return obs;
+  }
+
+  protected resetOne(i: number): void {
+    this.s[2 * i] = this.rng.range(-1, 1);
+    this.s[2 * i + 1] = BiasedReach.nominal.bias;
+  }
+
+  protected stepOne(i: number, a: Float32Array): { reward: number; terminated: boolean } {
+    const reward = -Math.abs(a[0] + this.s[2 * i + 1] - this.s[2 * i]);
+    this.s[2 * i] = this.rng.range(-1, 1);
+    return { reward, terminated: false };
+  }
+
+  protected writeObs(i: number, out: Float32Array, off: number): void {
+    out[off] = this.s[2 * i];
+  }
+}
+
 /** Built-in task factories by id (the physics registry adds Hopper-v0 etc. via jobs' envModule). */
 export const builtinTasks: Record<string, (numEnvs: number) => VecEnvLike> = {
   'PointReach-v0': (n) => new PointReach(n),
   'Pendulum-v1': (n) => new Pendulum(n),
+  'BiasedReach-v0': (n) => new BiasedReach(n),
 };

@@ -18,7 +18,7 @@ export interface VecWorkerData {
 }
 
 export type VecWorkerRequest =
-  | { cmd: 'reset'; seed: number }
+  | { cmd: 'reset'; seed: number; params?: (Record<string, number> | null)[] }
   | { cmd: 'step'; actions: Float32Array }
   | { cmd: 'getState' }
   | { cmd: 'setState'; state: unknown }
@@ -36,7 +36,7 @@ const mod = (await import(/* @vite-ignore */ d.module)) as { createVecEnvSlice(i
 let env: VecEnvLike;
 try {
   env = await mod.createVecEnvSlice(d.id, d.firstIndex, d.count, d.config);
-  answer({ ok: true, observationSize: env.observationSize, actionSize: env.actionSize, actionLow: env.actionLow ?? null, actionHigh: env.actionHigh ?? null, stateful: !!env.getState });
+  answer({ ok: true, observationSize: env.observationSize, actionSize: env.actionSize, actionLow: env.actionLow ?? null, actionHigh: env.actionHigh ?? null, stateful: !!env.getState, nominal: env.nominalParams?.() ?? null });
 } catch (e) {
   answer({ ok: false, error: e instanceof Error ? e.message : String(e) });
   throw e;
@@ -46,7 +46,7 @@ d.port.on('message', (m: VecWorkerRequest) => {
   try {
     switch (m.cmd) {
       case 'reset': {
-        const obs = env.reset(m.seed);
+        const obs = m.params ? env.resetWithParams!(m.seed, m.params) : env.reset(m.seed);
         return answer({ ok: true, obs }, [obs.buffer as ArrayBuffer]);
       }
       case 'step': {

@@ -1,0 +1,73 @@
+/**
+ * EPOpt on the trainer platform (src/meta/rl/epopt.ts holds the algorithm): N models per iteration
+ * from the source distribution (DR terms, `samplePopulation`), one trajectory each, PPO on the
+ * worst epsilon-fraction. `--preset paper` is the paper's Hopper source distribution; `none`
+ * trains on the nominal model only; `--fixed-torso-mass M` trains on torso mass M only (the
+ * single-mass baselines mass3/6/9). Plain DR is `--epsilon 1`.
+ */
+import { z } from 'zod';
+import type { DRTerm } from '../../shared/dr-terms.js';
+import { defineTrainer, stepTrainer, vecEnvOf } from './entry.js';
+
+/**
+ * The paper's Hopper source distribution (Rajeswaran et al. 2017, Table 1): torso mass N(6, 1.5)
+ * in [3, 9], ground friction N(2, 0.25) in [1.5, 2.5] (the foot's friction here, nominal 2 as in
+ * MuJoCo's hopper), joint damping N(2.5, 1) in [1, 4] and armature N(1, 0.25) in [0.5, 1.5]
+ * (one draw shared by the three joints). Absolute values, drawn once per model.
+ */
+export const EPOPT_PAPER_TERMS: DRTerm[] = [
+  { target: 'mass', select: ['torso'], operation: 'abs', mode: 'reset', distribution: { kind: 'normal', mean: 6, std: 1.5, low: 3, high: 9 } },
+  { target: 'friction', select: ['foot'], operation: 'abs', mode: 'reset', distribution: { kind: 'normal', mean: 2, std: 0.25, low: 1.5, high: 2.5 } },
+  { target: 'damping', operation: 'abs', mode: 'reset', shared: true, distribution: { kind: 'normal', mean: 2.5, std: 1, low: 1, high: 4 } },
+  { target: 'armature', operation: 'abs', mode: 'reset', shared: true, distribution: { kind: 'normal', mean: 1, std: 0.25, low: 0.5, high: 1.5 } },
+];
+
+/** The terms a config trains on: the preset's, or torso mass fixed at one value. */
+export function epoptTerms(c: { preset: 'paper' | 'none' | 'torso-mass'; fixedTorsoMass?: number; torsoMassStd: number }): DRTerm[] {
+  if (c.fixedTorsoMass !== undefined) return [{ target: 'mass', select: ['torso'], operation: 'abs', mode: 'reset', distribution: { kind: 'uniform', low: c.fixedTorsoMass, high: c.fixedTorsoMass } }];
+  if (c.preset === 'paper') return EPOPT_PAPER_TERMS;
+  if (c.preset === 'torso-mass') return [{ ...EPOPT_PAPER_TERMS[0], distribution: { kind: 'normal', mean: 6, std: c.torsoMassStd, low: 3, high: 9 } }];
+  return [];
+}
+
+const config = z
+  .object({
+    numModels: z.number().int().min(1).max(1024).default(32).describe('N: models (parallel envs) sampled per iteration, one trajectory each'),
+    epsilon: z.number().gt(0).max(1).default(0.1).describe('CVaR fraction: PPO updates on the worst epsilon of the trajectories (1: plain DR)'),
+    warmupIterations: z.number().int().min(0).max(1_000_000).default(10).describe('first iterations with epsilon = 1'),
+    maxEpisodeSteps: z.number().int().min(1).max(100_000).default(1000).describe("trajectory length cap (the env's own limit applies too)"),
+    preset: z.enum(['paper', 'none', 'torso-mass']).default('paper').describe("source distribution: paper (Hopper: torso mass, friction, damping, armature), none (nominal only), torso-mass (mass only)"),
+    fixedTorsoMass: z.number().positive().max(1000).optional().describe('train on this torso mass only (overrides preset; the mass3/6/9 baselines)'),
+    torsoMassStd: z.number().min(0).max(100).default(1.5).describe('std of the torso-mass preset, N(6, std) in [3, 9]'),
+    epochs: z.number().int().min(1).max(100).default(10).describe('optimization epochs per iteration'),
+    minibatches: z.number().int().min(1).max(1024).default(8).describe('minibatches per epoch (of the kept rows)'),
+    gamma: z.number().min(0).max(1).default(0.99).describe('discount factor'),
+    lambda: z.number().min(0).max(1).default(0.95).describe('GAE lambda'),
+    clip: z.number().positive().max(1).default(0.2).describe('surrogate clipping range'),
+    lr: z.number().positive().max(1).default(3e-4).describe('Adam learning rate'),
+    annealLr: z.boolean().default(true).describe('anneal the learning rate linearly to 0'),
+    entCoef: z.number().min(0).default(0).describe('entropy bonus coefficient'),
+    vfCoef: z.number().min(0).default(0.5).describe('value loss coefficient'),
+    maxGradNorm: z.number().positive().default(0.5).describe('global gradient norm clip'),
+    hidden: z.array(z.number().int().min(1).max(4096)).min(1).max(8).default([64, 64]).describe('hidden layer sizes, e.g. 64,64'),
+    activation: z.enum(['tanh', 'relu', 'elu']).default('tanh').describe('hidden activation'),
+    initLogStd: z.number().min(-5).max(2).default(0).describe('initial log std of the Gaussian policy'),
+    normalizeObs: z.boolean().default(true).describe('running observation normalization'),
+    normalizeReward: z.boolean().default(true).describe('scale rewards by the running std of the discounted return'),
+  });
+
+export const epoptTrainer = defineTrainer({
+  id: 'epopt',
+  summary: 'EPOpt: PPO on the worst epsilon-fraction of trajectories over sampled models (CVaR domain randomization)',
+  config,
+  stepUnit: 'env steps',
+  defaultSteps: 1_000_000,
+  numEnvs: (c) => c.numModels,
+  stepsPerIteration: (c) => c.numModels * c.maxEpisodeSteps,
+  async create(ctx, c) {
+    const { envId, seed, totalSteps } = ctx;
+    const { EPOpt } = await import('../rl/epopt.js');
+    const { numModels: _n, preset: _p, fixedTorsoMass: _f, torsoMassStd: _s, ...rest } = c;
+    return stepTrainer(new EPOpt(vecEnvOf(ctx), { ...rest, terms: epoptTerms(c), seed, totalSteps }), envId, totalSteps);
+  },
+});
