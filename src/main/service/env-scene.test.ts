@@ -9,6 +9,8 @@ describe('an environment as a live scene on the host', () => {
   it('fires a scheduled fault at its time, marks the leg the env names, and clears it on heal', async () => {
     const h = await open('Ant-v0', 0);
     try {
+      // standing still: the shipped learned ant can end an episode within 0.5 s (a leap above 1 m)
+      await h.command('policy', 'zero');
       expect(await h.command('fault', { leg: 2, at: 0.5 })).toMatch(/scheduled at t = 0.50/);
       for (let i = 0; i < 9; i++) await h.step(); // 0.45 s at dt 0.05
       expect(h.drainEvents()).toEqual([]);
