@@ -109,4 +109,20 @@ describe('EPOpt', () => {
     vec.close?.();
     envs.forEach((e) => e.dispose());
   }, 60_000);
+
+  it('trains the same on Hopper with its envs on two worker threads as in one thread', async () => {
+    await initBackend('cpu');
+    const { createVecEnv } = await import('./physics-vec-env');
+    const { EPOPT_PAPER_TERMS } = await import('../trainers/epopt');
+    const rows = [];
+    for (const workers of [1, 2]) {
+      const vec = await createVecEnv('Hopper-v0', 3, {}, { workers });
+      const algo = new EPOpt(vec, { ...SMALL, seed: 2, terms: EPOPT_PAPER_TERMS, maxEpisodeSteps: 4 });
+      rows.push([algo.iterate(), algo.iterate()]);
+      algo.dispose();
+      vec.close?.();
+    }
+    expect(rows[1]).toEqual(rows[0]);
+    expect(rows[0][1]['kept/mass.torso']).toBeGreaterThanOrEqual(3);
+  }, 60_000);
 });
