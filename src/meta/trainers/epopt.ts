@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import type { DRTerm } from '../../shared/dr-terms.js';
 import { defineTrainer, stepTrainer, vecEnvOf } from './entry.js';
+import { PPO_UPDATE_FIELDS } from './ppo.js';
 
 /**
  * The paper's Hopper source distribution (Rajeswaran et al. 2017, Table 1): torso mass N(6, 1.5)
@@ -39,21 +40,8 @@ const config = z
     preset: z.enum(['paper', 'none', 'torso-mass']).default('paper').describe("source distribution: paper (Hopper: torso mass, friction, damping, armature), none (nominal only), torso-mass (mass only)"),
     fixedTorsoMass: z.number().positive().max(1000).optional().describe('train on this torso mass only (overrides preset; the mass3/6/9 baselines)'),
     torsoMassStd: z.number().min(0).max(100).default(1.5).describe('std of the torso-mass preset, N(6, std) in [3, 9]'),
-    epochs: z.number().int().min(1).max(100).default(10).describe('optimization epochs per iteration'),
+    ...PPO_UPDATE_FIELDS,
     minibatches: z.number().int().min(1).max(1024).default(8).describe('minibatches per epoch (of the kept rows)'),
-    gamma: z.number().min(0).max(1).default(0.99).describe('discount factor'),
-    lambda: z.number().min(0).max(1).default(0.95).describe('GAE lambda'),
-    clip: z.number().positive().max(1).default(0.2).describe('surrogate clipping range'),
-    lr: z.number().positive().max(1).default(3e-4).describe('Adam learning rate'),
-    annealLr: z.boolean().default(true).describe('anneal the learning rate linearly to 0'),
-    entCoef: z.number().min(0).default(0).describe('entropy bonus coefficient'),
-    vfCoef: z.number().min(0).default(0.5).describe('value loss coefficient'),
-    maxGradNorm: z.number().positive().default(0.5).describe('global gradient norm clip'),
-    hidden: z.array(z.number().int().min(1).max(4096)).min(1).max(8).default([64, 64]).describe('hidden layer sizes, e.g. 64,64'),
-    activation: z.enum(['tanh', 'relu', 'elu']).default('tanh').describe('hidden activation'),
-    initLogStd: z.number().min(-5).max(2).default(0).describe('initial log std of the Gaussian policy'),
-    normalizeObs: z.boolean().default(true).describe('running observation normalization'),
-    normalizeReward: z.boolean().default(true).describe('scale rewards by the running std of the discounted return'),
   });
 
 export const epoptTrainer = defineTrainer({

@@ -2,9 +2,8 @@
 import { z } from 'zod';
 import { defineTrainer, stepTrainer, vecEnvOf } from './entry.js';
 
-const config = z.object({
-  numEnvs: z.number().int().min(1).max(256).default(8).describe('parallel envs collecting rollouts'),
-  numSteps: z.number().int().min(1).max(100_000).default(256).describe('steps per env per rollout'),
+/** PPO's update settings: shared by the trainers that take PPO's step on their own rollouts (epopt). */
+export const PPO_UPDATE_FIELDS = {
   epochs: z.number().int().min(1).max(100).default(10).describe('optimization epochs per rollout'),
   minibatches: z.number().int().min(1).max(1024).default(32).describe('minibatches per epoch'),
   gamma: z.number().min(0).max(1).default(0.99).describe('discount factor'),
@@ -20,6 +19,12 @@ const config = z.object({
   initLogStd: z.number().min(-5).max(2).default(0).describe('initial log std of the Gaussian policy'),
   normalizeObs: z.boolean().default(true).describe('running observation normalization'),
   normalizeReward: z.boolean().default(true).describe('scale rewards by the running std of the discounted return'),
+};
+
+const config = z.object({
+  numEnvs: z.number().int().min(1).max(256).default(8).describe('parallel envs collecting rollouts'),
+  numSteps: z.number().int().min(1).max(100_000).default(256).describe('steps per env per rollout'),
+  ...PPO_UPDATE_FIELDS,
 });
 
 export const ppoTrainer = defineTrainer({
