@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import type { SceneSpec } from '../../shared/scene';
-import type { ControlDecl, TelemetryDecl } from '../../shared/scene-decl';
+import type { TelemetryDecl } from '../../shared/scene-decl';
 import { makeEnv } from '../../physics/envs/registry';
 import type { DRTerm } from '../../physics/randomization';
 import { checkTerms, drInfo, drTermsControl, drTermsSchema } from './dr-control';
@@ -15,7 +15,7 @@ import type { Env, EnvId, Fault, LegPart, StepInfo } from '../../physics/envs/ty
 import { Rng } from '../../physics/rng';
 import { scriptedPolicies, type ScriptedController } from '../../physics/controllers/scripted';
 import { loadPolicy, type MlpPolicy } from '../../meta/policy';
-import { defaultPolicy, findPolicy, listPolicies } from './policies';
+import { envDefaultPolicy, findPolicy, listPolicies, policyControl } from './policies';
 import type { HostContext, Scene, SceneDeclared } from './scene';
 
 /** A scripted controller by id, or a learned network. */
@@ -61,23 +61,14 @@ export class EnvScene implements Scene {
 
   /** A scene opens with its first shipped learned policy, else its first scripted one. */
   static defaultPolicy(id: EnvId): string {
-    return defaultPolicy(listPolicies(id), scriptedPolicies(id)[0].id);
+    return envDefaultPolicy(id);
   }
 
   /** Its declaration: the policy choice (learned ones found on disk), DR, legs and overlays from the env. */
   static async describe(id: EnvId, withFaults: boolean): Promise<SceneDeclared> {
     const env = await makeEnv(id);
     try {
-      const policy: ControlDecl = {
-        id: 'policy',
-        kind: 'select',
-        label: 'Policy',
-        options: [
-          ...listPolicies(id).map((p) => ({ value: `learned:${p.id}`, label: p.label })),
-          ...scriptedPolicies(id).map((p) => ({ value: p.id, label: p.label })),
-        ],
-        initial: EnvScene.defaultPolicy(id),
-      };
+      const policy = policyControl(id);
       const randomize = drTermsControl('randomize', 'Domain randomization terms');
       const legs = withFaults ? (env.legParts?.().length ?? 0) : 0;
       return {

@@ -4,6 +4,9 @@
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import type { ControlDecl } from '../../shared/scene-decl';
+import type { EnvId } from '../../physics/envs/types';
+import { scriptedPolicies } from '../../physics/controllers/scripted';
 import { assetsDir } from './scenarios';
 
 export interface PolicyEntry {
@@ -36,4 +39,24 @@ export function findPolicy(envId: string, id: string): PolicyEntry {
 /** What a scene plays first: its first shipped learned policy ('learned:<id>'), else the scripted fallback. */
 export function defaultPolicy(policies: readonly { id: string }[], fallback: string): string {
   return policies[0] ? `learned:${policies[0].id}` : fallback;
+}
+
+/** What an env's scenes play first: its first shipped learned policy, else its first scripted controller. */
+export function envDefaultPolicy(id: EnvId): string {
+  return defaultPolicy(listPolicies(id), scriptedPolicies(id)[0].id);
+}
+
+/** The policy choice of an env's scenes: its shipped learned policies, then the scripted ones that fit it. */
+export function policyControl(id: EnvId, hint?: string): ControlDecl {
+  return {
+    id: 'policy',
+    kind: 'select',
+    label: 'Policy',
+    ...(hint ? { hint } : {}),
+    options: [
+      ...listPolicies(id).map((p) => ({ value: `learned:${p.id}`, label: p.label })),
+      ...scriptedPolicies(id).map((p) => ({ value: p.id, label: p.label })),
+    ],
+    initial: envDefaultPolicy(id),
+  };
 }

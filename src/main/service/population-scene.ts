@@ -16,7 +16,7 @@
  */
 import { z } from 'zod';
 import type { SceneSpec } from '../../shared/scene';
-import type { ControlDecl, TelemetryDecl } from '../../shared/scene-decl';
+import type { TelemetryDecl } from '../../shared/scene-decl';
 import type { PopulationFrame } from '../../shared/snapshot';
 import { ENV_SPECS, makeEnv } from '../../physics/envs/registry';
 import type { Env, EnvId } from '../../physics/envs/types';
@@ -26,7 +26,7 @@ import { Rng } from '../../physics/rng';
 import { scriptedPolicies, type ScriptedController } from '../../physics/controllers/scripted';
 import { loadPolicy, type MlpPolicy } from '../../meta/policy';
 import { checkTerms, drInfo, drTermsControl, drTermsSchema } from './dr-control';
-import { defaultPolicy, findPolicy, listPolicies } from './policies';
+import { envDefaultPolicy, findPolicy, policyControl } from './policies';
 import type { HostContext, Scene, SceneDeclared, SceneStep } from './scene';
 
 export const MAX_POPULATION = 64;
@@ -109,24 +109,14 @@ export class PopulationScene implements Scene {
   }
 
   static defaultPolicy(id: EnvId): string {
-    return defaultPolicy(listPolicies(id), scriptedPolicies(id)[0].id);
+    return envDefaultPolicy(id);
   }
 
   /** Its declaration: the policy choice, the DR terms (the env's suggested ones active), telemetry, the population overlay. */
   static async describe(id: EnvId): Promise<SceneDeclared> {
     const env = await makeEnv(id);
     try {
-      const policy: ControlDecl = {
-        id: 'policy',
-        kind: 'select',
-        label: 'Policy',
-        hint: 'every robot plays it',
-        options: [
-          ...listPolicies(id).map((p) => ({ value: `learned:${p.id}`, label: p.label })),
-          ...scriptedPolicies(id).map((p) => ({ value: p.id, label: p.label })),
-        ],
-        initial: PopulationScene.defaultPolicy(id),
-      };
+      const policy = policyControl(id, 'every robot plays it');
       return {
         controls: [policy, drTermsControl('randomize', 'Domain randomization terms')],
         commands: POPULATION_COMMANDS,
