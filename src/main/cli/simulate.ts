@@ -3,10 +3,10 @@
  *   --urdf FILE [--package-path DIR]... [--seconds 5] [--hold pd|limp] [--fixed-base|--floating-base]
  *   --env Ant-v0 [--steps N] [--seed S] [--policy random|zero|gait]
  */
-import { existsSync } from 'node:fs';
 import { errorLine } from '../../physics/robot/urdf/cli';
 import type { SimulateSummary } from '../../physics/simulate';
 import { boolFlag, flag, flagAll, intFlag, UsageError, type ParsedArgs } from './args';
+import { loadPolicyArg } from './policy-arg';
 
 export const SIMULATE_USAGE =
   'adaptlab simulate --urdf FILE [--package-path DIR]... [--seconds 5] [--hold pd|limp] [--fixed-base|--floating-base] [--json]\n' +
@@ -110,18 +110,15 @@ export async function simulateCommand(args: ParsedArgs): Promise<number> {
   const { isEnvId } = await import('../../physics/envs/registry');
   if (!isEnvId(env!)) throw new UsageError(`unknown env "${env}" (Ant-v0, Hopper-v0, QuadPayload-v0)`);
   const policy = flag(args, 'policy') ?? 'random';
-  const scripted = policy === 'random' || policy === 'zero' || policy === 'gait';
   // a policy file: the learned policy acts (deterministically), and the same physical checks apply
+  const chosen = await loadPolicyArg(policy);
   let controller: { name: string; act(obs: Float32Array): Float32Array } | undefined;
-  if (!scripted) {
-    if (!existsSync(policy)) throw new UsageError(`--policy expects random, zero, gait or a policy file, got "${policy}" (no such file)`);
-    const { loadPolicy } = await import('../../meta/policy');
-    const p = loadPolicy(policy);
-    if (p.env !== env) throw new UsageError(`--policy ${policy} was trained on ${p.env}, not ${env}`);
-    controller = { name: policy, act: (obs) => p.act(obs, { deterministic: true }) };
+  if (typeof chosen !== 'string') {
+    if (chosen.env !== env) throw new UsageError(`--policy ${policy} was trained on ${chosen.env}, not ${env}`);
+    controller = { name: policy, act: (obs) => chosen.act(obs, { deterministic: true }) };
   }
   const { simulate } = await import('../../physics/simulate');
-  const summary = await simulate({ env: env!, steps: intFlag(args, 'steps', 1000, 1, 10_000_000), seed: intFlag(args, 'seed', 0, 0, 2 ** 31 - 1), policy: scripted ? policy : 'zero', controller });
+  const summary = await simulate({ env: env!, steps: intFlag(args, 'steps', 1000, 1, 10_000_000), seed: intFlag(args, 'seed', 0, 0, 2 ** 31 - 1), policy: typeof chosen === 'string' ? chosen : 'zero', controller });
   print(summary, json);
   return summary.hasNaN ? 1 : 0;
 }

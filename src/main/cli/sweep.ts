@@ -14,7 +14,7 @@
  * --plot FILE.svg: return mean against the value, one line per policy (legend: the policy file's
  * name); with --param2 a heatmap of the mean return, one panel per policy. PNG is not written.
  */
-import { existsSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { ENV_SPECS, isEnvId, makeEnv } from '../../physics/envs/registry';
 import type { EnvConfig, EnvId } from '../../physics/envs/types';
@@ -24,6 +24,7 @@ import { boolFlag, ensureWritableDir, flag, flagAll, intFlag, UsageError, type F
 import { lineChartSvg } from './svg-chart';
 import { heatmapSvg } from './svg-heatmap';
 import { formatDuration } from './train';
+import { loadPolicyArg } from './policy-arg';
 
 export const SWEEP_USAGE =
   'adaptlab sweep --policy FILE [--policy FILE2 ...] --env ID --param NAME --values a,b,c [--param2 NAME --values2 a,b,c] [--episodes K] [--seed S] [--plot FILE.svg] [--json]';
@@ -119,14 +120,8 @@ export async function sweepCommand(args: ParsedArgs): Promise<number> {
     ensureWritableDir(resolve(plotFile, '..'), 'plot');
   }
 
-  const { loadPolicy } = await import('../../meta/policy');
-  const { evaluatePolicy, REFERENCE_POLICIES } = await import('../../meta/eval-policy');
-  type Reference = (typeof REFERENCE_POLICIES)[number];
-  const policies = files.map((f) => {
-    if ((REFERENCE_POLICIES as readonly string[]).includes(f)) return f as Reference;
-    if (!existsSync(f)) throw new UsageError(`--policy ${f}: no such file (or one of the scripted references: ${REFERENCE_POLICIES.join(', ')})`);
-    return loadPolicy(f);
-  });
+  const { evaluatePolicy } = await import('../../meta/eval-policy');
+  const policies = await Promise.all(files.map(loadPolicyArg));
   const learned = policies.filter((p) => typeof p !== 'string');
   const envId = flag(args, 'env') ?? learned[0]?.env;
   if (!envId) throw new UsageError('give --env ID (the scripted references have no env of their own)');

@@ -5,6 +5,7 @@ import { evaluateRun } from '../../meta/jobs/eval';
 import { startTrainingWorker } from '../../meta/jobs/spawn';
 import { runProductFile, runTrainerConfig, type RunConfig, type TrainingJobSpec } from '../../meta/jobs/train';
 import { evaluateModelRun } from './model-based';
+import { loadPolicyArg } from './policy-arg';
 import type { TrainerEntry } from '../../meta/trainers/entry';
 import { TRAINERS, trainerEnvIds, vecEnvIds } from '../../meta/trainers/registry';
 import { Run } from '../../meta/runs';
@@ -195,12 +196,9 @@ export async function evaluate(args: ParsedArgs): Promise<number> {
 
 /** `eval --policy FILE|gait|random|zero --env ID`: K seeded deterministic episodes; one JSON line with --json. */
 async function evaluatePolicyFile(file: string, envId: string | undefined, episodes: number, seed: number, json: boolean): Promise<number> {
-  const { loadPolicy } = await import('../../meta/policy');
-  const { evaluatePolicy, REFERENCE_POLICIES } = await import('../../meta/eval-policy');
-  const reference = (REFERENCE_POLICIES as readonly string[]).includes(file) ? (file as (typeof REFERENCE_POLICIES)[number]) : null;
-  if (!reference && !existsSync(file)) throw new UsageError(`--policy ${file}: no such file (or one of the scripted references: ${REFERENCE_POLICIES.join(', ')})`);
-  if (reference && !envId) throw new UsageError(`--policy ${file} needs --env ID`);
-  const policy = reference ?? loadPolicy(file);
+  const { evaluatePolicy } = await import('../../meta/eval-policy');
+  const policy = await loadPolicyArg(file);
+  if (typeof policy === 'string' && !envId) throw new UsageError(`--policy ${file} needs --env ID`);
   const env = envId ?? (typeof policy === 'string' ? '' : policy.env);
   if (!isPhysicsEnv(env)) throw new UsageError(`--env ${env}: --policy is evaluated on a physics env (${Object.keys(ENV_SPECS).join(', ')})`);
   const r = await evaluatePolicy(policy, env, {
