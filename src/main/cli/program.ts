@@ -25,7 +25,7 @@ export interface Parsed {
   args: ParsedArgs;
 }
 
-function valueName(name: string, s: FlagSpec): string {
+function valueName(s: FlagSpec): string {
   const vals = allowed(s);
   if (s.hint) return s.hint;
   if (vals && vals.length <= 6) return vals.join('|');
@@ -44,7 +44,7 @@ function addFlags(cmd: Commander, table: FlagTable): Map<string, { name: string;
       if (spec.negatable) cmd.addOption(new Option(`--no-${name}`).hideHelp());
       continue;
     }
-    const o = new Option(`--${name} <${valueName(name, spec)}>`, spec.help ?? '');
+    const o = new Option(`--${name} <${valueName(spec)}>`, spec.help ?? '');
     o.argParser((raw: string, previous: unknown) => {
       if (previous !== undefined && !spec.repeat) throw new UsageError(`--${name} given more than once`);
       checkFlagValue(name, spec, raw);
