@@ -326,3 +326,11 @@ export class Run {
     return { step: data.step, payload: data.payload };
   }
 }
+
+/**
+ * A run the driver can resume: one it wrote (its trainer's config in config.json; PPO runs from
+ * before the registry kept theirs under `ppo`). Model-based runs from before the driver cannot.
+ */
+export function hasTrainerConfig(cfg: { trainer?: unknown; ppo?: unknown }): boolean {
+  return cfg.trainer !== undefined || cfg.ppo !== undefined;
+}

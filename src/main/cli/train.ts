@@ -8,7 +8,7 @@ import { evaluateModelRun } from './model-based';
 import { loadPolicyArg } from './policy-arg';
 import type { TrainerEntry } from '../../meta/trainers/entry';
 import { TRAINERS, trainerEnvIds, vecEnvIds } from '../../meta/trainers/registry';
-import { Run } from '../../meta/runs';
+import { hasTrainerConfig, Run } from '../../meta/runs';
 import { BACKEND_FLAG } from './flags';
 import { listRuns } from '../service/runs';
 import { trainingSpec } from '../service/jobs';
@@ -71,7 +71,7 @@ export function trainSpec(entry: TrainerEntry, args: ParsedArgs): { spec: Traini
       throw new UsageError(
         `--resume ${resumeDir} is a ${String(cfg.algo)} run, not ${entry.id} (resume it with: adaptlab train ${String(cfg.algo)} --resume ${resumeDir})`,
       );
-    if (!cfg.trainer && !cfg.ppo)
+    if (!hasTrainerConfig(cfg))
       throw new UsageError(`--resume ${resumeDir}: a ${String(cfg.algo)} run from before the trainer platform cannot be resumed (start one warm: adaptlab train ${String(cfg.algo)} --init-from ${join(dir, 'checkpoints', 'latest.json')} ...)`);
     const mismatch = (name: string, given: string | number | undefined, ownValue: unknown) => {
       if (given !== undefined && ownValue !== undefined && String(given) !== String(ownValue))

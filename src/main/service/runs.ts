@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MetricSeries, RunSummary } from '../../shared/contract';
-import { effectiveState, Run } from '../../meta/runs';
+import { effectiveState, hasTrainerConfig, Run } from '../../meta/runs';
 
 const VIDEO = /\.(mp4|webm)$/i;
 
@@ -16,7 +16,7 @@ const VIDEO = /\.(mp4|webm)$/i;
  * 'interrupted': resumable from its last checkpoint.
  */
 export function isResumable(cfg: { algo?: unknown; trainer?: unknown; ppo?: unknown }): boolean {
-  return TRAINERS.some((t) => t.id === cfg.algo) && (cfg.trainer !== undefined || cfg.ppo !== undefined);
+  return TRAINERS.some((t) => t.id === cfg.algo) && hasTrainerConfig(cfg);
 }
 
 export function listRuns(root: string): RunSummary[] {
