@@ -328,6 +328,18 @@ export class Run {
 }
 
 /**
+ * The payload of a checkpoint named by its file (ckpt-*.json) or by its run folder (the latest).
+ * For warm starts; errors say which path and what was expected.
+ */
+export async function readCheckpointPayload<T>(file: string): Promise<T> {
+  if (!fs.existsSync(file)) throw new Error(`${file}: no such run folder or checkpoint file`);
+  if (fs.statSync(file).isDirectory()) return Run.open(file).loadCheckpoint<T>().payload;
+  const data = decodeJson<{ format?: string; payload?: T }>(fs.readFileSync(file, 'utf8'));
+  if (data.format !== 'adaptlab-checkpoint-1' || data.payload === undefined) throw new Error(`${file}: not a checkpoint (expected format "adaptlab-checkpoint-1")`);
+  return data.payload;
+}
+
+/**
  * A run the driver can resume: one it wrote (its trainer's config in config.json; PPO runs from
  * before the registry kept theirs under `ppo`). Model-based runs from before the driver cannot.
  */

@@ -39,7 +39,7 @@ function evalAt(algo: EPOpt, biases: number[], episodes = 8): number[] {
 }
 
 const BIAS: DRTerm[] = [{ target: 'bias', operation: 'abs', mode: 'reset', distribution: { kind: 'uniform', low: 0.3, high: 0.9 } }];
-const SMALL = { numSteps: 1, epochs: 4, minibatches: 2, hidden: [16], lr: 3e-3, maxEpisodeSteps: 8, normalizeReward: false, annealLr: false, warmupIterations: 5, epsilon: 0.25 };
+const SMALL = { numSteps: 1, epochs: 4, minibatchSize: 4, hidden: [16], lr: 3e-3, maxEpisodeSteps: 8, normalizeReward: false, annealLr: false, warmupIterations: 5, epsilon: 0.25 };
 
 describe('EPOpt', () => {
   it('on a task whose hidden parameter moves the best action, beats nominal-only training over the parameter range', async () => {

@@ -27,6 +27,11 @@ export interface EpoptConfig extends PpoConfig {
   warmupIterations: number;
   /** Trajectory length cap (steps); the env's own limit applies too. */
   maxEpisodeSteps: number;
+  /**
+   * Rows per PPO minibatch. The kept rows change every iteration (up to N x maxEpisodeSteps), so
+   * the count of minibatches follows them: PPO's settings (2048 rows in 32) make 64.
+   */
+  minibatchSize: number;
   /** The source distribution: DR terms over the env's nominal parameters (empty: nominal only). */
   terms: DRTerm[];
 }
@@ -36,6 +41,7 @@ export const defaultEpoptConfig: EpoptConfig = {
   epsilon: 0.1,
   warmupIterations: 10,
   maxEpisodeSteps: 1000,
+  minibatchSize: 64,
   terms: [],
 };
 
@@ -101,9 +107,19 @@ export class EPOpt {
         if (!Object.keys(this.nominal).some((k) => k === t.target || k.startsWith(t.target + '.')))
           throw new Error(`DR term targets nothing in this env: ${t.target} (its parameters: ${Object.keys(this.nominal).join(', ') || 'none'})`);
     }
-    const { epsilon: _e, warmupIterations: _w, maxEpisodeSteps: _m, terms: _t, ...ppoConfig } = c;
+    const { epsilon: _e, warmupIterations: _w, maxEpisodeSteps: _m, minibatchSize: _b, terms: _t, ...ppoConfig } = c;
     this.ppo = new PPO(shapeOf(env), { ...ppoConfig, numSteps: 1 });
     this.buffer = new RolloutBuffer(c.maxEpisodeSteps, env.numEnvs, env.observationSize, env.actionSize);
+  }
+
+  /**
+   * Starts from what another EPOpt (or PPO) run learned: its weights, Adam's moments and
+   * normalizers; this run's counters, schedule and draws start at zero. How EPOpt continues a DR
+   * run's warm-up (epsilon 1) with its CVaR phase.
+   */
+  warmStart(from: EpoptState | PpoState): void {
+    this.ppo.loadLearned('ppo' in from ? from.ppo : from);
+    this.ppo.optimizer.lr = this.config.lr;
   }
 
   /** The fraction kept at the current iteration. */
@@ -205,7 +221,7 @@ export class EPOpt {
     for (const i of kept) isKept[i] = 1;
     const keptRows: number[] = [];
     for (let t = 0; t < T; t++) for (const i of kept) if (t < epLength[i]) keptRows.push(t * N + i);
-    const stats = ppo.updateFrom(buf, keptRows);
+    const stats = ppo.updateFrom(buf, keptRows, Math.floor(keptRows.length / c.minibatchSize));
 
     let steps = 0;
     for (let i = 0; i < N; i++) steps += epLength[i];
@@ -265,9 +281,9 @@ export class EPOpt {
   }
 
   setState(s: EpoptState): void {
-    const { epsilon, warmupIterations, maxEpisodeSteps, terms, totalSteps } = s.config;
+    const { maxEpisodeSteps, totalSteps } = s.config;
     if (maxEpisodeSteps !== this.config.maxEpisodeSteps) this.buffer = new RolloutBuffer(maxEpisodeSteps, this.env.numEnvs, this.env.observationSize, this.env.actionSize);
-    Object.assign(this.config, { ...s.config, epsilon, warmupIterations, maxEpisodeSteps, terms });
+    Object.assign(this.config, s.config);
     this.ppo.setState({ ...s.ppo, config: { ...s.ppo.config, totalSteps } });
     this.iteration = s.iteration;
     this.envSteps = s.envSteps;

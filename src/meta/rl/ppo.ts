@@ -284,15 +284,16 @@ export class PPO {
   /**
    * PPO epochs on a filled buffer (advantages and returns computed). `rows` (buffer row indices,
    * t * numEnvs + i) restricts the update to those rows, e.g. EPOpt's worst-epsilon trajectories;
-   * absent, every row is used, exactly as {@link iterate} does.
+   * absent, every row is used, exactly as {@link iterate} does. `minibatches` overrides the
+   * config's count (EPOpt's row count changes every iteration; it fixes the minibatch size instead).
    */
-  updateFrom(buf: RolloutBuffer, rows?: ArrayLike<number>): PpoUpdateStats {
+  updateFrom(buf: RolloutBuffer, rows?: ArrayLike<number>, minibatches = this.config.minibatches): PpoUpdateStats {
     const c = this.config;
     const O = this.env.observationSize;
     const A = this.env.actionSize;
     const total = rows ? rows.length : buf.size;
     if (total === 0) throw new Error('PPO update on no rows');
-    const minibatches = Math.min(c.minibatches, total);
+    minibatches = Math.max(1, Math.min(minibatches, total));
     const mb = Math.floor(total / minibatches);
     const obsB = new Float32Array(mb * O);
     const actB = new Float32Array(mb * A);
@@ -383,20 +384,29 @@ export class PPO {
   }
 
   /**
-   * Restores a state from {@link getState}. When the env cannot restore its own state, it is
-   * reset with a seed derived from the checkpoint (the curve continues, not bit-identically).
+   * What a state has learned: weights, Adam's moments, the observation and return normalizers
+   * (a warm start keeps its own config, counters and rng). The network must be the same shape.
    */
-  setState(s: PpoState): void {
+  loadLearned(s: Pick<PpoState, 'config' | 'params' | 'optimizer' | 'obsNorm' | 'retNorm'>): void {
     const c = this.config;
     if (s.config.hidden.join() !== c.hidden.join() || s.config.activation !== c.activation)
       throw new Error(`checkpoint network (${s.config.hidden} ${s.config.activation}) != this one (${c.hidden} ${c.activation})`);
-    if (s.config.numSteps !== c.numSteps) this.buffer = new RolloutBuffer(s.config.numSteps, this.env.numEnvs, this.env.observationSize, this.env.actionSize);
-    Object.assign(this.config, s.config);
     disposeParams(this.params);
     this.params = paramsFromArrays(s.params);
     this.optimizer.setState(s.optimizer);
     this.obsNorm.setState(s.obsNorm);
     this.retNorm.setState(s.retNorm);
+  }
+
+  /**
+   * Restores a state from {@link getState}. When the env cannot restore its own state, it is
+   * reset with a seed derived from the checkpoint (the curve continues, not bit-identically).
+   */
+  setState(s: PpoState): void {
+    const c = this.config;
+    this.loadLearned(s);
+    if (s.config.numSteps !== c.numSteps) this.buffer = new RolloutBuffer(s.config.numSteps, this.env.numEnvs, this.env.observationSize, this.env.actionSize);
+    Object.assign(this.config, s.config);
     this.rng.setState(s.rng);
     this.envSteps = s.envSteps;
     this.iteration = s.iteration;

@@ -15,7 +15,7 @@ const SMALL: Record<string, { config: Record<string, unknown>; half: number }> =
   ppo: { config: { numEnvs: 2, numSteps: 32, epochs: 2, minibatches: 2, hidden: [8], annealLr: false }, half: 128 },
   sac: { config: { hidden: [8], batchSize: 16, learningStarts: 40, stepsPerIteration: 40, bufferSize: 1000 }, half: 120 },
   // PointReach has no physical parameters: nominal-only (the DR path is tested in src/meta/rl/epopt.test.ts)
-  epopt: { config: { numModels: 4, maxEpisodeSteps: 16, epochs: 2, minibatches: 2, hidden: [8], annealLr: false, preset: 'none', epsilon: 0.5, warmupIterations: 1 }, half: 128 },
+  epopt: { config: { numModels: 4, maxEpisodeSteps: 16, epochs: 2, minibatchSize: 16, hidden: [8], annealLr: false, preset: 'none', epsilon: 0.5, warmupIterations: 1 }, half: 128 },
 };
 
 const rows = (dir: string) =>

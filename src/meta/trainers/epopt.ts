@@ -9,6 +9,9 @@ import { z } from 'zod';
 import type { DRTerm } from '../../shared/dr-terms.js';
 import { defineTrainer, stepTrainer, vecEnvOf } from './entry.js';
 import { PPO_UPDATE_FIELDS } from './ppo.js';
+import type { EpoptState } from '../rl/epopt.js';
+import type { PpoState } from '../rl/ppo.js';
+import { readCheckpointPayload } from '../runs.js';
 
 /**
  * The paper's Hopper source distribution (Rajeswaran et al. 2017, Table 1): torso mass N(6, 1.5)
@@ -40,8 +43,9 @@ const config = z
     preset: z.enum(['paper', 'none', 'torso-mass']).default('paper').describe("source distribution: paper (Hopper: torso mass, friction, damping, armature), none (nominal only), torso-mass (mass only)"),
     fixedTorsoMass: z.number().positive().max(1000).optional().describe('train on this torso mass only (overrides preset; the mass3/6/9 baselines)'),
     torsoMassStd: z.number().min(0).max(100).default(1.5).describe('std of the torso-mass preset, N(6, std) in [3, 9]'),
-    ...PPO_UPDATE_FIELDS,
-    minibatches: z.number().int().min(1).max(1024).default(8).describe('minibatches per epoch (of the kept rows)'),
+    ...(({ minibatches: _m, ...fields }) => fields)(PPO_UPDATE_FIELDS),
+    minibatchSize: z.number().int().min(1).max(1_000_000).default(64).describe('rows per PPO minibatch (of the kept rows; their count follows the rows kept)'),
+    initFrom: z.string().min(1).optional().describe("warm start: an EPOpt or PPO run folder (its latest checkpoint) or checkpoint file; weights, Adam and normalizers, this run's own counters"),
   });
 
 export const epoptTrainer = defineTrainer({
@@ -55,7 +59,9 @@ export const epoptTrainer = defineTrainer({
   async create(ctx, c) {
     const { envId, seed, totalSteps } = ctx;
     const { EPOpt } = await import('../rl/epopt.js');
-    const { numModels: _n, preset: _p, fixedTorsoMass: _f, torsoMassStd: _s, ...rest } = c;
-    return stepTrainer(new EPOpt(vecEnvOf(ctx), { ...rest, terms: epoptTerms(c), seed, totalSteps }), envId, totalSteps);
+    const { numModels: _n, preset: _p, fixedTorsoMass: _f, torsoMassStd: _s, initFrom, ...rest } = c;
+    const epopt = new EPOpt(vecEnvOf(ctx), { ...rest, terms: epoptTerms(c), seed, totalSteps });
+    if (initFrom) epopt.warmStart(await readCheckpointPayload<EpoptState | PpoState>(initFrom));
+    return stepTrainer(epopt, envId, totalSteps);
   },
 });
