@@ -11,6 +11,7 @@ import { TRAINERS } from '../../meta/trainers/registry';
 import { BACKEND_FLAG } from './flags';
 import { plot } from './plot';
 import { sweepCommand, SWEEP_FLAGS, SWEEP_USAGE } from './sweep';
+import { adaptSourceCommand, ADAPT_SOURCE_FLAGS, ADAPT_SOURCE_USAGE } from './adapt-source';
 import { evaluate, runs, train, trainFlags } from './train';
 import { EVAL_ADAPT_FLAGS, evalAdaptCommand, HEADROOM_FLAGS, headroomCommand, setPlannerCommand } from './model-based';
 
@@ -139,6 +140,12 @@ const COMMANDS: Record<string, CommandSpec> = {
     usage: SWEEP_USAGE,
     flags: SWEEP_FLAGS,
     run: sweepCommand,
+  },
+  'adapt-source': {
+    summary: "EPOpt's source adaptation: update the DR distribution from a few episodes on a hidden target (posterior as DR terms)",
+    usage: ADAPT_SOURCE_USAGE,
+    flags: ADAPT_SOURCE_FLAGS,
+    run: adaptSourceCommand,
   },
   version: {
     summary: 'Print the version',

@@ -3,34 +3,11 @@
  * terms) is checked against, and what the renderer's DR panel needs to edit them (SceneInfo.dr).
  * Env scenes and population scenes declare the same control.
  */
-import { z } from 'zod';
 import type { SceneInfo } from '../../shared/contract';
 import type { ControlDecl } from '../../shared/scene-decl';
 import { termProblem, type DRTerm, type PhysParams } from '../../shared/dr-terms';
 import { ENV_SPECS } from '../../physics/envs/registry';
 import type { EnvId } from '../../physics/envs/types';
-
-const finite = z.number().finite();
-
-/** One DR term (shared/dr-terms.ts), as the DR panel sends it. */
-export const drTermSchema = z
-  .object({
-    target: z.string().min(1).max(100),
-    select: z.array(z.string().min(1).max(100)).max(256).optional(),
-    distribution: z.discriminatedUnion('kind', [
-      z.object({ kind: z.literal('uniform'), low: finite, high: finite }).strict(),
-      z.object({ kind: z.literal('loguniform'), low: finite, high: finite }).strict(),
-      z.object({ kind: z.literal('normal'), mean: finite, std: finite, low: finite.optional(), high: finite.optional() }).strict(),
-    ]),
-    operation: z.enum(['add', 'scale', 'abs']),
-    mode: z.enum(['startup', 'reset', 'interval']),
-    intervalSteps: z.number().int().min(1).max(1e6).optional(),
-    shared: z.boolean().optional(),
-  })
-  .strict() satisfies z.ZodType<DRTerm>; // the schema and the shared type describe the same object
-
-/** The control's value: the whole list of terms (empty: no randomization). */
-export const drTermsSchema = z.array(drTermSchema).max(64);
 
 export function drTermsControl(id: string, label: string): ControlDecl {
   return { id, kind: 'drTerms', label, hint: 'terms on the nominal parameters; Apply sends them all and restarts the episode' };

@@ -29,7 +29,7 @@ describe('a population scene', () => {
     expect(spec.bodies).toHaveLength(64);
     expect(spec.bodies[4].name).toBe('r1/torso');
     const f = s.populationFrame();
-    expect(f.columns).toEqual(['mass.torso', 'friction.*', 'damping.*', 'armature.*']);
+    expect(f.columns).toEqual(['mass.torso', 'friction.foot', 'damping.*', 'armature.*']);
     expect(f.params).toHaveLength(16 * 4);
     // distinct draws: no two robots share a torso mass
     const masses = new Set(Array.from({ length: 16 }, (_, i) => f.params[i * 4]));

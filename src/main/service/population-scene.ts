@@ -25,7 +25,8 @@ import { populationRow, samplePopulation, type Population } from '../../physics/
 import { Rng } from '../../physics/rng';
 import { scriptedPolicies, type ScriptedController } from '../../physics/controllers/scripted';
 import { loadPolicy, type MlpPolicy } from '../../meta/policy';
-import { checkTerms, drInfo, drTermsControl, drTermsSchema } from './dr-control';
+import { checkTerms, drInfo, drTermsControl } from './dr-control';
+import { drTermsSchema } from '../../shared/dr-terms-schema';
 import { envDefaultPolicy, findPolicy, policyControl } from './policies';
 import type { HostContext, Scene, SceneDeclared, SceneStep } from './scene';
 

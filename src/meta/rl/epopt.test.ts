@@ -93,7 +93,7 @@ describe('EPOpt', () => {
   it('hands each Hopper its sampled parameters (the paper terms, through vecEnvFromEnvs)', async () => {
     await initBackend('cpu');
     const { makeEnv } = await import('../../physics/envs/registry');
-    const { EPOPT_PAPER_TERMS } = await import('../trainers/epopt');
+    const { HOPPER_EPOPT_TERMS: EPOPT_PAPER_TERMS } = await import('../../physics/envs/registry');
     const envs = await Promise.all([0, 1, 2].map(() => makeEnv('Hopper-v0', {})));
     const vec = vecEnvFromEnvs(envs as unknown as GymEnvLike[]);
     const algo = new EPOpt(vec, { ...SMALL, seed: 1, terms: EPOPT_PAPER_TERMS, maxEpisodeSteps: 3 });
@@ -113,7 +113,7 @@ describe('EPOpt', () => {
   it('trains the same on Hopper with its envs on two worker threads as in one thread', async () => {
     await initBackend('cpu');
     const { createVecEnv } = await import('./physics-vec-env');
-    const { EPOPT_PAPER_TERMS } = await import('../trainers/epopt');
+    const { HOPPER_EPOPT_TERMS: EPOPT_PAPER_TERMS } = await import('../../physics/envs/registry');
     const rows = [];
     for (const workers of [1, 2]) {
       const vec = await createVecEnv('Hopper-v0', 3, {}, { workers });

@@ -7,31 +7,34 @@
  */
 import { z } from 'zod';
 import type { DRTerm } from '../../shared/dr-terms.js';
+import { HOPPER_EPOPT_TERMS } from '../../physics/envs/registry.js';
+import { drTermsSchema } from '../../shared/dr-terms-schema.js';
+import { readFileSync } from 'node:fs';
 import { defineTrainer, stepTrainer, vecEnvOf } from './entry.js';
 import { PPO_UPDATE_FIELDS } from './ppo.js';
 import type { EpoptState } from '../rl/epopt.js';
 import type { PpoState } from '../rl/ppo.js';
 import { readCheckpointPayload } from '../runs.js';
 
-/**
- * The paper's Hopper source distribution (Rajeswaran et al. 2017, Table 1): torso mass N(6, 1.5)
- * in [3, 9], ground friction N(2, 0.25) in [1.5, 2.5] (the foot's friction here, nominal 2 as in
- * MuJoCo's hopper), joint damping N(2.5, 1) in [1, 4] and armature N(1, 0.25) in [0.5, 1.5]
- * (one draw shared by the three joints). Absolute values, drawn once per model.
- */
-export const EPOPT_PAPER_TERMS: DRTerm[] = [
-  { target: 'mass', select: ['torso'], operation: 'abs', mode: 'reset', distribution: { kind: 'normal', mean: 6, std: 1.5, low: 3, high: 9 } },
-  { target: 'friction', select: ['foot'], operation: 'abs', mode: 'reset', distribution: { kind: 'normal', mean: 2, std: 0.25, low: 1.5, high: 2.5 } },
-  { target: 'damping', operation: 'abs', mode: 'reset', shared: true, distribution: { kind: 'normal', mean: 2.5, std: 1, low: 1, high: 4 } },
-  { target: 'armature', operation: 'abs', mode: 'reset', shared: true, distribution: { kind: 'normal', mean: 1, std: 0.25, low: 0.5, high: 1.5 } },
-];
-
 /** The terms a config trains on: the preset's, or torso mass fixed at one value. */
 export function epoptTerms(c: { preset: 'paper' | 'none' | 'torso-mass'; fixedTorsoMass?: number; torsoMassStd: number }): DRTerm[] {
   if (c.fixedTorsoMass !== undefined) return [{ target: 'mass', select: ['torso'], operation: 'abs', mode: 'reset', distribution: { kind: 'uniform', low: c.fixedTorsoMass, high: c.fixedTorsoMass } }];
-  if (c.preset === 'paper') return EPOPT_PAPER_TERMS;
-  if (c.preset === 'torso-mass') return [{ ...EPOPT_PAPER_TERMS[0], distribution: { kind: 'normal', mean: 6, std: c.torsoMassStd, low: 3, high: 9 } }];
+  if (c.preset === 'paper') return HOPPER_EPOPT_TERMS;
+  if (c.preset === 'torso-mass') return [{ ...HOPPER_EPOPT_TERMS[0], distribution: { kind: 'normal', mean: 6, std: c.torsoMassStd, low: 3, high: 9 } }];
   return [];
+}
+
+/** DR terms from a JSON file (an array), checked against the DR term schema of the contract. */
+function readTermsFile(file: string): DRTerm[] {
+  let data: unknown;
+  try {
+    data = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new Error(`--terms ${file}: not a readable JSON file (${e instanceof Error ? e.message : String(e)})`);
+  }
+  const r = drTermsSchema.safeParse(data);
+  if (!r.success) throw new Error(`--terms ${file}: not a list of DR terms (${r.error.issues[0].path.join('.')}: ${r.error.issues[0].message})`);
+  return r.data as DRTerm[];
 }
 
 const config = z
@@ -45,6 +48,7 @@ const config = z
     torsoMassStd: z.number().min(0).max(100).default(1.5).describe('std of the torso-mass preset, N(6, std) in [3, 9]'),
     ...(({ minibatches: _m, ...fields }) => fields)(PPO_UPDATE_FIELDS),
     minibatchSize: z.number().int().min(1).max(1_000_000).default(64).describe('rows per PPO minibatch (of the kept rows; their count follows the rows kept)'),
+    terms: z.string().min(1).optional().describe('train on the DR terms in this JSON file (e.g. adapt-source --out: a posterior); overrides preset'),
     initFrom: z.string().min(1).optional().describe("warm start: an EPOpt or PPO run folder (its latest checkpoint) or checkpoint file; weights, Adam and normalizers, this run's own counters"),
   });
 
@@ -59,8 +63,9 @@ export const epoptTrainer = defineTrainer({
   async create(ctx, c) {
     const { envId, seed, totalSteps } = ctx;
     const { EPOpt } = await import('../rl/epopt.js');
-    const { numModels: _n, preset: _p, fixedTorsoMass: _f, torsoMassStd: _s, initFrom, ...rest } = c;
-    const epopt = new EPOpt(vecEnvOf(ctx), { ...rest, terms: epoptTerms(c), seed, totalSteps });
+    const { numModels: _n, preset: _p, fixedTorsoMass: _f, torsoMassStd: _s, initFrom, terms: termsFile, ...rest } = c;
+    const terms = termsFile ? readTermsFile(termsFile) : epoptTerms(c);
+    const epopt = new EPOpt(vecEnvOf(ctx), { ...rest, terms, seed, totalSteps });
     if (initFrom) epopt.warmStart(await readCheckpointPayload<EpoptState | PpoState>(initFrom));
     return stepTrainer(epopt, envId, totalSteps);
   },

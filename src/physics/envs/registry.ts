@@ -27,6 +27,20 @@ export interface EnvSpec {
 
 const u = (low: number, high: number) => ({ kind: 'uniform' as const, low, high });
 
+/**
+ * The paper's Hopper source distribution (Rajeswaran et al. 2017, Table 1): torso mass N(6, 1.5)
+ * in [3, 9], ground friction N(2, 0.25) in [1.5, 2.5] (the foot's friction here, nominal 2 as in
+ * MuJoCo's hopper), joint damping N(2.5, 1) in [1, 4] and armature N(1, 0.25) in [0.5, 1.5]
+ * (one draw shared by the three joints). Absolute values, drawn once per episode. The Hopper's
+ * suggested randomizers and `adaptlab train epopt --preset paper`.
+ */
+export const HOPPER_EPOPT_TERMS: DRTerm[] = [
+  { target: 'mass', select: ['torso'], operation: 'abs', mode: 'reset', distribution: { kind: 'normal', mean: 6, std: 1.5, low: 3, high: 9 } },
+  { target: 'friction', select: ['foot'], operation: 'abs', mode: 'reset', distribution: { kind: 'normal', mean: 2, std: 0.25, low: 1.5, high: 2.5 } },
+  { target: 'damping', operation: 'abs', mode: 'reset', shared: true, distribution: { kind: 'normal', mean: 2.5, std: 1, low: 1, high: 4 } },
+  { target: 'armature', operation: 'abs', mode: 'reset', shared: true, distribution: { kind: 'normal', mean: 1, std: 0.25, low: 0.5, high: 1.5 } },
+];
+
 export const ENV_SPECS: Record<EnvId, EnvSpec> = {
   'Ant-v0': {
     id: 'Ant-v0',
@@ -53,13 +67,7 @@ export const ENV_SPECS: Record<EnvId, EnvSpec> = {
     observationSize: HOPPER_OBS_SIZE,
     actionSize: HOPPER_ACTION_SIZE,
     defaultConfig: HOPPER_DEFAULT_CONFIG,
-    randomizers: [
-      // EPOpt's hopper: torso mass, ground friction, joint damping, armature
-      { target: 'mass', select: ['torso'], distribution: u(3, 9), operation: 'abs', mode: 'reset' },
-      { target: 'friction', distribution: u(1.5, 2.5), operation: 'abs', mode: 'reset', shared: true },
-      { target: 'damping', distribution: u(0.5, 1.5), operation: 'scale', mode: 'reset', shared: true },
-      { target: 'armature', distribution: u(0.5, 1.5), operation: 'scale', mode: 'reset', shared: true },
-    ],
+    randomizers: HOPPER_EPOPT_TERMS,
     make: (R, c) => new HopperEnv(R, c as HopperConfig),
   },
   'QuadPayload-v0': {
