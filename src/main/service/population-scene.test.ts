@@ -31,10 +31,12 @@ describe('a population scene', () => {
     const f = s.populationFrame();
     expect(f.columns).toEqual(['mass.torso', 'friction.foot', 'damping.*', 'armature.*']);
     expect(f.params).toHaveLength(16 * 4);
-    // distinct draws: no two robots share a torso mass
-    const masses = new Set(Array.from({ length: 16 }, (_, i) => f.params[i * 4]));
-    expect(masses.size).toBe(16);
-    for (const m of masses) expect(m >= 3 && m <= 9).toBe(true);
+    // distinct draws: no two robots share a torso mass (but the normal's clip at 3 or 9 can repeat)
+    const all = Array.from({ length: 16 }, (_, i) => f.params[i * 4]);
+    const inside = all.filter((m) => m > 3 && m < 9);
+    expect(new Set(inside).size).toBe(inside.length);
+    expect(inside.length).toBeGreaterThan(10);
+    for (const m of all) expect(m >= 3 && m <= 9).toBe(true);
     // each robot runs in its own lane (world y), its bodies together
     const poses = new Float32Array(spec.bodies.length * POSE_STRIDE);
     s.writePoses(poses);
