@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import type { SceneSpec } from './scene';
-import type { SessionState, SimSnapshot } from './snapshot';
+import type { RobustnessCurve, SessionState, SimSnapshot } from './snapshot';
 import type { Scenario } from './scenario';
 import type { ControlDecl, TelemetryDecl } from './scene-decl';
 import type { DRTerm, PhysParams } from './dr-terms';
@@ -206,6 +206,8 @@ export interface SceneInfo {
   parameters?: Record<string, number>;
   /** What a 'drTerms' control edits: every nominal parameter by key, the env's suggested terms, and the terms the scene starts with. */
   dr?: { nominal: PhysParams; suggested: DRTerm[]; active: DRTerm[] };
+  /** Shipped robustness curves of the env's policies (population scenes), drawn beside the live returns. */
+  robustness?: RobustnessCurve[];
 }
 
 export interface OpenedSession {

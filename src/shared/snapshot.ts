@@ -32,6 +32,26 @@ export interface PopulationFrame {
   returns: Float32Array;
   /** 1 while a robot's episode runs, 0 once it has ended (it waits for the others). */
   alive: Uint8Array;
+  /** The policy every robot plays (its control value, e.g. 'learned:epopt'). */
+  policy: string;
+  /** After "adapt to a hidden target": per column, the prior's and the posterior's mean and std and the target's value. */
+  adaptation: PopulationAdaptation | null;
+}
+
+export interface PopulationAdaptation {
+  target: string;
+  columns: { label: string; truth: number; prior: { mean: number; std: number }; posterior: { mean: number; std: number } }[];
+}
+
+/** A policy's robustness curve (`adaptlab sweep` output, shipped under assets/sweeps/). */
+export interface RobustnessCurve {
+  /** the policy's id (assets/policies/<env>/<id>.json) */
+  policy: string;
+  param: string;
+  values: number[];
+  mean: number[];
+  std: number[];
+  episodes: number;
 }
 
 export interface SimEvent {

@@ -17,6 +17,8 @@ describe('snapshot wire framing', () => {
       params: Float32Array.from([3.5, 1, 4.25, 2, 8, 1.5]),
       returns: Float32Array.from([10, 20.5, -1]),
       alive: Uint8Array.from([1, 0, 1]),
+      policy: 'learned:epopt',
+      adaptation: null,
     };
     const s: SimSnapshot = { ...base, poses: new Float32Array(3 * 4 * 7).map((_, i) => i / 7), overlays: { population, trail: Float64Array.from([1, 2, 3]), highlight: [1] } };
     const buf = encodeSnapshot(s);

@@ -85,6 +85,8 @@ export interface SweepLine {
   values2?: number[];
   return: { mean: number[] | number[][]; std: number[] | number[][] };
   forwardDistance: { mean: number[] | number[][] };
+  episodes: number;
+  seed: number;
 }
 
 function parseValues(args: ParsedArgs, name: string): number[] {
@@ -172,6 +174,8 @@ export async function sweepCommand(args: ParsedArgs): Promise<number> {
       ...(param2 ? { param2, values2 } : {}),
       return: { mean: grid(mean), std: grid(std) },
       forwardDistance: { mean: grid(dist) },
+      episodes,
+      seed,
     });
   }
 

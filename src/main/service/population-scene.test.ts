@@ -108,9 +108,32 @@ describe('a population scene', () => {
     expect(await h.command('policy', 'zero')).toMatch(/policy: zero/);
   });
 
+  it("adapts its DR terms to a hidden target from the policy's episodes there, and back to the prior", async () => {
+    const h = await host('population:Hopper-v0:8', 0);
+    const frame = () => h.overlays().population as PopulationFrame;
+    const priorMasses = Array.from(frame().params.filter((_, i) => i % 4 === 0));
+    const msg = await h.command('adapt', 'heavy');
+    expect(msg).toMatch(/DR adapted to heavy torso/);
+    const a = frame().adaptation!;
+    const mass = a.columns.find((c) => c.label === 'mass.torso')!;
+    expect(mass.truth).toBe(8.5);
+    // toward the hidden 8.5 kg from the prior's 6, and narrower
+    expect(mass.posterior.mean).toBeGreaterThan(mass.prior.mean + 0.5);
+    expect(mass.posterior.std).toBeLessThan(mass.prior.std);
+    // the robots are drawn from the posterior now
+    const mean = (xs: number[]) => xs.reduce((x, y) => x + y, 0) / xs.length;
+    const postMasses = Array.from(frame().params.filter((_, i) => i % 4 === 0));
+    expect(mean(postMasses)).toBeGreaterThan(mean(priorMasses));
+    expect(await h.command('adapt', 'prior')).toMatch(/the prior/);
+    expect(frame().adaptation).toBeNull();
+    await expect(h.command('adapt', 'moon')).rejects.toThrow(/no adaptation target "moon"/);
+    await h.command('policy', 'zero');
+    await expect(h.command('adapt', 'heavy')).rejects.toThrow(/replays a learned policy/);
+  });
+
   it('is in the scene list with its declaration, and any size up to 64 opens by id', async () => {
     const info = (await listScenes()).find((x) => x.id === 'population:Hopper-v0:16')!;
-    expect(info.controls.map((c) => [c.id, c.kind])).toEqual([['policy', 'select'], ['randomize', 'drTerms']]);
+    expect(info.controls.map((c) => [c.id, c.kind])).toEqual([['policy', 'select'], ['adapt', 'select'], ['randomize', 'drTerms']]);
     expect(info.controls[0].initial).toBe('learned:ppo');
     expect(info.overlays).toEqual(['population']);
     expect(info.dr!.active).toEqual(ENV_SPECS['Hopper-v0'].randomizers);

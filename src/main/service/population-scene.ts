@@ -17,7 +17,10 @@
 import { z } from 'zod';
 import type { SceneSpec } from '../../shared/scene';
 import type { TelemetryDecl } from '../../shared/scene-decl';
-import type { PopulationFrame } from '../../shared/snapshot';
+import type { PopulationAdaptation, PopulationFrame } from '../../shared/snapshot';
+import type { ControlDecl } from '../../shared/scene-decl';
+import { collectTarget, sourcePosterior } from '../../meta/source-posterior';
+import { robustnessCurves } from './robustness';
 import { ENV_SPECS, makeEnv } from '../../physics/envs/registry';
 import type { Env, EnvId } from '../../physics/envs/types';
 import { drStream, termKeys, type DRTerm } from '../../physics/randomization';
@@ -39,9 +42,24 @@ export const POPULATION_TELEMETRY: TelemetryDecl[] = [
   { key: 'running', label: 'robots running', unit: '', group: 'robots running' },
 ];
 
+/**
+ * Hidden targets the source distribution can be adapted to (EPOpt's second half), per env: the
+ * parameters the target really has, which the update does not see.
+ */
+export const ADAPT_TARGETS: Partial<Record<EnvId, { id: string; label: string; params: Record<string, number> }[]>> = {
+  'Hopper-v0': [
+    { id: 'heavy', label: 'heavy torso (8.5 kg), stiff joints (damping 3)', params: { 'mass.torso': 8.5, 'damping.thigh_joint': 3, 'damping.leg_joint': 3, 'damping.foot_joint': 3 } },
+    { id: 'light', label: 'light torso (4 kg), loose joints (damping 1.2)', params: { 'mass.torso': 4, 'damping.thigh_joint': 1.2, 'damping.leg_joint': 1.2, 'damping.foot_joint': 1.2 } },
+  ],
+};
+
+/** The update's size in the view: about a second of physics (the service waits for it). */
+const VIEW_POSTERIOR = { episodes: 2, steps: 100, particles: 60, accept: 0.2, rounds: 2, horizon: 30 };
+
 export const POPULATION_COMMANDS = {
   policy: z.string().max(80).regex(/^[\w.:-]+$/),
   randomize: drTermsSchema,
+  adapt: z.string().max(40).regex(/^[\w-]+$/),
 };
 
 /** Every robot's policy: one network acting on all observations at once, or one controller each. */
@@ -77,6 +95,9 @@ export class PopulationScene implements Scene {
   private t = 0;
   /** robots whose episode ran to the step limit (the others fell) */
   private lasted = 0;
+  /** the terms before an adaptation (what "prior" restores) and the adaptation shown */
+  private prior: DRTerm[] | null = null;
+  private adaptation: PopulationAdaptation | null = null;
 
   private constructor(
     private readonly envs: Env[],
@@ -118,12 +139,22 @@ export class PopulationScene implements Scene {
     const env = await makeEnv(id);
     try {
       const policy = policyControl(id, 'every robot plays it');
+      const targets = ADAPT_TARGETS[id] ?? [];
+      const adapt: ControlDecl = {
+        id: 'adapt',
+        kind: 'select',
+        label: 'Adapt the DR to a hidden target',
+        hint: "EPOpt's source adaptation: a few episodes of the policy on a target whose parameters the update does not see; the population is drawn from the posterior",
+        options: [{ value: 'prior', label: 'no: the DR terms as set' }, ...targets.map((t) => ({ value: t.id, label: t.label }))],
+        initial: 'prior',
+      };
       return {
-        controls: [policy, drTermsControl('randomize', 'Domain randomization terms')],
+        controls: [policy, ...(targets.length ? [adapt] : []), drTermsControl('randomize', 'Domain randomization terms')],
         commands: POPULATION_COMMANDS,
         telemetry: POPULATION_TELEMETRY,
         overlays: ['population'],
         dr: drInfo(id, env.nominalParams(), ENV_SPECS[id].randomizers),
+        robustness: robustnessCurves(id),
       };
     } finally {
       env.dispose();
@@ -232,7 +263,7 @@ export class PopulationScene implements Scene {
     const k = this.pop.keys.length, m = this.columns.length;
     const params = new Float32Array(this.n * m);
     for (let i = 0; i < this.n; i++) this.columns.forEach((c, j) => (params[i * m + j] = this.pop.values[i * k + c.key]));
-    return { columns: this.columns.map((c) => c.label), params, returns: this.returns.slice(), alive: this.alive.slice() };
+    return { columns: this.columns.map((c) => c.label), params, returns: this.returns.slice(), alive: this.alive.slice(), policy: this.policy.id, adaptation: this.adaptation };
   }
 
   command(control: string, value: unknown, host: HostContext): string {
@@ -241,9 +272,47 @@ export class PopulationScene implements Scene {
       host.restartEpisode();
       return `population policy: ${this.policy.id}; episode restarted`;
     }
+    if (control === 'adapt') {
+      const note = this.adapt(value as string);
+      host.restartEpisode();
+      return note;
+    }
     this.terms = checkTerms(value as DRTerm[], this.envs[0].nominalParams());
+    this.prior = null;
+    this.adaptation = null;
     host.restartEpisode();
     return `population drawn again from ${this.terms.length} DR term(s)`;
+  }
+
+  /**
+   * Replaces the DR terms by their posterior given a few episodes of the current policy on the
+   * hidden target `id` (or restores the prior: 'prior'). The update runs here, in about a second.
+   */
+  private adapt(id: string): string {
+    const prior = this.prior ?? this.terms;
+    if (id === 'prior') {
+      this.terms = prior;
+      this.prior = null;
+      this.adaptation = null;
+      return 'population drawn from the DR terms as set (the prior)';
+    }
+    const target = (ADAPT_TARGETS[this.id] ?? []).find((t) => t.id === id);
+    if (!target) throw new Error(`${this.id} has no adaptation target "${id}"`);
+    if (!('net' in this.policy)) throw new Error('source adaptation replays a learned policy: choose one first');
+    if (!prior.length) throw new Error('no DR terms to adapt: set some first');
+    const env = this.envs[0];
+    const trajs = collectTarget(env, this.policy.net, target.params, { episodes: VIEW_POSTERIOR.episodes, steps: VIEW_POSTERIOR.steps, seed: 1_000_000 });
+    const r = sourcePosterior(env, prior, trajs, { ...VIEW_POSTERIOR, seed: 0 });
+    const nominal = env.nominalParams();
+    const valueOf = (label: string) => {
+      const key = label.endsWith('.*') ? Object.keys(nominal).find((k) => k.startsWith(label.slice(0, -1)))! : label;
+      return target.params[key] ?? nominal[key];
+    };
+    this.prior = prior;
+    this.terms = r.terms;
+    this.adaptation = { target: target.label, columns: r.params.map((p) => ({ label: p.key, truth: valueOf(p.key), prior: p.prior, posterior: p.posterior })) };
+    const summary = r.params.map((p) => `${p.key} ${p.prior.mean.toFixed(2)} -> ${p.posterior.mean.toFixed(2)} (target ${valueOf(p.key).toFixed(2)})`).join(', ');
+    return `DR adapted to ${target.label} from ${trajs.length} episodes: ${summary}`;
   }
 
   dispose(): void {

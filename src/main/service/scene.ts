@@ -53,6 +53,8 @@ export interface SceneListing extends SceneDeclaration {
   parameters?: Record<string, number>;
   /** What a 'drTerms' control edits (SceneInfo.dr). */
   dr?: SceneInfo['dr'];
+  /** Shipped robustness curves (SceneInfo.robustness). */
+  robustness?: SceneInfo['robustness'];
 }
 
 /** A declaration as the main side holds it: with the schema of each control's value. */
