@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { EPOpt, selectWorst } from './epopt';
+import { EPOpt } from './epopt';
+import { selectWorst } from '../../shared/cvar';
 import { BiasedReach } from './tasks';
 import { vecEnvFromEnvs, type GymEnvLike } from './env';
 import type { DRTerm } from '../../shared/dr-terms';

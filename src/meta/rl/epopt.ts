@@ -17,6 +17,7 @@ import { subSeed, type VecEnvLike, type VecEnvStep } from './env.js';
 import { computeGae, RolloutBuffer } from './gae.js';
 import { PPO, defaultPpoConfig, explainedVariance, type PpoConfig, type PpoState } from './ppo.js';
 import { samplePopulation, type Population } from '../../physics/population.js';
+import { selectWorst } from '../../shared/cvar.js';
 import { Rng as PhysRng } from '../../physics/rng.js';
 import type { DRTerm, PhysParams } from '../../shared/dr-terms.js';
 
@@ -44,20 +45,6 @@ export const defaultEpoptConfig: EpoptConfig = {
   minibatchSize: 64,
   terms: [],
 };
-
-/**
- * Indices of the worst ceil(epsilon * n) returns (at least one), worst first. Ties keep the lower
- * index first (a stable order); NaN counts as the worst return.
- */
-export function selectWorst(returns: ArrayLike<number>, epsilon: number): Int32Array {
-  const n = returns.length;
-  if (n === 0) return new Int32Array(0);
-  if (!(epsilon > 0 && epsilon <= 1)) throw new Error(`epsilon must be in (0, 1], got ${epsilon}`);
-  const k = Math.min(n, Math.max(1, Math.ceil(epsilon * n - 1e-9)));
-  const key = (i: number) => (Number.isNaN(returns[i]) ? -Infinity : returns[i]);
-  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => key(a) - key(b) || a - b);
-  return Int32Array.from(order.slice(0, k));
-}
 
 export interface EpoptState {
   config: EpoptConfig;

@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { PopulationFrame } from '../../../shared/snapshot';
-import { colourAt, DIM, PARAM_STOPS, RETURN, RETURN_STOPS, robotColours, robotValues, scaleOf } from './population';
+import { colourAt, DIM, PARAM_STOPS, RETURN, RETURN_STOPS, robotColours, robotValues, scaleOf, worstRobots } from './population';
 
 const frame: PopulationFrame = {
   columns: ['mass.torso', 'friction.*'],
   params: Float32Array.from([3, 2, 6, 2, 9, 2]),
   returns: Float32Array.from([50, 400, 10]),
   alive: Uint8Array.from([1, 1, 0]),
+  policy: 'learned:ppo',
+  adaptation: null,
 };
 
 describe('population colours', () => {
@@ -28,5 +30,13 @@ describe('population colours', () => {
     const byReturn = robotColours(frame, RETURN);
     expect(byReturn[3]).toBeCloseTo(RETURN_STOPS[4][0], 5);
     expect(colourAt(PARAM_STOPS, 0.5)).toEqual(PARAM_STOPS[2]);
+  });
+});
+
+describe('worst-epsilon outline', () => {
+  it("picks the robots EPOpt's CVaR step would keep: the lowest returns, none at epsilon 0", () => {
+    expect(worstRobots(frame.returns, 0.1)).toEqual([2]);
+    expect(worstRobots(frame.returns, 0.5)).toEqual([2, 0]);
+    expect(worstRobots(frame.returns, 0)).toEqual([]);
   });
 });

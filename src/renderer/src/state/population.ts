@@ -5,11 +5,20 @@
 import { reactive } from 'vue';
 import { paramUnit } from '../../../shared/dr-terms';
 import type { PopulationFrame } from '../../../shared/snapshot';
+import { selectWorst } from '../../../shared/cvar';
 
 export const RETURN = 'return';
 
-/** The viewer's choices: colour by 'return' or a parameter column label (e.g. 'mass.torso'); the robot clicked (-1: none). */
-export const populationView = reactive({ colourBy: RETURN as string, selected: -1 });
+/**
+ * The viewer's choices: colour by 'return' or a parameter column label (e.g. 'mass.torso'); the
+ * robot clicked (-1: none); the CVaR fraction whose worst robots are outlined (0: none).
+ */
+export const populationView = reactive({ colourBy: RETURN as string, selected: -1, epsilon: 0.1 });
+
+/** The robots EPOpt would keep at this epsilon: the worst by return this episode (none at 0). */
+export function worstRobots(returns: ArrayLike<number>, epsilon: number): number[] {
+  return epsilon > 0 && returns.length ? Array.from(selectWorst(returns, epsilon)) : [];
+}
 
 type Stop = [number, number, number];
 /** Parameters: cool (low) to warm (high), bright enough on the dark viewport. */

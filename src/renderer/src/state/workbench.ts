@@ -244,7 +244,13 @@ export function createWorkbench(api: WorkbenchApi) {
     },
   };
 
-  const sceneInfo = () => state.scenes.find((x) => x.id === state.session?.sceneId) ?? null;
+  // a population of any size declares what the listed size does (population:<env>:<n>)
+  const family = (id: string) => id.replace(/^(population:[\w-]+):\d+$/, '$1');
+  const sceneInfo = () => {
+    const id = state.session?.sceneId;
+    if (!id) return null;
+    return state.scenes.find((x) => x.id === id) ?? state.scenes.find((x) => id.startsWith('population:') && family(x.id) === family(id)) ?? null;
+  };
 
   return { state, live, actions, log, sceneInfo, api };
 }

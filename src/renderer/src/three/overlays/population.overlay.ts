@@ -7,7 +7,7 @@
  */
 import * as THREE from 'three';
 import type { PopulationFrame } from '../../../../shared/snapshot';
-import { populationView, robotColours } from '../../state/population';
+import { populationView, robotColours, worstRobots } from '../../state/population';
 import type { BodyStyler, OverlayContext, OverlayModule } from './overlay';
 
 interface State {
@@ -17,6 +17,8 @@ interface State {
   robotRgb: Float32Array;
   bodyRgb: Float32Array;
   marker: THREE.Mesh;
+  /** red rings on the ground under the worst-epsilon robots (EPOpt's kept trajectories) */
+  rings: THREE.Mesh[];
   /** world "up" (the marker floats above the selected robot's root body) */
   up: THREE.Vector3;
   /** what the colours were made from: recolour only when one changes */
@@ -40,6 +42,17 @@ const population: OverlayModule<State | null> = {
     marker.quaternion.setFromUnitVectors(new THREE.Vector3(0, -1, 0), up.clone().negate());
     marker.visible = false;
     world.add(marker);
+    const ringGeometry = new THREE.RingGeometry(0.15, 0.21, 32);
+    const ringMaterial = new THREE.MeshBasicMaterial({ color: 0xe5534b, side: THREE.DoubleSide, transparent: true, opacity: 0.9, depthWrite: false });
+    const rings = Array.from({ length: pop.count }, () => {
+      const m = new THREE.Mesh(ringGeometry, ringMaterial);
+      // RingGeometry lies in the xy plane: flat on the ground already when z is up
+      if (spec.upAxis !== 'z') m.quaternion.setFromUnitVectors(new THREE.Vector3(0, 0, 1), up);
+      m.visible = false;
+      m.renderOrder = 2;
+      world.add(m);
+      return m;
+    });
     return {
       bodies,
       count: pop.count,
@@ -47,6 +60,7 @@ const population: OverlayModule<State | null> = {
       robotRgb: new Float32Array(pop.count * 3),
       bodyRgb: new Float32Array(pop.count * pop.bodiesPerRobot * 3),
       marker,
+      rings,
       up,
       data: null,
       by: '',
@@ -64,7 +78,10 @@ const population: OverlayModule<State | null> = {
         for (let b = 0; b < st.perRobot; b++) st.bodyRgb.set(st.robotRgb.subarray(i * 3, i * 3 + 3), (i * st.perRobot + b) * 3);
       st.bodies.colour(st.bodyRgb);
     }
-    if (isFrame(data, st.count)) follow(st, data, frame.bodyMatrices);
+    if (isFrame(data, st.count)) {
+      follow(st, data, frame.bodyMatrices);
+      outlineWorst(st, data, frame.bodyMatrices);
+    }
     const sel = populationView.selected;
     const root = frame.bodyMatrices[sel * st.perRobot];
     st.marker.visible = sel >= 0 && sel < st.count && !!root;
@@ -75,10 +92,27 @@ const population: OverlayModule<State | null> = {
     st.marker.removeFromParent();
     st.marker.geometry.dispose();
     (st.marker.material as THREE.Material).dispose();
+    for (const r of st.rings) r.removeFromParent();
+    st.rings[0]?.geometry.dispose();
+    (st.rings[0]?.material as THREE.Material | undefined)?.dispose();
     st.bodies.colour(null);
     st.focus?.(null);
   },
 };
+/** Rings under the worst-epsilon robots by return this episode (the legend's epsilon; none at 0). */
+function outlineWorst(st: State, data: PopulationFrame, bodyMatrices: readonly THREE.Matrix4[]): void {
+  const worst = new Set(worstRobots(data.returns, populationView.epsilon));
+  const p = new THREE.Vector3();
+  st.rings.forEach((ring, i) => {
+    const m = bodyMatrices[i * st.perRobot];
+    ring.visible = worst.has(i) && !!m;
+    if (!ring.visible) return;
+    // under the root body, just above the ground
+    p.setFromMatrixPosition(m);
+    ring.position.copy(p.addScaledVector(st.up, 0.015 - p.dot(st.up)));
+  });
+}
+
 /**
  * The camera follows the robots still running (all of them between episodes): the fallen ones
  * stay behind, the ones the policy keeps going stay in view.
