@@ -122,11 +122,14 @@ const COMMANDS: Record<string, CommandSpec> = {
   },
   eval: {
     summary: "Evaluate a run's latest checkpoint, or a policy file on an env: mean and std of the return (and forward distance)",
-    usage: 'adaptlab eval --run DIR [--episodes K] [--seed S] [--json]\n       adaptlab eval --policy FILE --env ID [--episodes K] [--seed S] [--json]',
+    usage:
+      'adaptlab eval --run DIR [--episodes K] [--seed S] [--json]\n       adaptlab eval --policy FILE --env ID [--episodes K] [--seed S] [--json]\n       adaptlab eval --policy FILE --pair assets/pairs/NAME.json --domain target|source [--episodes K] [--seed S] [--json]',
     flags: {
       run: { kind: 'string', hint: 'DIR' },
       policy: { kind: 'string', hint: 'FILE', help: 'a policy file (assets/policies/..., or a run\'s policy.json), or a scripted reference: gait, random, zero' },
       env: { kind: 'string', values: () => Object.keys(ENV_SPECS), help: 'physics env to evaluate the policy on (with --policy)' },
+      pair: { kind: 'string', hint: 'FILE', help: "a source/target pair (assets/pairs/*.json): evaluate in one of its domains, its env and config (with --policy)" },
+      domain: { kind: 'string', values: ['target', 'source'], help: 'the side of --pair to evaluate in (default target)' },
       episodes: { kind: 'int', min: 1, max: 10_000 },
       seed: SEED,
       backend: BACKEND_FLAG,

@@ -7,27 +7,12 @@ import { z } from 'zod';
 import type { SceneInfo } from '../../shared/contract';
 import type { ControlDecl } from '../../shared/scene-decl';
 import { termProblem, type DRTerm, type PhysParams } from '../../shared/dr-terms';
+import { drTermSchema } from '../../shared/env-config';
 import { ENV_SPECS } from '../../physics/envs/registry';
 import type { EnvId } from '../../physics/envs/types';
 
-const finite = z.number().finite();
-
-/** One DR term (shared/dr-terms.ts), as the DR panel sends it. */
-export const drTermSchema = z
-  .object({
-    target: z.string().min(1).max(100),
-    select: z.array(z.string().min(1).max(100)).max(256).optional(),
-    distribution: z.discriminatedUnion('kind', [
-      z.object({ kind: z.literal('uniform'), low: finite, high: finite }).strict(),
-      z.object({ kind: z.literal('loguniform'), low: finite, high: finite }).strict(),
-      z.object({ kind: z.literal('normal'), mean: finite, std: finite, low: finite.optional(), high: finite.optional() }).strict(),
-    ]),
-    operation: z.enum(['add', 'scale', 'abs']),
-    mode: z.enum(['startup', 'reset', 'interval']),
-    intervalSteps: z.number().int().min(1).max(1e6).optional(),
-    shared: z.boolean().optional(),
-  })
-  .strict() satisfies z.ZodType<DRTerm>; // the schema and the shared type describe the same object
+// the schema lives with the contract: env configs (pair files) hold DR terms too
+export { drTermSchema };
 
 /** The control's value: the whole list of terms (empty: no randomization). */
 export const drTermsSchema = z.array(drTermSchema).max(64);

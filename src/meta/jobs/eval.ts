@@ -44,8 +44,10 @@ export async function evaluateRun(runDir: string, o: EvalOptions): Promise<EvalR
   if (!o.checkpoint && fs.existsSync(runPolicyFile(runDir))) policy = loadPolicy(runPolicyFile(runDir));
   else {
     const trainerConfig = entry.config.parse(runTrainerConfig(cfg)) as Record<string, unknown>;
-    const trainEnv = await createEnv(spec, entry.numEnvs(trainerConfig), o);
-    const trainer = await entry.create({ env: trainEnv, envId: cfg.env, seed: cfg.seed ?? 0, totalSteps: cfg.totalSteps ?? ref.step }, trainerConfig);
+    const wanted = entry.numEnvs(trainerConfig);
+    const trainEnv = wanted > 0 ? await createEnv(spec, wanted, o) : null;
+    const makeEnv = (id: string, numEnvs: number, config?: unknown) => createEnv({ ...spec, env: id, envConfig: config }, numEnvs, o);
+    const trainer = await entry.create({ env: trainEnv, envId: cfg.env, seed: cfg.seed ?? 0, totalSteps: cfg.totalSteps ?? ref.step, makeEnv }, trainerConfig);
     try {
       trainer.setState(run.loadCheckpoint<unknown>(ref).payload);
       const p = trainer.policy();
@@ -53,7 +55,7 @@ export async function evaluateRun(runDir: string, o: EvalOptions): Promise<EvalR
       policy = p;
     } finally {
       trainer.dispose();
-      trainEnv.close?.();
+      trainEnv?.close?.();
     }
   }
   const env = await createEnv(spec, n, o);
