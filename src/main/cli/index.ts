@@ -73,8 +73,9 @@ const COMMANDS: Record<string, CommandSpec> = {
     run: record,
   },
   train: {
-    summary: 'Train a policy (PPO, SAC) or meta-train a dynamics model (MB, GrBAL, ReBAL); the run goes to a folder',
-    usage: 'adaptlab train <algo> --env ID [--steps N] [--seed S] [--out DIR | --run-dir DIR] [algorithm options] | --resume RUN_DIR [--steps N]',
+    summary: 'Train a policy (PPO, SAC, EPOpt, DARC) or meta-train a dynamics model (MB, GrBAL, ReBAL); the run goes to a folder',
+    usage:
+      'adaptlab train <algo> --env ID [--steps N] [--seed S] [--out DIR | --run-dir DIR] [algorithm options] | --resume RUN_DIR [--steps N]\n       adaptlab train darc --pair assets/pairs/NAME.json [--steps N] [--seed S] [algorithm options] (the pair fixes the env)',
     flags: {},
     variants: Object.fromEntries(TRAINERS.map((t) => [t.id, { summary: t.summary, flags: trainFlags(t) }])),
     maxPositional: 1,
