@@ -9,7 +9,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ENV_SPECS, isEnvId, makeEnv } from '../../physics/envs/registry';
 import { termProblem, type DRTerm, type PhysParams } from '../../shared/dr-terms';
-import { drTermsSchema } from '../../shared/dr-terms-schema';
+import { drTermsSchema } from '../../shared/env-config';
 import { boolFlag, flag, intFlag, numFlag, UsageError, type FlagTable, type ParsedArgs } from './flags';
 import { ensureWritableDir } from './args';
 import { loadPolicyArg } from './policy-arg';

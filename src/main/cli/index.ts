@@ -74,8 +74,9 @@ const COMMANDS: Record<string, CommandSpec> = {
     run: record,
   },
   train: {
-    summary: 'Train a policy (PPO, SAC) or meta-train a dynamics model (MB, GrBAL, ReBAL); the run goes to a folder',
-    usage: 'adaptlab train <algo> --env ID [--steps N] [--seed S] [--out DIR | --run-dir DIR] [algorithm options] | --resume RUN_DIR [--steps N]',
+    summary: 'Train a policy (PPO, SAC, EPOpt, DARC) or meta-train a dynamics model (MB, GrBAL, ReBAL); the run goes to a folder',
+    usage:
+      'adaptlab train <algo> --env ID [--steps N] [--seed S] [--out DIR | --run-dir DIR] [algorithm options] | --resume RUN_DIR [--steps N]\n       adaptlab train darc --pair assets/pairs/NAME.json [--steps N] [--seed S] [algorithm options] (the pair fixes the env)',
     flags: {},
     variants: Object.fromEntries(TRAINERS.map((t) => [t.id, { summary: t.summary, flags: trainFlags(t) }])),
     maxPositional: 1,
@@ -123,11 +124,14 @@ const COMMANDS: Record<string, CommandSpec> = {
   },
   eval: {
     summary: "Evaluate a run's latest checkpoint, or a policy file on an env: mean and std of the return (and forward distance)",
-    usage: 'adaptlab eval --run DIR [--episodes K] [--seed S] [--json]\n       adaptlab eval --policy FILE --env ID [--episodes K] [--seed S] [--json]',
+    usage:
+      'adaptlab eval --run DIR [--episodes K] [--seed S] [--json]\n       adaptlab eval --policy FILE --env ID [--episodes K] [--seed S] [--json]\n       adaptlab eval --policy FILE --pair assets/pairs/NAME.json --domain target|source [--episodes K] [--seed S] [--json]',
     flags: {
       run: { kind: 'string', hint: 'DIR' },
       policy: { kind: 'string', hint: 'FILE', help: 'a policy file (assets/policies/..., or a run\'s policy.json), or a scripted reference: gait, random, zero' },
       env: { kind: 'string', values: () => Object.keys(ENV_SPECS), help: 'physics env to evaluate the policy on (with --policy)' },
+      pair: { kind: 'string', hint: 'FILE', help: "a source/target pair (assets/pairs/*.json): evaluate in one of its domains, its env and config (with --policy)" },
+      domain: { kind: 'string', values: ['target', 'source'], help: 'the side of --pair to evaluate in (default target)' },
       episodes: { kind: 'int', min: 1, max: 10_000 },
       seed: SEED,
       backend: BACKEND_FLAG,

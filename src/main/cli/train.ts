@@ -14,6 +14,9 @@ import { listRuns } from '../service/runs';
 import { trainingSpec } from '../service/jobs';
 import { isPhysicsEnv } from '../../meta/rl/physics-vec-env';
 import { ENV_SPECS } from '../../physics/envs/registry';
+import type { EnvConfig } from '../../physics/envs/types';
+import { loadPair } from '../../meta/pairs';
+import type { Domain, EnvPair } from '../../shared/pair';
 import { boolFlag, ensureWritableDir, flag, intFlag, UsageError, type FlagTable, type ParsedArgs } from './args';
 import { configFromFlags, kebab, schemaFlagTable } from './trainer-flags';
 
@@ -26,7 +29,7 @@ export function formatDuration(s: number | null): string {
 
 /** Flags every registry trainer takes, beside its own schema's. */
 const COMMON_FLAGS: FlagTable = {
-  env: { kind: 'string', values: vecEnvIds, help: 'env id (not needed with --resume)' },
+  env: { kind: 'string', values: vecEnvIds, help: 'env id (not needed with --resume, nor with darc: its --pair fixes it)' },
   steps: { kind: 'int', min: 1, max: 1e9, help: "total steps (default 100000; with --resume: the run's own total)" },
   seed: { kind: 'int', min: 0, max: 2 ** 31 - 1 },
   out: { kind: 'string', hint: 'DIR', help: 'runs folder (default ./runs)' },
@@ -86,11 +89,20 @@ export function trainSpec(entry: TrainerEntry, args: ParsedArgs): { spec: Traini
     }
     for (const f of ['out', 'run-dir']) if (flag(args, f) !== undefined) throw new UsageError(`--${f} does not go with --resume (the run stays in ${resumeDir})`);
   }
-  const env = flag(args, 'env') ?? cfg?.env;
-  if (!env) throw new UsageError(`--env is required (one of ${trainerEnvIds(entry).join(', ')})`);
-  const seed = intFlag(args, 'seed', cfg?.seed ?? 0, 0, 2 ** 31 - 1);
   const asked = cfg ? runTrainerConfig(cfg) : configFromFlags(entry.config, args);
   const trainerConfig = entry.config.parse(asked) as Record<string, unknown>;
+  // a config may fix the env (DARC's pair): then --env may be left out, and must agree if given
+  let fixed: string | undefined;
+  try {
+    fixed = entry.fixedEnv?.(trainerConfig);
+  } catch (e) {
+    throw new UsageError(e instanceof Error ? e.message : String(e));
+  }
+  if (fixed && flag(args, 'env') !== undefined && flag(args, 'env') !== fixed)
+    throw new UsageError(`--env ${flag(args, 'env')}: this ${entry.id} config trains ${fixed} (leave --env out)`);
+  const env = flag(args, 'env') ?? cfg?.env ?? fixed;
+  if (!env) throw new UsageError(`--env is required (one of ${trainerEnvIds(entry).join(', ')})`);
+  const seed = intFlag(args, 'seed', cfg?.seed ?? 0, 0, 2 ** 31 - 1);
   const perIteration = entry.stepsPerIteration(trainerConfig);
   const given = flag(args, 'steps') !== undefined;
   let steps = entry.totalSteps ? entry.totalSteps(trainerConfig) : intFlag(args, 'steps', cfg?.totalSteps ?? entry.defaultSteps, 1, 1e9);
@@ -182,6 +194,10 @@ export async function evaluate(args: ParsedArgs): Promise<number> {
   const episodes = intFlag(args, 'episodes', 10, 1, 10_000);
   const seed = intFlag(args, 'seed', 0, 0, 2 ** 31 - 1);
   const json = boolFlag(args, 'json');
+  const pairFile = flag(args, 'pair');
+  if (!pairFile && flag(args, 'domain') !== undefined) throw new UsageError('--domain goes with --pair FILE');
+  if (pairFile && !policyFile) throw new UsageError('--pair goes with --policy FILE (evaluate a policy in one domain of the pair)');
+  if (pairFile) return evaluatePolicyInPair(policyFile!, pairFile, (flag(args, 'domain') ?? 'target') as Domain, flag(args, 'env'), episodes, seed, json);
   if (policyFile) return evaluatePolicyFile(policyFile, flag(args, 'env'), episodes, seed, json);
   const dir = resolve(run!);
   if (!existsSync(join(dir, 'config.json'))) throw new UsageError(`--run ${run}: not a run folder (no config.json)`);
@@ -194,8 +210,24 @@ export async function evaluate(args: ParsedArgs): Promise<number> {
   return 0;
 }
 
+/**
+ * `eval --policy FILE --pair PAIR --domain target|source`: as `eval --policy`, in that domain's env
+ * and config (faults, DR terms), so one policy is measured in the source and in the target alike.
+ */
+async function evaluatePolicyInPair(file: string, pairFile: string, domain: Domain, envId: string | undefined, episodes: number, seed: number, json: boolean): Promise<number> {
+  let pair: EnvPair;
+  try {
+    pair = loadPair(pairFile);
+  } catch (e) {
+    throw new UsageError(e instanceof Error ? e.message : String(e));
+  }
+  const side = pair[domain];
+  if (envId !== undefined && envId !== side.env) throw new UsageError(`--env ${envId}: the ${domain} of ${pairFile} is ${side.env} (leave --env out)`);
+  return evaluatePolicyFile(file, side.env, episodes, seed, json, side.config as EnvConfig, `${domain} of ${pairFile}`);
+}
+
 /** `eval --policy FILE|gait|random|zero --env ID`: K seeded deterministic episodes; one JSON line with --json. */
-async function evaluatePolicyFile(file: string, envId: string | undefined, episodes: number, seed: number, json: boolean): Promise<number> {
+async function evaluatePolicyFile(file: string, envId: string | undefined, episodes: number, seed: number, json: boolean, envConfig?: EnvConfig, where?: string): Promise<number> {
   const { evaluatePolicy } = await import('../../meta/eval-policy');
   const policy = await loadPolicyArg(file);
   if (typeof policy === 'string' && !envId) throw new UsageError(`--policy ${file} needs --env ID`);
@@ -204,11 +236,12 @@ async function evaluatePolicyFile(file: string, envId: string | undefined, episo
   const r = await evaluatePolicy(policy, env, {
     episodes,
     seed,
+    ...(envConfig ? { envConfig } : {}),
     onEpisode: (k, ret, d) => {
       if (!json) console.log(`episode ${k + 1}/${episodes}: return ${ret.toFixed(1)}, forward ${d.toFixed(2)} m`);
     },
   });
   if (json) console.log(JSON.stringify({ return: r.return, forwardDistance: r.forwardDistance, episodes: r.episodes }));
-  else console.log(`${typeof policy === 'string' ? policy : policy.algo} policy on ${env}: return ${r.return.mean.toFixed(1)} ± ${r.return.std.toFixed(1)}, forward distance ${r.forwardDistance.mean.toFixed(2)} ± ${r.forwardDistance.std.toFixed(2)} m over ${episodes} episodes`);
+  else console.log(`${typeof policy === 'string' ? policy : policy.algo} policy on ${env}${where ? ` (${where})` : ''}: return ${r.return.mean.toFixed(1)} ± ${r.return.std.toFixed(1)}, forward distance ${r.forwardDistance.mean.toFixed(2)} ± ${r.forwardDistance.std.toFixed(2)} m over ${episodes} episodes`);
   return 0;
 }

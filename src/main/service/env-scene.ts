@@ -11,7 +11,7 @@ import type { TelemetryDecl } from '../../shared/scene-decl';
 import { makeEnv } from '../../physics/envs/registry';
 import type { DRTerm } from '../../physics/randomization';
 import { checkTerms, drInfo, drTermsControl } from './dr-control';
-import { drTermsSchema } from '../../shared/dr-terms-schema';
+import { drTermsSchema } from '../../shared/env-config';
 import type { Env, EnvId, Fault, LegPart, StepInfo } from '../../physics/envs/types';
 import { Rng } from '../../physics/rng';
 import { scriptedPolicies, type ScriptedController } from '../../physics/controllers/scripted';

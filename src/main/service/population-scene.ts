@@ -29,7 +29,7 @@ import { Rng } from '../../physics/rng';
 import { scriptedPolicies, type ScriptedController } from '../../physics/controllers/scripted';
 import { loadPolicy, type MlpPolicy } from '../../meta/policy';
 import { checkTerms, drInfo, drTermsControl } from './dr-control';
-import { drTermsSchema } from '../../shared/dr-terms-schema';
+import { drTermsSchema } from '../../shared/env-config';
 import { envDefaultPolicy, findPolicy, policyControl } from './policies';
 import type { HostContext, Scene, SceneDeclared, SceneStep } from './scene';
 

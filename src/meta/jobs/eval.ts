@@ -1,6 +1,7 @@
 /**
  * Evaluation of a trained run: loads the latest (or a given) checkpoint and runs K episodes with
- * the deterministic (mean) policy on fresh, seeded envs. Backs `adaptlab eval --run DIR`.
+ * the deterministic (mean) policy on fresh, seeded envs, in the env config the trainer judges its
+ * policies in (the run's own; DARC: its pair's target). Backs `adaptlab eval --run DIR`.
  */
 import { initBackend } from '../backend.js';
 import fs from 'node:fs';
@@ -38,14 +39,18 @@ export async function evaluateRun(runDir: string, o: EvalOptions): Promise<EvalR
   const ref = o.checkpoint ?? run.latestCheckpoint();
   if (!ref) throw new Error(`${runDir} has no checkpoint yet: nothing to evaluate`);
   const n = o.numEnvs ?? Math.min(o.episodes, 8);
-  const spec = { algo: cfg.algo, env: cfg.env, envModule: cfg.envModule ?? undefined, envConfig: cfg.envConfig, totalSteps: 0, seed: 0 };
+  // where the entry says its policies are judged (DARC: its pair's target), as --eval-every does
+  const envConfig = entry.evalEnvConfig ? entry.evalEnvConfig(entry.config.parse(runTrainerConfig(cfg))) : cfg.envConfig;
+  const spec = { algo: cfg.algo, env: cfg.env, envModule: cfg.envModule ?? undefined, envConfig, totalSteps: 0, seed: 0 };
   // The policy exported beside the latest checkpoint, or one rebuilt from the checkpoint itself.
   let policy: Policy;
   if (!o.checkpoint && fs.existsSync(runPolicyFile(runDir))) policy = loadPolicy(runPolicyFile(runDir));
   else {
     const trainerConfig = entry.config.parse(runTrainerConfig(cfg)) as Record<string, unknown>;
-    const trainEnv = await createEnv(spec, entry.numEnvs(trainerConfig), o);
-    const trainer = await entry.create({ env: trainEnv, envId: cfg.env, seed: cfg.seed ?? 0, totalSteps: cfg.totalSteps ?? ref.step }, trainerConfig);
+    const wanted = entry.numEnvs(trainerConfig);
+    const trainEnv = wanted > 0 ? await createEnv(spec, wanted, o) : null;
+    const makeEnv = (id: string, numEnvs: number, config?: unknown) => createEnv({ ...spec, env: id, envConfig: config }, numEnvs, o);
+    const trainer = await entry.create({ env: trainEnv, envId: cfg.env, seed: cfg.seed ?? 0, totalSteps: cfg.totalSteps ?? ref.step, makeEnv }, trainerConfig);
     try {
       trainer.setState(run.loadCheckpoint<unknown>(ref).payload);
       const p = trainer.policy();
@@ -53,7 +58,7 @@ export async function evaluateRun(runDir: string, o: EvalOptions): Promise<EvalR
       policy = p;
     } finally {
       trainer.dispose();
-      trainEnv.close?.();
+      trainEnv?.close?.();
     }
   }
   const env = await createEnv(spec, n, o);

@@ -86,7 +86,7 @@ export async function createEnv(spec: TrainingJobSpec, numEnvs: number, opts: Jo
   }
   const f = builtinTasks[spec.env];
   if (!f) throw new Error(`unknown env '${spec.env}' (built-in: ${Object.keys(builtinTasks).join(', ')}; others need envModule)`);
-  return f(numEnvs);
+  return f(numEnvs, spec.envConfig);
 }
 
 /** What runTrainingJob reads back from a run's config.json on resume. */
@@ -166,7 +166,8 @@ export async function runTrainingJob(
   // a config that fixes the run's length (model-based) decides it; else the asked total does
   const totalSteps = entry.totalSteps ? entry.totalSteps(trainerConfig) : spec.totalSteps;
   const env = numEnvs > 0 ? await createEnv({ ...spec, envWorkers }, numEnvs, opts) : null;
-  const trainer = await entry.create({ env, envId: spec.env, seed, totalSteps }, trainerConfig);
+  const makeEnv = (id: string, n: number, config?: unknown) => createEnv({ ...spec, env: id, envConfig: config, envWorkers }, n, opts);
+  const trainer = await entry.create({ env, envId: spec.env, seed, totalSteps, makeEnv }, trainerConfig);
   if (!run) {
     // config.json: everything needed to reproduce the run.
     const config = {
@@ -218,7 +219,8 @@ export async function runTrainingJob(
   const evaluateNow = async (): Promise<Record<string, number>> => {
     const policy = trainer.policy();
     if (!policy || !isEnvId(spec.env)) return {};
-    const r = await evaluatePolicy(policy, spec.env, { episodes: evalEpisodes, seed: 1_000_000, envConfig: (spec.envConfig ?? {}) as EnvConfig });
+    const envConfig = (entry.evalEnvConfig?.(trainerConfig) ?? spec.envConfig ?? {}) as EnvConfig;
+    const r = await evaluatePolicy(policy, spec.env, { episodes: evalEpisodes, seed: 1_000_000, envConfig });
     return { evalReturn: r.return.mean, evalForwardDistance: r.forwardDistance.mean };
   };
   const checkpoint = () => {

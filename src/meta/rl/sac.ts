@@ -13,8 +13,8 @@ import { initMlp, mlp, type MlpSpec } from '../nn.js';
 import { disposeParams, paramsFromArrays, paramsToArrays, valueAndGrads, type NamedArray, type Params } from '../params.js';
 import { Rng, type RngState } from '../rng.js';
 import { tanh, type ActivationName } from '../ops.js';
-import type { VecEnvLike } from './env.js';
-import { ReplayBuffer, type ReplayState } from './replay.js';
+import type { VecEnvLike, VecEnvStep } from './env.js';
+import { ReplayBuffer, type ReplayBatch, type ReplayState } from './replay.js';
 import { layersFromParams, MlpPolicy } from '../policy.js';
 
 export interface SacConfig {
@@ -103,6 +103,40 @@ export interface SacState {
   epReturn: number[];
   epLength: number[];
   lastObs: number[];
+}
+
+/** Sums over an iteration's env and gradient steps, turned into its metrics row at the end. */
+export class SacStats {
+  envSteps = 0;
+  epSum = 0;
+  epLenSum = 0;
+  episodes = 0;
+  qLoss = 0;
+  qMean = 0;
+  qCount = 0;
+  actorLoss = 0;
+  entropy = 0;
+  aCount = 0;
+  info: Record<string, number> = {};
+
+  metrics(sac: SAC): SacMetrics {
+    const infoMeans: Record<`info/${string}`, number> = {};
+    for (const k in this.info) infoMeans[`info/${k}`] = this.info[k] / this.envSteps;
+    return {
+      ...infoMeans,
+      step: sac.envSteps,
+      iteration: sac.iteration,
+      episodeReturn: this.episodes ? this.epSum / this.episodes : NaN,
+      episodeLength: this.episodes ? this.epLenSum / this.episodes : NaN,
+      episodes: this.episodes,
+      qLoss: this.qCount ? this.qLoss / this.qCount : NaN,
+      qMean: this.qCount ? this.qMean / this.qCount : NaN,
+      actorLoss: this.aCount ? this.actorLoss / this.aCount : NaN,
+      entropy: this.aCount ? this.entropy / this.aCount : NaN,
+      alpha: sac.alpha,
+      updates: sac.updates,
+    };
+  }
 }
 
 const LOG_2PI = Math.log(2 * Math.PI);
@@ -220,78 +254,84 @@ export class SAC {
     return out;
   }
 
+  /**
+   * Added to the rewards of every critic minibatch right after it is drawn (null: none). How a
+   * reward correction computed at sample time with current models (DARC's dr) reaches the critic.
+   */
+  rewardCorrection: ((batch: ReplayBatch) => void) | null = null;
+
   /** One iteration: stepsPerIteration env steps, each followed by updatesPerStep gradient steps. */
   iterate(): SacMetrics {
-    const c = this.config;
+    const stats = new SacStats();
+    const steps = this.stepsPerIteration / this.env.numEnvs;
+    for (let t = 0; t < steps; t++) {
+      this.collect(stats);
+      if (this.learning) this.train(stats);
+    }
+    this.iteration++;
+    return stats.metrics(this);
+  }
+
+  /** Whether the uniform random warm-up is over (the policy acts and gradient steps run). */
+  get learning(): boolean {
+    return this.envSteps >= this.config.learningStarts;
+  }
+
+  /** One step of all envs into the replay buffer: random actions before learningStarts, then the policy's samples. */
+  collect(stats: SacStats = new SacStats()): VecEnvStep {
     const env = this.env;
     const N = env.numEnvs;
     const O = env.observationSize;
     const A = env.actionSize;
-    let epSum = 0, epLenSum = 0, episodes = 0;
-    let qLoss = 0, qMean = 0, qCount = 0, actorLoss = 0, entropy = 0, aCount = 0;
-    const infoSums: Record<string, number> = {};
-    const steps = this.stepsPerIteration / N;
-    for (let t = 0; t < steps; t++) {
-      let actions: Float32Array;
-      if (this.envSteps < c.learningStarts) {
-        actions = new Float32Array(N * A);
-        for (let i = 0; i < actions.length; i++) actions[i] = this.bias[i % A] + this.scale[i % A] * this.rng.range(-1, 1);
-      } else actions = this.act(this.obs, false);
-      const r = env.step(actions);
-      if (r.info) for (const k in r.info) for (let i = 0; i < N; i++) infoSums[k] = (infoSums[k] ?? 0) + r.info[k][i];
-      for (let i = 0; i < N; i++) {
-        const done = r.terminated[i] || r.truncated[i];
-        const next = done && r.finalObs ? r.finalObs.subarray(i * O, (i + 1) * O) : r.obs.subarray(i * O, (i + 1) * O);
-        this.replay.add(this.obs.subarray(i * O, (i + 1) * O), actions.subarray(i * A, (i + 1) * A), r.rewards[i], next, r.terminated[i] === 1);
-        this.epReturn[i] += r.rewards[i];
-        this.epLength[i] += 1;
-        if (done) {
-          epSum += this.epReturn[i];
-          epLenSum += this.epLength[i];
-          episodes++;
-          this.epReturn[i] = 0;
-          this.epLength[i] = 0;
-        }
-      }
-      this.obs = r.obs;
-      this.envSteps += N;
-      if (this.envSteps < c.learningStarts) continue;
-      for (let u = 0; u < N * c.updatesPerStep; u++) {
-        const s = this.updateCritic();
-        qLoss += s.qLoss;
-        qMean += s.qMean;
-        qCount++;
-        if (this.updates % c.policyFrequency === 0)
-          for (let k = 0; k < c.policyFrequency; k++) {
-            const a = this.updateActor();
-            actorLoss += a.actorLoss;
-            entropy += a.entropy;
-            aCount++;
-          }
+    let actions: Float32Array;
+    if (!this.learning) {
+      actions = new Float32Array(N * A);
+      for (let i = 0; i < actions.length; i++) actions[i] = this.bias[i % A] + this.scale[i % A] * this.rng.range(-1, 1);
+    } else actions = this.act(this.obs, false);
+    const r = env.step(actions);
+    if (r.info) for (const k in r.info) for (let i = 0; i < N; i++) stats.info[k] = (stats.info[k] ?? 0) + r.info[k][i];
+    stats.envSteps += N;
+    for (let i = 0; i < N; i++) {
+      const done = r.terminated[i] || r.truncated[i];
+      const next = done && r.finalObs ? r.finalObs.subarray(i * O, (i + 1) * O) : r.obs.subarray(i * O, (i + 1) * O);
+      this.replay.add(this.obs.subarray(i * O, (i + 1) * O), actions.subarray(i * A, (i + 1) * A), r.rewards[i], next, r.terminated[i] === 1);
+      this.epReturn[i] += r.rewards[i];
+      this.epLength[i] += 1;
+      if (done) {
+        stats.epSum += this.epReturn[i];
+        stats.epLenSum += this.epLength[i];
+        stats.episodes++;
+        this.epReturn[i] = 0;
+        this.epLength[i] = 0;
       }
     }
-    this.iteration++;
-    const infoMeans: Record<`info/${string}`, number> = {};
-    for (const k in infoSums) infoMeans[`info/${k}`] = infoSums[k] / (N * steps);
-    return {
-      ...infoMeans,
-      step: this.envSteps,
-      iteration: this.iteration,
-      episodeReturn: episodes ? epSum / episodes : NaN,
-      episodeLength: episodes ? epLenSum / episodes : NaN,
-      episodes,
-      qLoss: qCount ? qLoss / qCount : NaN,
-      qMean: qCount ? qMean / qCount : NaN,
-      actorLoss: aCount ? actorLoss / aCount : NaN,
-      entropy: aCount ? entropy / aCount : NaN,
-      alpha: this.alpha,
-      updates: this.updates,
-    };
+    this.obs = r.obs;
+    this.envSteps += N;
+    return r;
+  }
+
+  /** The gradient steps that follow one collect(): numEnvs x updatesPerStep critic steps, the actor every policyFrequency. */
+  train(stats: SacStats = new SacStats()): void {
+    const c = this.config;
+    for (let u = 0; u < this.env.numEnvs * c.updatesPerStep; u++) {
+      const s = this.updateCritic();
+      stats.qLoss += s.qLoss;
+      stats.qMean += s.qMean;
+      stats.qCount++;
+      if (this.updates % c.policyFrequency === 0)
+        for (let k = 0; k < c.policyFrequency; k++) {
+          const a = this.updateActor();
+          stats.actorLoss += a.actorLoss;
+          stats.entropy += a.entropy;
+          stats.aCount++;
+        }
+    }
   }
 
   private batchTensors(): { x: Tensor; a: Tensor; r: Tensor; x2: Tensor; term: Tensor } {
     const c = this.config;
     const b = this.replay.sample(c.batchSize, this.rng);
+    this.rewardCorrection?.(b);
     const O = this.env.observationSize;
     const A = this.env.actionSize;
     return {

@@ -94,10 +94,18 @@ abstract class VecTask implements VecEnvLike {
   }
 }
 
+export interface PointReachOptions {
+  damping?: number;
+  maxForce?: number;
+  forceScale?: [number, number];
+}
+
 /**
  * Point mass in the plane: state (x, y, vx, vy, gx, gy); m = 1, force f = maxForce * a with
  * |a_i| <= 1, linear damping, dt = 0.05, semi-implicit Euler. Obs: (x, y, vx, vy, gx - x, gy - y).
  * Reward: -|g - p| - 0.01 |a|^2 per step. 100 steps per episode; no termination.
+ * `forceScale` scales each action dimension's force (0: that dimension does nothing, DARC's toy
+ * target with a broken actuator).
  */
 export class PointReach extends VecTask {
   readonly observationSize = 6;
@@ -109,11 +117,13 @@ export class PointReach extends VecTask {
   static readonly dt = 0.05;
   readonly damping: number;
   readonly maxForce: number;
+  readonly forceScale: [number, number];
 
-  constructor(numEnvs: number, opts: { damping?: number; maxForce?: number } = {}) {
+  constructor(numEnvs: number, opts: PointReachOptions = {}) {
     super(numEnvs);
     this.damping = opts.damping ?? 2;
     this.maxForce = opts.maxForce ?? 4;
+    this.forceScale = opts.forceScale ?? [1, 1];
     this.init();
   }
 
@@ -132,8 +142,8 @@ export class PointReach extends VecTask {
     const s = this.s;
     const o = i * 6;
     const dt = PointReach.dt;
-    s[o + 2] += (this.maxForce * a[0] - this.damping * s[o + 2]) * dt;
-    s[o + 3] += (this.maxForce * a[1] - this.damping * s[o + 3]) * dt;
+    s[o + 2] += (this.maxForce * this.forceScale[0] * a[0] - this.damping * s[o + 2]) * dt;
+    s[o + 3] += (this.maxForce * this.forceScale[1] * a[1] - this.damping * s[o + 3]) * dt;
     s[o] += s[o + 2] * dt;
     s[o + 1] += s[o + 3] * dt;
     const dx = s[o + 4] - s[o];
@@ -246,9 +256,30 @@ export class BiasedReach extends VecTask {
   }
 }
 
+/** PointReach's options from an env config (a pair file's), refusing what it does not know. */
+function pointReachOptions(config: unknown): PointReachOptions {
+  const c = (config ?? {}) as Record<string, unknown>;
+  const known = ['damping', 'maxForce', 'forceScale'];
+  const extra = Object.keys(c).filter((k) => !known.includes(k));
+  if (extra.length) throw new Error(`PointReach-v0 config: unknown ${extra.join(', ')} (it takes ${known.join(', ')})`);
+  const num = (k: string) => {
+    if (c[k] !== undefined && (typeof c[k] !== 'number' || !Number.isFinite(c[k]))) throw new Error(`PointReach-v0 config: ${k} must be a number`);
+    return c[k] as number | undefined;
+  };
+  const fs = c.forceScale;
+  if (fs !== undefined && !(Array.isArray(fs) && fs.length === 2 && fs.every((x) => typeof x === 'number' && Number.isFinite(x))))
+    throw new Error('PointReach-v0 config: forceScale must be two numbers, e.g. [1, 0]');
+  return { damping: num('damping'), maxForce: num('maxForce'), forceScale: fs as [number, number] | undefined };
+}
+
+/** A task that takes no config: refuse one, so a pair's config is never silently ignored. */
+function noConfig(id: string, config: unknown): void {
+  if (config && typeof config === 'object' && Object.keys(config).length) throw new Error(`${id} takes no env config (got ${Object.keys(config).join(', ')})`);
+}
+
 /** Built-in task factories by id (the physics registry adds Hopper-v0 etc. via jobs' envModule). */
-export const builtinTasks: Record<string, (numEnvs: number) => VecEnvLike> = {
-  'PointReach-v0': (n) => new PointReach(n),
-  'Pendulum-v1': (n) => new Pendulum(n),
-  'BiasedReach-v0': (n) => new BiasedReach(n),
+export const builtinTasks: Record<string, (numEnvs: number, config?: unknown) => VecEnvLike> = {
+  'PointReach-v0': (n, c) => new PointReach(n, pointReachOptions(c)),
+  'Pendulum-v1': (n, c) => (noConfig('Pendulum-v1', c), new Pendulum(n)),
+  'BiasedReach-v0': (n, c) => (noConfig('BiasedReach-v0', c), new BiasedReach(n)),
 };

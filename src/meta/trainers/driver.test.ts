@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -10,10 +10,18 @@ import { TRAINERS } from './registry';
 const root = mkdtempSync(join(tmpdir(), 'adaptlab-driver-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
+/** DARC's toy pair: PointReach, and PointReach whose second actuator pushes with no force. */
+const toyPair = join(root, 'toy-pair.json');
+writeFileSync(toyPair, JSON.stringify({ source: { env: 'PointReach-v0', config: {} }, target: { env: 'PointReach-v0', config: { forceScale: [1, 0] } } }));
+
 /** Small configs that train on PointReach-v0 in a second or two (annealing off: a split run may not change the schedule). */
 const SMALL: Record<string, { config: Record<string, unknown>; half: number }> = {
   ppo: { config: { numEnvs: 2, numSteps: 32, epochs: 2, minibatches: 2, hidden: [8], annealLr: false }, half: 128 },
   sac: { config: { hidden: [8], batchSize: 16, learningStarts: 40, stepsPerIteration: 40, bufferSize: 1000 }, half: 120 },
+  darc: {
+    config: { pair: toyPair, hidden: [8], batchSize: 16, learningStarts: 40, stepsPerIteration: 40, bufferSize: 1000, targetRandomSteps: 20, targetRatio: 4, warmupSteps: 80, classifierHidden: [8] },
+    half: 120,
+  },
   // PointReach has no physical parameters: nominal-only (the DR path is tested in src/meta/rl/epopt.test.ts)
   epopt: { config: { numModels: 4, maxEpisodeSteps: 16, epochs: 2, minibatchSize: 16, hidden: [8], annealLr: false, preset: 'none', epsilon: 0.5, warmupIterations: 1 }, half: 128 },
 };
@@ -51,6 +59,23 @@ describe('the trainer driver runs every registry entry', () => {
       expect(Number.isFinite(r.mean)).toBe(true);
     });
   }
+});
+
+describe('darc runs', () => {
+  it('refuse to resume once their pair file has changed, and to train another env than the pair\'s', async () => {
+    const pairFile = join(root, 'edited-pair.json');
+    const pair = { source: { env: 'PointReach-v0', config: {} }, target: { env: 'PointReach-v0', config: { forceScale: [1, 0] } } };
+    writeFileSync(pairFile, JSON.stringify(pair));
+    const dir = join(root, 'darc-edited');
+    const base = { algo: 'darc', env: 'PointReach-v0', seed: 1, runDir: dir, config: { ...SMALL.darc.config, pair: pairFile } };
+    await runTrainingJob({ ...base, totalSteps: 40 });
+    // the same content written in another key order is the same pair
+    writeFileSync(pairFile, JSON.stringify({ target: pair.target, source: pair.source }));
+    await runTrainingJob({ ...base, totalSteps: 80, resume: true });
+    writeFileSync(pairFile, JSON.stringify({ ...pair, target: { env: 'PointReach-v0', config: { forceScale: [0, 1] } } }));
+    await expect(runTrainingJob({ ...base, totalSteps: 120, resume: true })).rejects.toThrow(/edited-pair\.json changed since this run started/);
+    await expect(runTrainingJob({ ...base, env: 'Pendulum-v1', runDir: join(root, 'darc-env'), totalSteps: 40 })).rejects.toThrow(/trains PointReach-v0, not Pendulum-v1/);
+  });
 });
 
 describe('periodic evaluation', () => {

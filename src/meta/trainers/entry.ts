@@ -35,6 +35,11 @@ export interface TrainerContext {
   envId: string;
   seed: number;
   totalSteps: number;
+  /**
+   * Makes more vec envs the way the driver made `env` (same env module and workers): for trainers
+   * that step a second env or configure their own (DARC's source and target, from its pair).
+   */
+  makeEnv(id: string, numEnvs: number, config?: unknown): Promise<VecEnvLike>;
 }
 
 // The schema type is kept loose (any zod object) so entries of different configs share a registry.
@@ -52,6 +57,13 @@ export interface TrainerEntry<S extends AnyConfigSchema = AnyConfigSchema> {
   product?: string;
   /** The env ids it trains on (absent: every vec env, see trainerEnvIds in ./registry.ts). */
   envs?: () => readonly string[];
+  /**
+   * The env a config fixes, when it does (DARC: its pair's): `--env` may then be left out, and a
+   * different one is refused.
+   */
+  fixedEnv?(config: z.infer<S>): string;
+  /** The env config periodic evaluations (--eval-every) run in (absent: the run's own; DARC: its pair's target). */
+  evalEnvConfig?(config: z.infer<S>): unknown;
   /** Default step budget when none is given. */
   defaultSteps: number;
   /** Parallel envs the trainer wants for this config (0: it builds its own env from the id). */

@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import type { DRTerm } from '../../shared/dr-terms.js';
 import { HOPPER_EPOPT_TERMS } from '../../physics/envs/registry.js';
-import { drTermsSchema } from '../../shared/dr-terms-schema.js';
+import { drTermsSchema } from '../../shared/env-config.js';
 import { readFileSync } from 'node:fs';
 import { defineTrainer, stepTrainer, vecEnvOf } from './entry.js';
 import { PPO_UPDATE_FIELDS } from './ppo.js';

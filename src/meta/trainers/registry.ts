@@ -8,9 +8,10 @@ import { builtinTasks } from '../rl/tasks.js';
 import { ppoTrainer } from './ppo.js';
 import { sacTrainer } from './sac.js';
 import { epoptTrainer } from './epopt.js';
+import { darcTrainer } from './darc.js';
 import { grbalTrainer, mbTrainer, rebalTrainer } from './model-based.js';
 
-export const TRAINERS: readonly TrainerEntry[] = [ppoTrainer, sacTrainer, epoptTrainer, mbTrainer, grbalTrainer, rebalTrainer] as unknown as TrainerEntry[];
+export const TRAINERS: readonly TrainerEntry[] = [ppoTrainer, sacTrainer, epoptTrainer, darcTrainer, mbTrainer, grbalTrainer, rebalTrainer] as unknown as TrainerEntry[];
 
 export function findTrainer(id: string): TrainerEntry {
   const t = TRAINERS.find((e) => e.id === id);

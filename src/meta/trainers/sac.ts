@@ -2,7 +2,8 @@
 import { z } from 'zod';
 import { defineTrainer, stepTrainer, vecEnvOf } from './entry.js';
 
-const config = z.object({
+/** SAC's fields, which DARC's schema shares. */
+export const SAC_FIELDS = {
   numEnvs: z.number().int().min(1).max(64).default(1).describe('parallel envs (each env step adds numEnvs transitions and updates)'),
   stepsPerIteration: z.number().int().min(1).max(1_000_000).default(1000).describe('env steps per metrics row'),
   hidden: z.array(z.number().int().min(1).max(4096)).min(1).max(8).default([256, 256]).describe('hidden layer sizes of actor and critics'),
@@ -18,7 +19,9 @@ const config = z.object({
   updatesPerStep: z.number().int().min(1).max(100).default(1).describe('critic gradient steps per env step'),
   autotune: z.boolean().default(true).describe('tune the entropy temperature alpha'),
   alpha: z.number().positive().default(0.2).describe('entropy temperature (its start when tuned)'),
-});
+};
+
+const config = z.object(SAC_FIELDS);
 
 export const sacTrainer = defineTrainer({
   id: 'sac',
