@@ -21,6 +21,25 @@ async function run(argv: string[]): Promise<{ rc: number; out: string[]; err: st
   return { rc, out: c.out, err: c.err.filter((l) => l.trim()) };
 }
 
+describe("the DARC baselines: adaptlab train <algo> --pair FILE --domain source|target", () => {
+  const spec = async (argv: string[]) => (await import('./train')).trainSpec(findTrainer('sac'), parseCommandLine(['train', 'sac', ...argv])!.args).spec;
+
+  it("trains in one domain: the pair's env and that domain's env config", async () => {
+    const { loadPair } = await import('../../meta/pairs');
+    const pair = loadPair('assets/pairs/broken-hopper.json');
+    const t = await spec(['--pair', 'assets/pairs/broken-hopper.json', '--domain', 'target', '--out', root]);
+    expect(t).toMatchObject({ algo: 'sac', env: 'Hopper-v0', envConfig: pair.target.config });
+    const s = await spec(['--pair', 'assets/pairs/broken-hopper.json', '--domain', 'source', '--out', root]);
+    expect(s.envConfig).toEqual(pair.source.config);
+  });
+
+  it('refuses half of it, another env, and --domain for DARC', async () => {
+    expect((await run(['train', 'sac', '--pair', 'assets/pairs/broken-hopper.json', '--out', root])).err.join('\n')).toMatch(/--pair FILE and --domain source\|target go together/);
+    expect((await run(['train', 'sac', '--pair', 'assets/pairs/broken-hopper.json', '--domain', 'target', '--env', 'Ant-v0', '--out', root])).err.join('\n')).toMatch(/the target of .* is Hopper-v0/);
+    expect((await run(['train', 'darc', '--pair', 'assets/pairs/broken-hopper.json', '--domain', 'target', '--out', root])).err.join('\n')).toMatch(/darc trains across both domains/);
+  });
+});
+
 describe('adaptlab train darc', () => {
   const spec = async (argv: string[]) => (await import('./train')).trainSpec(findTrainer('darc'), parseCommandLine(['train', 'darc', ...argv])!.args).spec;
 

@@ -39,6 +39,8 @@ const COMMON_FLAGS: FlagTable = {
   'eval-every': { kind: 'int', min: 0, max: 1e9, help: 'evaluate the policy deterministically every N steps (physics envs; adds evalReturn and evalForwardDistance to metrics.jsonl)' },
   'eval-episodes': { kind: 'int', min: 1, max: 1000, help: 'episodes per evaluation (default 5)' },
   'run-dir': { kind: 'string', hint: 'DIR', help: 'the run folder itself (default: a new folder in --out)' },
+  pair: { kind: 'string', hint: 'FILE', help: 'train in one domain of a source/target pair (assets/pairs/*.json): its env and env config; with --domain' },
+  domain: { kind: 'string', values: () => ['source', 'target'], help: 'the domain of --pair to train in (RL on source, RL on target: the DARC baselines)' },
   'copy-to': { kind: 'string', hint: 'FILE', help: "when the run is done, copy its product there (policy.json; model.json for model-based runs), e.g. assets/policies/Hopper-v0/ppo.json" },
 };
 
@@ -100,6 +102,23 @@ export function trainSpec(entry: TrainerEntry, args: ParsedArgs): { spec: Traini
   }
   if (fixed && flag(args, 'env') !== undefined && flag(args, 'env') !== fixed)
     throw new UsageError(`--env ${flag(args, 'env')}: this ${entry.id} config trains ${fixed} (leave --env out)`);
+  // --pair --domain: one domain of a source/target pair (an entry with its own `pair` field, DARC, trains across both)
+  let envConfig: unknown;
+  const ownPair = 'pair' in entry.config.shape;
+  if (!ownPair && !cfg && (flag(args, 'pair') !== undefined || flag(args, 'domain') !== undefined)) {
+    const pairFile = flag(args, 'pair'), domain = flag(args, 'domain');
+    if (!pairFile || !domain) throw new UsageError('--pair FILE and --domain source|target go together');
+    let side;
+    try {
+      side = loadPair(pairFile)[domain as Domain];
+    } catch (e) {
+      throw new UsageError(e instanceof Error ? e.message : String(e));
+    }
+    if (flag(args, 'env') !== undefined && flag(args, 'env') !== side.env) throw new UsageError(`--env ${flag(args, 'env')}: the ${domain} of ${pairFile} is ${side.env} (leave --env out)`);
+    fixed = side.env;
+    envConfig = side.config;
+  } else if (ownPair && flag(args, 'domain') !== undefined) throw new UsageError(`--domain: ${entry.id} trains across both domains of its --pair`);
+  else if (cfg && (flag(args, 'pair') !== undefined || flag(args, 'domain') !== undefined) && !ownPair) throw new UsageError(`--pair and --domain do not go with --resume (the run keeps its env config)`);
   const env = flag(args, 'env') ?? cfg?.env ?? fixed;
   if (!env) throw new UsageError(`--env is required (one of ${trainerEnvIds(entry).join(', ')})`);
   const seed = intFlag(args, 'seed', cfg?.seed ?? 0, 0, 2 ** 31 - 1);
@@ -117,6 +136,7 @@ export function trainSpec(entry: TrainerEntry, args: ParsedArgs): { spec: Traini
   const base = trainingSpec({ algo: entry.id, env, steps, seed, config: asked }, resolve(flag(args, 'out') ?? 'runs'));
   const spec: TrainingJobSpec = {
     ...base,
+    ...(envConfig !== undefined ? { envConfig } : {}),
     ...(flag(args, 'backend') ? { backend: flag(args, 'backend') } : {}),
     ...(flag(args, 'env-workers') ? { envWorkers: intFlag(args, 'env-workers', 1, 1, 64) } : {}),
     ...(flag(args, 'eval-every') ? { evalEvery: intFlag(args, 'eval-every', 0, 0, 1e9) } : {}),

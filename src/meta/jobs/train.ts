@@ -99,6 +99,8 @@ export interface RunConfig {
   evalEvery?: number;
   evalEpisodes?: number;
   totalSteps?: number;
+  /** The env config the run steps (a pair's domain: DR terms, faults); null or absent: the env's own. */
+  envConfig?: unknown;
   /** The trainer's parsed config (runs made since the registry). */
   trainer?: Record<string, unknown>;
   /** PPO runs from before the registry kept their config here. */
@@ -165,7 +167,9 @@ export async function runTrainingJob(
   const evalEpisodes = spec.evalEpisodes ?? runCfg?.evalEpisodes ?? 5;
   // a config that fixes the run's length (model-based) decides it; else the asked total does
   const totalSteps = entry.totalSteps ? entry.totalSteps(trainerConfig) : spec.totalSteps;
-  const env = numEnvs > 0 ? await createEnv({ ...spec, envWorkers }, numEnvs, opts) : null;
+  // a resumed run steps the env config it was made with (a pair's domain, DR terms, faults)
+  const envConfig = runCfg ? (runCfg.envConfig ?? undefined) : spec.envConfig;
+  const env = numEnvs > 0 ? await createEnv({ ...spec, envConfig, envWorkers }, numEnvs, opts) : null;
   const makeEnv = (id: string, n: number, config?: unknown) => createEnv({ ...spec, env: id, envConfig: config, envWorkers }, n, opts);
   const trainer = await entry.create({ env, envId: spec.env, seed, totalSteps, makeEnv }, trainerConfig);
   if (!run) {
@@ -174,7 +178,7 @@ export async function runTrainingJob(
       algo: spec.algo,
       env: spec.env,
       envModule: spec.envModule ?? null,
-      envConfig: spec.envConfig ?? null,
+      envConfig: envConfig ?? null,
       numEnvs,
       envWorkers,
       ...(evalEvery ? { evalEvery, evalEpisodes } : {}),
@@ -219,8 +223,8 @@ export async function runTrainingJob(
   const evaluateNow = async (): Promise<Record<string, number>> => {
     const policy = trainer.policy();
     if (!policy || !isEnvId(spec.env)) return {};
-    const envConfig = (entry.evalEnvConfig?.(trainerConfig) ?? spec.envConfig ?? {}) as EnvConfig;
-    const r = await evaluatePolicy(policy, spec.env, { episodes: evalEpisodes, seed: 1_000_000, envConfig });
+    const evalConfig = (entry.evalEnvConfig?.(trainerConfig) ?? envConfig ?? {}) as EnvConfig;
+    const r = await evaluatePolicy(policy, spec.env, { episodes: evalEpisodes, seed: 1_000_000, envConfig: evalConfig });
     return { evalReturn: r.return.mean, evalForwardDistance: r.forwardDistance.mean };
   };
   const checkpoint = () => {
