@@ -1,7 +1,8 @@
 /**
- * The README's population picture: 16 randomized hoppers in the browser shell at 1440x900,
- * coloured by torso mass, one robot clicked. Writes docs/population-hopper.png.
- *   npx tsx scripts/screenshot-population.ts [--colour-by return] [--at SIM_SECONDS] [--out FILE]
+ * The README's population pictures: randomized hoppers in the browser shell at 1440x900, coloured
+ * by torso mass, one robot clicked. Writes docs/population-hopper.png; with --policy and --size,
+ * EPOpt's picture (e.g. --policy learned:epopt --size 32 --out docs/population-epopt.png).
+ *   npx tsx scripts/screenshot-population.ts [--colour-by return] [--at SIM_SECONDS] [--policy ID] [--size N] [--adapt TARGET] [--out FILE]
  */
 import { launchChromium, startShell } from '../test/e2e/browser-shell';
 
@@ -20,9 +21,20 @@ try {
   await page.locator('[data-test=ready-flag]').filter({ hasText: 'ready' }).waitFor({ timeout: 60_000 });
   await page.locator('[data-test=scene-picker]').selectOption('population:Hopper-v0:16');
   await page.locator('[data-test=population-legend]').waitFor({ timeout: 30_000 });
+  const size = arg('size', '16');
+  if (size !== '16') {
+    await page.locator('[data-test=population-size]').selectOption(size);
+    await page.locator('[data-test=population-status]').filter({ hasText: `/${size} running` }).waitFor({ timeout: 30_000 });
+  }
+  const policy = arg('policy', '');
+  if (policy) await page.locator('[data-test=policy]').selectOption(policy);
+  const adapt = arg('adapt', '');
+  if (adapt) await page.locator('[data-test=adapt]').selectOption(adapt);
+  if (policy || adapt) await page.waitForTimeout(2000); // the restarted episode's first frames
   await page.locator('[data-test=colour-by]').selectOption(colourBy);
   // into the episode: the robots are hopping and the first heavy ones have fallen
-  const simTime = async () => Number((await page.locator('.overlay').textContent())!.match(/t = ([\d.]+)/)![1]);
+  // time into the current episode (a policy switch or an adaptation restarts it)
+  const simTime = async () => Number((await page.locator('.overlay').textContent())!.match(/([\d.]+) s in/)![1]);
   const at = Number(arg('at', '1.5'));
   while ((await simTime()) < at) await page.waitForTimeout(50);
   await page.locator('[data-test=pause]').dispatchEvent('click'); // now: no waiting for a slow page to settle
