@@ -15,7 +15,15 @@ export interface PolicyEntry {
   file: string;
 }
 
-const LABELS: Record<string, string> = { ppo: 'PPO', sac: 'SAC' };
+const LABELS: Record<string, string> = {
+  ppo: 'PPO',
+  sac: 'SAC',
+  dr: 'DR (EPOpt, epsilon 1)',
+  epopt: 'EPOpt (epsilon 0.1)',
+  mass3: 'torso 3 kg only',
+  mass6: 'torso 6 kg only',
+  mass9: 'torso 9 kg only',
+};
 
 /** Shipped policies for an env, PPO first. */
 export function listPolicies(envId: string): PolicyEntry[] {
