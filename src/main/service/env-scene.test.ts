@@ -68,19 +68,42 @@ describe('an environment as a live scene on the host', () => {
     }
   });
 
-  it('offers the quadrotor its hover/track controller, not a gait, and it keeps the quad up', async () => {
+  it('opens the quadrotor on its PID tracker flying the figure-8, with the path and the payload trail to draw', async () => {
     const d = await EnvScene.describe('QuadPayload-v0', false);
     const policy = d.controls.find((c) => c.id === 'policy')!;
-    expect(policy.options!.map((o) => o.value)).toContain('track');
+    expect(policy.initial).toBe('pid');
     expect(policy.options!.map((o) => o.value)).not.toContain('gait');
+    expect(d.controls.find((c) => c.id === 'reference')!.initial).toBe('figure8');
+    expect(d.overlays).toEqual(['tethers', 'trackPath']);
     const h = await open('QuadPayload-v0', 3);
     try {
-      await h.command('policy', 'track');
-      for (let i = 0; i < 250; i++) await h.step(); // 5 s
+      const errors: number[] = [];
+      for (let i = 0; i < 250; i++) {
+        await h.step(); // 5 s
+        errors.push(h.telemetry().tracking_error);
+      }
       expect(h.drainEvents().filter((e) => e.kind === 'episode')).toEqual([]); // no crash
-      expect(h.telemetry().torso_height).toBeGreaterThan(0.5);
+      expect(errors.reduce((a, b) => a + b, 0) / errors.length).toBeLessThan(0.25);
+      const { reference, trail } = h.overlays().trackPath as { reference: number[]; trail: number[] };
+      expect(reference.length).toBeGreaterThan(3 * 64); // a closed curve, not a point
+      expect(trail.length).toBe(3 * 200); // the last 4 s of the payload
+      // the trail ends at the payload, which flies near the drawn path
+      const end = trail.slice(-3);
+      let nearest = Infinity;
+      for (let k = 0; k < reference.length; k += 3) nearest = Math.min(nearest, Math.hypot(reference[k] - end[0], reference[k + 1] - end[1], reference[k + 2] - end[2]));
+      expect(nearest).toBeLessThan(0.3);
+      expect(await h.command('reference', 'hover')).toBe('reference: hover');
+      await h.step();
+      expect((h.overlays().trackPath as { reference: number[] }).reference).toHaveLength(3);
+      await expect(h.command('reference', 'square')).rejects.toThrow(/invalid value for "reference"/);
     } finally {
       h.dispose();
     }
+  });
+
+  it('declares no reference path for an env without one', async () => {
+    const d = await EnvScene.describe('Hopper-v0', false);
+    expect(d.controls.map((c) => c.id)).toEqual(['policy', 'randomize']);
+    expect(d.overlays).toEqual([]);
   });
 });

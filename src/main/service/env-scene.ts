@@ -1,9 +1,11 @@
 /**
  * A registered environment as a live scene: the env steps under a chosen policy (a learned one
- * that ships for it, or one of its scripted policies: gait, hover/track controller, random,
- * zero) and reports when an episode ends; the host owns the clock, episodes and faults.
- * Controls: the policy, and DR terms. Telemetry: velocity, distance, height, reward,
- * return, reward terms and the sampled parameters being randomized.
+ * that ships for it, or one of its scripted policies: gait, PID tracker, random, zero) and
+ * reports when an episode ends; the host owns the clock, episodes and faults.
+ * Controls: the policy, DR terms and, for a tracking task (the quadrotor's), the reference path.
+ * Telemetry: velocity, distance, height, reward, return, reward terms, the tracking error and
+ * the sampled parameters being randomized. Overlays: cables, and the reference path with the
+ * tracked body's trail.
  */
 import { z } from 'zod';
 import type { SceneSpec } from '../../shared/scene';
@@ -12,7 +14,8 @@ import { makeEnv } from '../../physics/envs/registry';
 import type { DRTerm } from '../../physics/randomization';
 import { checkTerms, drInfo, drTermsControl } from './dr-control';
 import { drTermsSchema } from '../../shared/env-config';
-import type { Env, EnvId, Fault, LegPart, StepInfo } from '../../physics/envs/types';
+import type { Env, EnvConfig, EnvId, Fault, LegPart, StepInfo } from '../../physics/envs/types';
+import { QUAD_REFERENCES } from '../../physics/envs/quadPayload';
 import { Rng } from '../../physics/rng';
 import { scriptedPolicies, type ScriptedController } from '../../physics/controllers/scripted';
 import { loadPolicy, type MlpPolicy } from '../../meta/policy';
@@ -31,12 +34,23 @@ export const ENV_TELEMETRY: TelemetryDecl[] = [
   { key: 'reward', label: 'total', unit: '', group: 'reward per step' },
   { key: 'reward_*', label: 'reward term', unit: '', group: 'reward per step' },
   { key: 'param:*', label: 'sampled parameter', unit: '', group: 'DR parameters' },
+  { key: 'tracking_error', label: 'tracking error', unit: 'm', group: 'tracking error' },
 ];
+
+/** A tracking scene's reference paths (the quadrotor's), and the one it opens with. */
+const REFERENCE = { options: QUAD_REFERENCES, initial: 'figure8' as (typeof QUAD_REFERENCES)[number] };
+/** Seconds of the tracked body's trail drawn. */
+const TRAIL_SECONDS = 4;
 
 export const ENV_COMMANDS = {
   policy: z.string().max(80).regex(/^[\w.:-]+$/),
   randomize: drTermsSchema,
 };
+/** A tracking scene's commands: the env's, and the reference path. */
+export const TRACKING_COMMANDS = { ...ENV_COMMANDS, reference: z.enum(REFERENCE.options) };
+
+/** Whether the env is a tracking task (it reports a reference path and a tracked point). */
+const isTracking = (env: Env) => typeof env.referencePath === 'function' && typeof env.trackedPoint === 'function';
 
 export class EnvScene implements Scene {
   readonly dt: number;
@@ -50,6 +64,9 @@ export class EnvScene implements Scene {
   private info: StepInfo | null = null;
   private reward = 0;
   private randomize: DRTerm[] = [];
+  private reference: string = REFERENCE.initial;
+  /** the tracked body's last positions (xyz triples), a tracking scene's trail */
+  private trail: number[] = [];
 
   private constructor(private env: Env, private seed: number) {
     this.dt = env.dt;
@@ -72,11 +89,13 @@ export class EnvScene implements Scene {
       const policy = policyControl(id);
       const randomize = drTermsControl('randomize', 'Domain randomization terms');
       const legs = withFaults ? (env.legParts?.().length ?? 0) : 0;
+      const tracking = isTracking(env);
+      const reference = { id: 'reference', kind: 'select' as const, label: 'Reference path', options: REFERENCE.options.map((r) => ({ value: r, label: r })), initial: REFERENCE.initial };
       return {
-        controls: [policy, randomize],
-        commands: ENV_COMMANDS,
-        telemetry: ENV_TELEMETRY,
-        overlays: env.sceneSpec().tethers?.length ? ['tethers'] : [],
+        controls: tracking ? [policy, reference, randomize] : [policy, randomize],
+        commands: tracking ? TRACKING_COMMANDS : ENV_COMMANDS,
+        telemetry: tracking ? ENV_TELEMETRY : ENV_TELEMETRY.filter((t) => t.key !== 'tracking_error'),
+        overlays: [...(env.sceneSpec().tethers?.length ? ['tethers'] : []), ...(tracking ? ['trackPath'] : [])],
         parameters: EnvScene.parameterFamilies(env),
         dr: drInfo(id, env.nominalParams(), []),
         ...(legs ? { legs } : {}),
@@ -103,7 +122,15 @@ export class EnvScene implements Scene {
   }
 
   static async create(id: EnvId, seed: number): Promise<EnvScene> {
-    return new EnvScene(await makeEnv(id), seed);
+    const probe = await makeEnv(id);
+    if (!isTracking(probe)) return new EnvScene(probe, seed);
+    probe.dispose();
+    return new EnvScene(await makeEnv(id, { reference: REFERENCE.initial }), seed);
+  }
+
+  /** The env's config as the scene's controls set it. */
+  private envConfig(): EnvConfig {
+    return { randomize: this.randomize, ...(isTracking(this.env) ? { reference: this.reference } : {}) };
   }
 
   private choose(value: string): Policy {
@@ -134,6 +161,7 @@ export class EnvScene implements Scene {
     this.t = 0;
     this.episodeReturn = 0;
     this.reward = 0;
+    this.trail = this.env.trackedPoint ? [...this.env.trackedPoint()] : [];
     if ('scripted' in this.policy) this.policy.scripted.reset();
   }
 
@@ -146,6 +174,11 @@ export class EnvScene implements Scene {
     this.info = r.info;
     this.reward = r.reward;
     this.episodeReturn += r.reward;
+    if (this.env.trackedPoint) {
+      this.trail.push(...this.env.trackedPoint());
+      const keep = 3 * Math.round(TRAIL_SECONDS / this.dt);
+      if (this.trail.length > keep) this.trail.splice(0, this.trail.length - keep);
+    }
     const done = r.terminated || r.truncated;
     return { done, note: `${r.terminated ? 'terminated' : 'truncated'}, return ${this.episodeReturn.toFixed(1)}` };
   }
@@ -162,6 +195,7 @@ export class EnvScene implements Scene {
     const o: Record<string, unknown> = {};
     const tethers = this.env.tetherLengths?.();
     if (tethers?.length) o.tethers = tethers;
+    if (this.env.referencePath) o.trackPath = { reference: this.env.referencePath(), trail: this.trail };
     return o;
   }
 
@@ -171,14 +205,17 @@ export class EnvScene implements Scene {
       if ('scripted' in this.policy) this.policy.scripted.reset();
       return `policy: ${this.policy.id}`;
     }
+    if (control === 'reference') this.reference = value as string;
     // randomize: the DR terms, checked against this env's parameters
-    this.randomize = checkTerms(value as DRTerm[], this.env.nominalParams());
-    // DR terms are part of an env's config: rebuild it (same bodies, so the scene stays).
+    else this.randomize = checkTerms(value as DRTerm[], this.env.nominalParams());
+    // DR terms and the reference are part of an env's config: rebuild it (same bodies, so the scene stays).
     const id = this.env.id as EnvId;
+    const config = this.envConfig();
     this.env.dispose();
-    this.env = await makeEnv(id, { randomize: this.randomize });
+    this.env = await makeEnv(id, config);
     if ('scripted' in this.policy) this.policy = this.choose(this.policy.id); // bound to the old env
     host.restartEpisode();
+    if (control === 'reference') return `reference: ${this.reference}`;
     return this.randomize.length ? `${this.randomize.length} DR term(s) from this episode on` : 'randomization off';
   }
 
@@ -193,6 +230,7 @@ export class EnvScene implements Scene {
     t.forward_velocity = info.x_velocity;
     t.distance = info.x_position - this.x0;
     t.torso_height = this.env.diagnostics().torsoHeight;
+    if (typeof info.tracking_error === 'number') t.tracking_error = info.tracking_error;
     for (const [k, v] of Object.entries(info)) if (k.startsWith('reward_') && typeof v === 'number') t[k] = v;
     // Chart the parameters being randomized (one per term: its first key), not all fifty.
     for (const term of this.randomize) {

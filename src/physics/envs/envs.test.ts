@@ -25,9 +25,9 @@ function runGait(env: Env, steps: number, warmup = 40): number {
 }
 
 describe('registry', () => {
-  it('lists the three envs with spaces, dt and episode lengths', () => {
+  it('lists the four envs with spaces, dt and episode lengths', () => {
     const specs = listEnvs();
-    expect(specs.map((s) => s.id)).toEqual(['Ant-v0', 'Hopper-v0', 'QuadPayload-v0']);
+    expect(specs.map((s) => s.id)).toEqual(['Ant-v0', 'Hopper-v0', 'QuadPayload-v0', 'QuadPayloadVel-v0']);
     for (const s of specs) {
       const env = makeEnvSync(s.id);
       expect(env.observationSize).toBe(s.observationSize);

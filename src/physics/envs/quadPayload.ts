@@ -48,7 +48,7 @@
  * ## Termination (crash)
  * Quad below 0.05 m, tilted over 90 degrees (body +z pointing down), more than 4 m off the
  * reference, or a non-finite state. Truncation at maxEpisodeSteps (500). info.x_position /
- * x_velocity are the quad's.
+ * x_velocity are the quad's; info.tracking_error is the tracking error at the step's end (m).
  *
  * rewardFromTransition is exact up to float32 rounding (the error is nextObs[0..2]).
  */
@@ -82,7 +82,9 @@ const CRASH = { minHeight: 0.05, maxError: 4 };
 /** Body indices (the URDF's link order). */
 const QUAD = 0, PAYLOAD = 1;
 
-export type QuadReference = 'hover' | 'circle' | 'figure8';
+/** The reference paths, first the default. */
+export const QUAD_REFERENCES = ['hover', 'circle', 'figure8'] as const;
+export type QuadReference = (typeof QUAD_REFERENCES)[number];
 
 export interface QuadConfig extends EnvConfig {
   reference?: QuadReference;
@@ -132,12 +134,13 @@ type QuadRewardConfig = Pick<QuadResolved, 'healthyReward' | 'trackWeight' | 'ct
 
 /**
  * The QuadPayload reward, for a live step and an imagined transition alike: from the tracking
- * error (m) and the action row at `offset` (clipped as step clips it).
+ * error (m) and the action row at `offset` (clipped as step clips it; `actionSize` entries: 4
+ * rotor commands here, 3 velocity commands in QuadPayloadVel-v0).
  */
-export function quadReward(c: QuadRewardConfig, trackingError: number, action: ArrayLike<number>, offset = 0): QuadReward {
+export function quadReward(c: QuadRewardConfig, trackingError: number, action: ArrayLike<number>, offset = 0, actionSize = QUAD_ACTION_SIZE): QuadReward {
   const survive = c.healthyReward;
   const track = -c.trackWeight * trackingError;
-  const ctrlCost = c.ctrlCostWeight * actionSquaredNorm(action, offset, QUAD_ACTION_SIZE);
+  const ctrlCost = c.ctrlCostWeight * actionSquaredNorm(action, offset, actionSize);
   return { survive, track, ctrl: -ctrlCost, total: survive + track - ctrlCost };
 }
 
@@ -224,6 +227,19 @@ export class QuadPayloadEnv extends ArticulatedEnv {
     }
   }
 
+  /** The reference over one period as `n` xyz triples (world frame; a hover is one point), for drawing. */
+  referencePath(n = 128): number[] {
+    if (this.cfg.reference === 'hover') return [...this.reference(0).p];
+    const out: number[] = [];
+    for (let i = 0; i <= n; i++) out.push(...this.reference((i / n) * this.cfg.referencePeriod).p);
+    return out;
+  }
+
+  /** Where the tracked body (config.track: the payload by default) is now, world frame. */
+  trackedPoint(): Vec3 {
+    return this.tracked();
+  }
+
   protected initialState(rng: Rng, noNoise: boolean): InitialState {
     const s = noNoise ? 0 : this.cfg.resetNoiseScale;
     const u = () => (s ? rng.range(-s, s) : 0);
@@ -280,6 +296,13 @@ export class QuadPayloadEnv extends ArticulatedEnv {
       return;
     }
     super.applyFault(fault);
+  }
+
+  /** A step; info.tracking_error is the tracked body's distance to the reference at its end (m, = |obs[0..2]|). */
+  override step(action: ArrayLike<number>) {
+    const r = super.step(action);
+    r.info.tracking_error = Math.hypot(r.obs[QUAD_OBS.errX], r.obs[QUAD_OBS.errY], r.obs[QUAD_OBS.errZ]);
+    return r;
   }
 
   override reset(opts: Parameters<ArticulatedEnv['reset']>[0] = {}) {

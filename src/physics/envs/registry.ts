@@ -8,6 +8,7 @@ import type { DRTerm } from '../randomization.js';
 import { AntEnv, ANT_ACTION_SIZE, ANT_DEFAULT_CONFIG, ANT_DT, ANT_OBS_SIZE, type AntConfig } from './ant.js';
 import { HopperEnv, HOPPER_ACTION_SIZE, HOPPER_DEFAULT_CONFIG, HOPPER_DT, HOPPER_OBS_SIZE, type HopperConfig } from './hopper.js';
 import { QuadPayloadEnv, QUAD_ACTION_SIZE, QUAD_DEFAULT_CONFIG, QUAD_DT, QUAD_OBS_SIZE, type QuadConfig } from './quadPayload.js';
+import { QuadPayloadVelEnv, QUAD_VEL_ACTION_SIZE, QUAD_VEL_DEFAULT_CONFIG, QUAD_VEL_DT, QUAD_VEL_OBS_SIZE, type QuadVelConfig } from './quadPayloadVel.js';
 import type { Env, EnvConfig, EnvId } from './types.js';
 
 export interface EnvSpec {
@@ -39,6 +40,13 @@ export const HOPPER_EPOPT_TERMS: DRTerm[] = [
   { target: 'friction', select: ['foot'], operation: 'abs', mode: 'reset', distribution: { kind: 'normal', mean: 2, std: 0.25, low: 1.5, high: 2.5 } },
   { target: 'damping', operation: 'abs', mode: 'reset', shared: true, distribution: { kind: 'normal', mean: 2.5, std: 1, low: 1, high: 4 } },
   { target: 'armature', operation: 'abs', mode: 'reset', shared: true, distribution: { kind: 'normal', mean: 1, std: 0.25, low: 0.5, high: 1.5 } },
+];
+
+/** The quadrotor's suggested DR: payload mass (kg) and cable length (m) per episode, rotor strength +-10%. */
+const QUAD_PAYLOAD_TERMS: DRTerm[] = [
+  { target: 'payload_mass', distribution: u(0.05, 0.3), operation: 'abs', mode: 'reset' },
+  { target: 'cable_length', distribution: u(0.3, 1.0), operation: 'abs', mode: 'reset' },
+  { target: 'strength', distribution: u(0.9, 1.1), operation: 'scale', mode: 'reset' },
 ];
 
 export const ENV_SPECS: Record<EnvId, EnvSpec> = {
@@ -78,12 +86,19 @@ export const ENV_SPECS: Record<EnvId, EnvSpec> = {
     observationSize: QUAD_OBS_SIZE,
     actionSize: QUAD_ACTION_SIZE,
     defaultConfig: QUAD_DEFAULT_CONFIG,
-    randomizers: [
-      { target: 'payload_mass', distribution: u(0.05, 0.3), operation: 'abs', mode: 'reset' },
-      { target: 'cable_length', distribution: u(0.3, 1.0), operation: 'abs', mode: 'reset' },
-      { target: 'strength', distribution: u(0.9, 1.1), operation: 'scale', mode: 'reset' },
-    ],
+    randomizers: QUAD_PAYLOAD_TERMS,
     make: (R, c) => new QuadPayloadEnv(R, c as QuadConfig),
+  },
+  'QuadPayloadVel-v0': {
+    id: 'QuadPayloadVel-v0',
+    description: 'QuadPayload-v0 through its cascaded flight controller: actions are velocity commands held 0.1 s',
+    maxEpisodeSteps: QUAD_VEL_DEFAULT_CONFIG.maxEpisodeSteps,
+    dt: QUAD_VEL_DT,
+    observationSize: QUAD_VEL_OBS_SIZE,
+    actionSize: QUAD_VEL_ACTION_SIZE,
+    defaultConfig: QUAD_VEL_DEFAULT_CONFIG,
+    randomizers: QUAD_PAYLOAD_TERMS,
+    make: (R, c) => new QuadPayloadVelEnv(R, c as QuadVelConfig),
   },
 };
 

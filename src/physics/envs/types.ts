@@ -5,7 +5,7 @@ import type { DRTerm, PhysParams } from '../randomization.js';
 // PhysParams lives with the DR that samples it, so randomization.ts needs nothing from the envs.
 export type { PhysParams };
 
-export type EnvId = 'Ant-v0' | 'Hopper-v0' | 'QuadPayload-v0';
+export type EnvId = 'Ant-v0' | 'Hopper-v0' | 'QuadPayload-v0' | 'QuadPayloadVel-v0';
 
 export interface StepInfo {
   /** reward parts, each named reward_* */
@@ -96,6 +96,9 @@ export interface Env {
   stretchedBodies?(): BodyStretch[];
   /** Rest length of each of the scene's tethers now (a reset may randomize them). */
   tetherLengths?(): number[];
+  /** A tracking task's reference path (xyz triples, world frame) and the tracked point now. */
+  referencePath?(): number[];
+  trackedPoint?(): [number, number, number];
   /** Nominal physical parameters (before DR) and the ones in effect now. */
   nominalParams(): PhysParams;
   params(): PhysParams;

@@ -5,7 +5,7 @@ import { OVERLAYS, findOverlay } from './registry';
 
 describe('the overlay registry', () => {
   it('finds every *.overlay.ts module by its kind', () => {
-    expect([...OVERLAYS.keys()].sort()).toEqual(['ghostPath', 'highlight', 'population', 'stretch', 'tethers']);
+    expect([...OVERLAYS.keys()].sort()).toEqual(['ghostPath', 'highlight', 'population', 'stretch', 'tethers', 'trackPath']);
     expect(findOverlay('nope')).toBeUndefined();
   });
 
@@ -28,5 +28,14 @@ describe('the overlay registry', () => {
     expect(gs.visible).toBe(true);
     g.dispose(gs);
     expect(world.children).not.toContain(gs);
+    const t = findOverlay('trackPath')!;
+    const ts = t.create(ctx) as { group: THREE.Group; reference: THREE.Line; trail: THREE.Line; marker: THREE.Mesh };
+    t.update(ts, { reference: [0, 0, 1], trail: [] }, frame);
+    expect([ts.marker.visible, ts.reference.visible, ts.trail.visible]).toEqual([true, false, false]); // a hover point
+    t.update(ts, { reference: [0, 0, 1, 1, 0, 1, 1, 1, 1], trail: [0, 0, 0.5, 0.1, 0, 0.5] }, frame);
+    expect([ts.marker.visible, ts.reference.visible, ts.trail.visible]).toEqual([false, true, true]);
+    expect(ts.trail.geometry.drawRange.count).toBe(2);
+    t.dispose(ts);
+    expect(world.children).not.toContain(ts.group);
   });
 });
