@@ -1,0 +1,42 @@
+/**
+ * The DARC view's colour scale for dr: one place for the trail (three/overlays/darc.overlay.ts)
+ * and the legend (DarcLegend.vue), so they cannot disagree. dr < 0 (the target would not make
+ * this transition) is red, dr ~ 0 a pale grey, dr > 0 (more like the target than the source) teal.
+ */
+import { colourAt } from './population';
+
+type Stop = [number, number, number];
+export const DR_STOPS: Stop[] = [
+  [0.9, 0.2, 0.18],
+  [0.95, 0.55, 0.35],
+  [0.85, 0.85, 0.85],
+  [0.45, 0.8, 0.85],
+  [0.2, 0.65, 0.9],
+];
+
+/** Smallest half-width of the colour scale: a calm trail is not stretched to saturate. */
+const MIN_SCALE = 0.5;
+
+/** The scale's half-width for a trail (4 floats a point, dr last): |dr|'s 95th percentile, at least MIN_SCALE. */
+export function drScale(trail: Float32Array): number {
+  const n = Math.floor(trail.length / 4);
+  if (!n) return MIN_SCALE;
+  const a = Float32Array.from({ length: n }, (_, i) => Math.abs(trail[i * 4 + 3])).sort();
+  return Math.max(MIN_SCALE, a[Math.min(n - 1, Math.floor(0.95 * n))]);
+}
+
+/** dr's colour at this scale (dr = -scale fully red, +scale fully teal). */
+export function drColour(dr: number, scale: number, out: number[] | Float32Array = [0, 0, 0], at = 0): typeof out {
+  return colourAt(DR_STOPS, 0.5 + dr / (2 * scale), out, at);
+}
+
+export function drGradient(): string {
+  return `linear-gradient(to right, ${DR_STOPS.map((c, i) => `rgb(${c.map((v) => Math.round(v * 255)).join(',')}) ${((i / (DR_STOPS.length - 1)) * 100).toFixed(0)}%`).join(', ')})`;
+}
+
+/** The actuator dr goes with most: the most negative correlation of dr with |a| (-1 when none is negative). */
+export function mostBlamed(correlation: ArrayLike<number>): number {
+  let k = -1;
+  for (let i = 0; i < correlation.length; i++) if (correlation[i] < 0 && (k < 0 || correlation[i] < correlation[k])) k = i;
+  return k;
+}
