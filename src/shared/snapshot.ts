@@ -60,6 +60,11 @@ export interface DarcFrame {
   trail: Float32Array;
   /** One name per action dimension (the joint it drives). */
   actuators: string[];
+  /**
+   * Each actuator's mean share of dr since the policy or domain was chosen: dr minus the dr of the
+   * same state with its command at 0 (negative: using it is what the target would not do).
+   */
+  due: Float32Array;
   /** Correlation of dr with each |a_k| over the steps since the policy or domain was chosen (NaN: too few). */
   correlation: Float32Array;
   /** dr's mean per actuator and |a| bin (row-major [actuators, bins] over [0, 1]; NaN: empty) and the steps in each. */

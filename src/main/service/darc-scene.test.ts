@@ -47,18 +47,28 @@ describe('the DARC view (darc:broken-hopper)', () => {
     // the same episode replayed on a plain source env: the transitions the scene must have scored
     const policy = loadPolicy(darcPolicies('broken-hopper').find((p) => p.value === 'env:sac')!.file);
     const env = await makeEnv('Hopper-v0');
+    const off = await makeEnv('Hopper-v0');
+    off.reset({ seed: 4 });
     let obs = env.reset({ seed: 4 }).obs;
+    const dr = (s: Float32Array, a: Float32Array, next: Float32Array) => classifiers.deltaReward({ obs: s, actions: a, nextObs: next, rewards: new Float32Array(1), terminals: new Float32Array(1) })[0];
     const drs: number[] = [];
     for (let t = 0; t < 60; t++) {
       const a = policy.act(obs, { deterministic: true });
+      // the foot's share: dr minus dr of the same state with the foot's command at 0
+      const footOff = Float32Array.from(a);
+      footOff[2] = 0;
+      off.setBodyState!(env.bodyState!());
+      const drFootOff = dr(obs, footOff, off.step(footOff).obs);
       const next = env.step(a).obs;
-      const want = classifiers.deltaReward({ obs, actions: a, nextObs: next, rewards: new Float32Array(1), terminals: new Float32Array(1) })[0];
+      const want = dr(obs, a, next);
       await h.step();
       expect(scene.lastDr).toBeCloseTo(want, 4);
+      expect(h.telemetry()['dr_due:foot_joint']).toBeCloseTo(want - drFootOff, 3);
       drs.push(scene.lastDr);
       obs = next;
     }
     env.dispose();
+    off.dispose();
     expect(Math.max(...drs) - Math.min(...drs)).toBeGreaterThan(1e-3); // not a constant
     const tel = h.telemetry();
     expect(tel.reward_plus_dr).toBeCloseTo(tel.reward + tel.dr, 6);
@@ -111,6 +121,23 @@ describe('the DARC view (darc:broken-hopper)', () => {
       far = Math.max(far, h.telemetry().ghost_distance);
     }
     expect(far).toBeGreaterThan(0.05);
+  });
+
+  it('with the shipped demo run\'s classifiers, blames the dead foot for the source policy\'s dr, and hardly the DARC policy', async () => {
+    const share = async (policy: string) => {
+      const scene = await DarcScene.create('broken-hopper', 0); // assets/policies/broken-hopper/darc-classifiers.json
+      const h = new SceneHost(scene, await DarcScene.describe('broken-hopper'), 0);
+      open.push(h);
+      await h.command('policy', policy);
+      for (let t = 0; t < 300 && h.episode === 0; t++) await h.step();
+      return scene.frame().due;
+    };
+    const [thigh, leg, foot] = await share('env:sac');
+    expect(foot).toBeLessThan(-0.1);
+    expect(Math.abs(thigh)).toBeLessThan(Math.abs(foot) / 3);
+    expect(Math.abs(leg)).toBeLessThan(Math.abs(foot) / 3);
+    const darc = await share('pair:darc');
+    expect(Math.abs(darc[2])).toBeLessThan(Math.abs(foot) / 3);
   });
 
   it('switches the policy and the domain (the ghost then runs in the source), refusing what it does not offer', async () => {

@@ -13,9 +13,14 @@
  * robot's state at EVERY step and stepped with its action: `target_gap` is the distance between the
  * two next observations, the one-step difference the classifiers learn to detect.
  *
- * Attribution: over the steps since the policy or domain was chosen, the correlation of dr with
- * each action dimension's |a| and dr's mean in |a| bins, per actuator (the env's joint names), so
- * the broken joint stands out. Policies offered: the pair's shipped ones
+ * Attribution, per actuator (the env's joint names), so the broken joint stands out:
+ * - what dr owes it: at each step, dr minus the dr of the same state with that actuator's command
+ *   set to 0 (its s' from one more env of the robot's domain, put into the same state), charted
+ *   per step (`dr_due:<joint>`) and averaged since the policy or domain was chosen. It holds the
+ *   state fixed, which the correlations below cannot: a short run's classifiers also score states
+ *   (a fast hop is rarer in the target data than a fall), and that moves dr whatever the action.
+ * - over the same steps, the correlation of dr with each action dimension's |a|, and dr's mean in
+ *   |a| bins. Policies offered: the pair's shipped ones
  * (`assets/policies/<pair>/{darc,source,target,target10x}.json`) and, when the pair's source is its
  * env's default config, the env's own shipped policies (they were trained in the source).
  */
@@ -51,6 +56,7 @@ export const DARC_TELEMETRY: TelemetryDecl[] = [
   { key: 'reward', label: 'r', unit: '', group: 'r, dr and r + dr' },
   { key: 'dr', label: 'dr', unit: '', group: 'r, dr and r + dr' },
   { key: 'reward_plus_dr', label: 'r + dr', unit: '', group: 'r, dr and r + dr' },
+  { key: 'dr_due:*', label: 'dr due to it', unit: '', group: 'dr due to each actuator (dr - dr with it off)' },
   { key: 'dr_corr:*', label: 'corr(dr, |a|)', unit: '', group: 'corr(dr, |a|) per actuator' },
   { key: 'target_gap', label: "|s' other domain - s'|", unit: '', group: 'one-step gap to the other domain' },
   { key: 'ghost_distance', label: 'ghost torso - robot torso', unit: 'm', group: 'ghost distance' },
@@ -127,6 +133,8 @@ export class DrAttribution {
   private readonly sXDr: Float64Array;
   readonly binSum: Float64Array;
   readonly binCount: Uint32Array;
+  /** Sum of each actuator's share of dr (dr minus dr with its command at 0). */
+  readonly dueSum: Float64Array;
 
   constructor(readonly actions: number) {
     this.sX = new Float64Array(actions);
@@ -134,10 +142,13 @@ export class DrAttribution {
     this.sXDr = new Float64Array(actions);
     this.binSum = new Float64Array(actions * DR_BINS);
     this.binCount = new Uint32Array(actions * DR_BINS);
+    this.dueSum = new Float64Array(actions);
   }
 
-  add(dr: number, action: ArrayLike<number>): void {
+  /** One step: its dr, action and (when measured) each actuator's share of dr. */
+  add(dr: number, action: ArrayLike<number>, due?: ArrayLike<number>): void {
     this.n++;
+    if (due) for (let k = 0; k < this.actions; k++) this.dueSum[k] += due[k];
     this.sDr += dr;
     this.sDr2 += dr * dr;
     for (let k = 0; k < this.actions; k++) {
@@ -149,6 +160,16 @@ export class DrAttribution {
       this.binSum[b] += dr;
       this.binCount[b]++;
     }
+  }
+
+  /** dr's mean over the steps seen (NaN before any). */
+  get mean(): number {
+    return this.n ? this.sDr / this.n : NaN;
+  }
+
+  /** Each actuator's mean share of dr over the steps seen. */
+  dueMeans(): Float32Array {
+    return Float32Array.from(this.dueSum, (v) => (this.n ? v / this.n : NaN));
   }
 
   /** Pearson correlation of dr with |a_k| (NaN with fewer than 3 steps or no spread). */
@@ -167,6 +188,14 @@ export class DrAttribution {
   }
 }
 
+interface DomainEnvs {
+  run: Env;
+  ghost: Env;
+  probe: Env;
+  /** off[k]: the counterfactual with actuator k's command at 0 (one env each, so each steps once a step, in step with the robot's) */
+  off: Env[];
+}
+
 function euclid(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let s = 0;
   for (let i = 0; i < a.length; i++) s += (a[i] - b[i]) ** 2;
@@ -182,6 +211,8 @@ export class DarcScene implements Scene {
   private ghostEvery = GHOST_SYNC[0];
   private obs: Float32Array;
   private readonly action: Float32Array;
+  /** Each actuator's share of the last step's dr. */
+  private readonly due: Float64Array;
   private t = 0;
   private r = 0;
   private dr = 0;
@@ -198,8 +229,11 @@ export class DarcScene implements Scene {
   private constructor(
     readonly pair: string,
     private readonly pairSpec: EnvPair,
-    /** [source, target] envs: the robot's domain runs one, the ghost and the probe the other's copies */
-    private readonly envs: Record<Domain, { run: Env; ghost: Env; probe: Env }>,
+    /**
+     * Per domain: the robot's env when it runs there; the ghost and the probe when the robot runs in
+     * the other; one env per actuator for its counterfactual step when the robot runs there.
+     */
+    private readonly envs: Record<Domain, DomainEnvs>,
     readonly classifiers: DarcClassifierReader,
     private readonly policies: DarcPolicyEntry[],
     seed: number,
@@ -211,6 +245,7 @@ export class DarcScene implements Scene {
       throw new Error(`${pair}: its classifiers take ${classifiers.observationSize} observations and ${classifiers.actionSize} actions; ${env.id} has ${env.observationSize} and ${env.actionSize}`);
     this.obs = new Float32Array(env.observationSize);
     this.action = new Float32Array(env.actionSize);
+    this.due = new Float64Array(env.actionSize);
     this.attribution = new DrAttribution(env.actionSize);
     this.training = darcTraining(pair);
     this.seed = seed;
@@ -226,10 +261,13 @@ export class DarcScene implements Scene {
     if (!existsSync(classifierFile)) throw new Error(`${pair}: no DARC classifiers at ${classifierFile} (a DARC run writes darc-classifiers.json beside its checkpoints)`);
     const classifiers = new DarcClassifierReader(loadDarcClassifiers(classifierFile));
     const make = (d: Domain) => makeEnv(spec[d].env as EnvId, spec[d].config as EnvConfig);
-    const envs: Record<Domain, { run: Env; ghost: Env; probe: Env }> = {
-      source: { run: await make('source'), ghost: await make('source'), probe: await make('source') },
-      target: { run: await make('target'), ghost: await make('target'), probe: await make('target') },
+    const domain = async (d: Domain): Promise<DomainEnvs> => {
+      const run = await make(d);
+      const off: Env[] = [];
+      for (let k = 0; k < run.actionSize; k++) off.push(await make(d));
+      return { run, ghost: await make(d), probe: await make(d), off };
     };
+    const envs: Record<Domain, DomainEnvs> = { source: await domain('source'), target: await domain('target') };
     for (const e of [envs.source.run, envs.target.run])
       if (!e.bodyState || !e.setBodyState) throw new Error(`${e.id} cannot copy its state: the DARC view's ghost needs Env.bodyState/setBodyState`);
     return new DarcScene(pair, spec, envs, classifiers, darcPolicies(pair, spec), seed);
@@ -308,6 +346,8 @@ export class DarcScene implements Scene {
     this.obs = this.running.reset({ seed }).obs;
     this.ghost.reset({ seed });
     this.probe.reset({ seed });
+    for (const e of this.envs[this.domain].off) e.reset({ seed });
+    this.due.fill(0);
     this.t = 0;
     this.r = 0;
     this.dr = 0;
@@ -329,13 +369,23 @@ export class DarcScene implements Scene {
     // the ghost: re-synced every ghostEvery steps, else it carries on with the robot's actions
     if (this.t % this.ghostEvery === 0) this.ghost.setBodyState!(state);
     this.ghost.step(this.action);
+    // each actuator switched off, in the robot's own domain, from the same state
+    const off = this.envs[this.domain].off;
+    const dues: number[] = [];
+    for (let k = 0; k < off.length; k++) {
+      const a = Float32Array.from(this.action);
+      a[k] = 0;
+      off[k].setBodyState!(state);
+      dues.push(this.classifiers.deltaReward(s, a, off[k].step(a).obs));
+    }
     const r = env.step(this.action);
     this.dr = this.classifiers.deltaReward(s, this.action, r.obs);
+    for (let k = 0; k < dues.length; k++) this.due[k] = this.dr - dues[k];
     this.gap = euclid(probed, r.obs);
     this.r = r.reward;
     this.episodeReturn += r.reward;
     this.episodeDr += this.dr;
-    this.attribution.add(this.dr, this.action);
+    this.attribution.add(this.dr, this.action, this.due);
     this.pushTrail(this.dr);
     this.obs = r.obs;
     this.t++;
@@ -362,6 +412,11 @@ export class DarcScene implements Scene {
     return this.dr;
   }
 
+  /** The last step's one-step gap to the other domain (target_gap). */
+  get lastGap(): number {
+    return this.gap;
+  }
+
   get attributionNow(): DrAttribution {
     return this.attribution;
   }
@@ -384,6 +439,7 @@ export class DarcScene implements Scene {
       ghost_distance: Math.hypot(g[0] - p[0], g[1] - p[1], g[2] - p[2]),
     };
     this.actuators.forEach((name, k) => {
+      t[`dr_due:${name}`] = this.due[k];
       const c = this.attribution.correlation(k);
       if (Number.isFinite(c)) t[`dr_corr:${name}`] = c;
     });
@@ -407,6 +463,7 @@ export class DarcScene implements Scene {
       ghostEvery: this.ghostEvery,
       trail,
       actuators: this.actuators,
+      due: a.dueMeans(),
       correlation: Float32Array.from(this.actuators, (_, k) => a.correlation(k)),
       bins: a.binMeans(),
       binCounts: a.binCount.slice(),
@@ -434,6 +491,6 @@ export class DarcScene implements Scene {
   }
 
   dispose(): void {
-    for (const d of Object.values(this.envs)) for (const e of Object.values(d)) e.dispose();
+    for (const d of Object.values(this.envs)) for (const e of [d.run, d.ghost, d.probe, ...d.off]) e.dispose();
   }
 }

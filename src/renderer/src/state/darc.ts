@@ -34,9 +34,9 @@ export function drGradient(): string {
   return `linear-gradient(to right, ${DR_STOPS.map((c, i) => `rgb(${c.map((v) => Math.round(v * 255)).join(',')}) ${((i / (DR_STOPS.length - 1)) * 100).toFixed(0)}%`).join(', ')})`;
 }
 
-/** The actuator dr goes with most: the most negative correlation of dr with |a| (-1 when none is negative). */
-export function mostBlamed(correlation: ArrayLike<number>): number {
+/** The actuator dr blames most: the most negative of their shares of dr (-1 when none is negative). */
+export function mostBlamed(due: ArrayLike<number>): number {
   let k = -1;
-  for (let i = 0; i < correlation.length; i++) if (correlation[i] < 0 && (k < 0 || correlation[i] < correlation[k])) k = i;
+  for (let i = 0; i < due.length; i++) if (due[i] < 0 && (k < 0 || due[i] < due[k])) k = i;
   return k;
 }

@@ -8,7 +8,7 @@ import darc from './darc.overlay';
 function frameOf(trail: number[]): DarcFrame {
   return {
     pair: 'p', description: '', policy: 'DARC', domain: 'source', ghostEvery: 30, trail: Float32Array.from(trail),
-    actuators: ['a', 'b'], correlation: Float32Array.of(-0.1, -0.7), bins: new Float32Array(10), binCounts: new Uint32Array(10), samples: 3, training: null,
+    actuators: ['a', 'b'], due: Float32Array.of(0.01, -0.3), correlation: Float32Array.of(-0.1, -0.7), bins: new Float32Array(10), binCounts: new Uint32Array(10), samples: 3, training: null,
   };
 }
 
