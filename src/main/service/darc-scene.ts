@@ -103,7 +103,7 @@ export function darcPolicies(pair: string, p: EnvPair = loadPair(pairFile(pair))
         .map((id) => ({ value: `pair:${id}`, label: POLICY_LABELS[id] ?? id, file: join(dir, `${id}.json`) }))
     : [];
   const env = isEmptyConfig(p.source.config)
-    ? listPolicies(p.source.env).map((e) => ({ value: `env:${e.id}`, label: `${e.label.replace(' (learned)', '')} on ${p.source.env} = RL on source`, file: e.file }))
+    ? listPolicies(p.source.env).map((e) => ({ value: `env:${e.id}`, label: `RL on source: ${e.label.replace(' (learned)', '')} on ${p.source.env}`, file: e.file }))
     : [];
   return [...own, ...env];
 }

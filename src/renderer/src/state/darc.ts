@@ -14,19 +14,15 @@ export const DR_STOPS: Stop[] = [
   [0.2, 0.65, 0.9],
 ];
 
-/** Smallest half-width of the colour scale: a calm trail is not stretched to saturate. */
-const MIN_SCALE = 0.5;
+/**
+ * The scale's half-width: |dr| = 3 is fully saturated, a transition e^3 (20) times less (or more)
+ * likely in the target than in the source. Fixed, not fitted to the trail, so two policies' trails
+ * (or two domains') compare by colour.
+ */
+export const DR_SCALE = 3;
 
-/** The scale's half-width for a trail (4 floats a point, dr last): |dr|'s 95th percentile, at least MIN_SCALE. */
-export function drScale(trail: Float32Array): number {
-  const n = Math.floor(trail.length / 4);
-  if (!n) return MIN_SCALE;
-  const a = Float32Array.from({ length: n }, (_, i) => Math.abs(trail[i * 4 + 3])).sort();
-  return Math.max(MIN_SCALE, a[Math.min(n - 1, Math.floor(0.95 * n))]);
-}
-
-/** dr's colour at this scale (dr = -scale fully red, +scale fully teal). */
-export function drColour(dr: number, scale: number, out: number[] | Float32Array = [0, 0, 0], at = 0): typeof out {
+/** dr's colour (dr = -scale fully red, +scale fully teal). */
+export function drColour(dr: number, scale = DR_SCALE, out: number[] | Float32Array = [0, 0, 0], at = 0): typeof out {
   return colourAt(DR_STOPS, 0.5 + dr / (2 * scale), out, at);
 }
 

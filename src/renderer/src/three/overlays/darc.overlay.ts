@@ -6,7 +6,7 @@
  */
 import * as THREE from 'three';
 import type { DarcFrame } from '../../../../shared/snapshot';
-import { drColour, drScale } from '../../state/darc';
+import { drColour } from '../../state/darc';
 import type { OverlayModule } from './overlay';
 
 const MAX = 1024;
@@ -60,11 +60,10 @@ const darc: OverlayModule<State> = {
     const first = Math.floor(data.trail.length / 4) - n;
     const pos = st.trail.geometry.getAttribute('position') as THREE.BufferAttribute;
     const col = st.trail.geometry.getAttribute('color') as THREE.BufferAttribute;
-    const scale = drScale(data.trail);
     for (let i = 0; i < n; i++) {
       const o = (first + i) * 4;
       (pos.array as Float32Array).set(data.trail.subarray(o, o + 3), i * 3);
-      drColour(data.trail[o + 3], scale, col.array as Float32Array, i * 3);
+      drColour(data.trail[o + 3], undefined, col.array as Float32Array, i * 3);
     }
     pos.needsUpdate = true;
     col.needsUpdate = true;
