@@ -43,6 +43,51 @@ export interface PopulationAdaptation {
   columns: { label: string; truth: number; prior: { mean: number; std: number }; posterior: { mean: number; std: number } }[];
 }
 
+/**
+ * Data of the `darc` overlay (the DARC view, main/service/darc-scene.ts): the robot's trail with
+ * each step's dr, and dr's attribution to the action dimensions.
+ */
+export interface DarcFrame {
+  /** The pair's name (assets/pairs/<pair>.json) and its one-line description. */
+  pair: string;
+  description: string;
+  /** The policy playing (its label) and the domain the robot runs in; the ghost runs in the other. */
+  policy: string;
+  domain: 'source' | 'target';
+  /** Steps between re-syncs of the ghost to the robot's state. */
+  ghostEvery: number;
+  /** The root body's path, oldest first: 4 floats a step (x, y, z in the world frame, that step's dr). */
+  trail: Float32Array;
+  /** One name per action dimension (the joint it drives). */
+  actuators: string[];
+  /**
+   * Each actuator's mean share of dr since the policy or domain was chosen: dr minus the dr of the
+   * same state with its command at 0 (negative: using it is what the target would not do).
+   */
+  due: Float32Array;
+  /** Correlation of dr with each |a_k| over the steps since the policy or domain was chosen (NaN: too few). */
+  correlation: Float32Array;
+  /** dr's mean per actuator and |a| bin (row-major [actuators, bins] over [0, 1]; NaN: empty) and the steps in each. */
+  bins: Float32Array;
+  binCounts: Uint32Array;
+  /** Steps the attribution has seen. */
+  samples: number;
+  /** The DARC run's classifier accuracies over training (its metrics), null when it does not ship them. */
+  training: DarcTraining | null;
+}
+
+export interface DarcTraining {
+  /**
+   * Source env steps of each metrics row, and the two classifiers' accuracy on their training
+   * batches then (plain arrays: the wire sends typed arrays only one level into an overlay's data).
+   */
+  step: number[];
+  saAccuracy: number[];
+  sasAccuracy: number[];
+  /** The step dr joined the reward (the end of the warm-up), if the run got there. */
+  drOnStep: number | null;
+}
+
 /** A policy's robustness curve (`adaptlab sweep` output, shipped under assets/sweeps/). */
 export interface RobustnessCurve {
   /** the policy's id (assets/policies/<env>/<id>.json) */

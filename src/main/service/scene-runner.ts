@@ -3,11 +3,14 @@
  * (scene-host.ts) in the sim worker. A new scene is one more entry here; its panel, charts and
  * overlays come from its declaration.
  */
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { SceneInfo } from '../../shared/contract';
 import { ENV_SPECS } from '../../physics/envs/registry';
 import type { EnvId } from '../../physics/envs/types';
 import type { SceneDefinition } from './scene';
 import { declaration } from './scene-host';
+import { assetsDir } from './scenarios';
 
 async function rapier() {
   const { loadRapier } = await import('../../physics/rapier');
@@ -52,6 +55,7 @@ export const SCENES: SceneDefinition[] = [
     }),
   ),
   populationScene('Hopper-v0', 16),
+  ...shippedDarcPairs().map(darcScene),
   {
     id: 'demo-falling',
     title: 'Falling bodies',
@@ -92,6 +96,36 @@ function populationScene(id: EnvId, n: number): SceneDefinition {
   };
 }
 
+/** Pairs (assets/pairs/<name>.json) whose DARC run ships its classifiers (assets/policies/<name>/darc-classifiers.json). */
+function shippedDarcPairs(): string[] {
+  const dir = join(assetsDir(), 'pairs');
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => /^[\w-]+\.json$/.test(f) && existsSync(join(assetsDir(), 'policies', f.slice(0, -5), 'darc-classifiers.json')))
+    .map((f) => f.slice(0, -5))
+    .sort();
+}
+
+/**
+ * `darc:<pair>`: a policy in one domain of a pair, each step's dr from the pair's DARC classifiers,
+ * a ghost of the other domain (darc-scene.ts).
+ */
+function darcScene(pair: string): SceneDefinition {
+  return {
+    id: `darc:${pair}`,
+    title: `DARC: ${pair}, seeing dr`,
+    description: `A policy in the source (or target) of pair ${pair}; each step's reward correction dr from the DARC classifiers colours its trail, a translucent ghost shows what the other domain does with the same actions.`,
+    async declare() {
+      const { DarcScene } = await import('./darc-scene');
+      return DarcScene.describe(pair);
+    },
+    async create(seed) {
+      const { DarcScene } = await import('./darc-scene');
+      return DarcScene.create(pair, seed);
+    },
+  };
+}
+
 /** What the renderer gets of each scene: its declaration (host controls added), computed once. */
 let listing: Promise<SceneInfo[]> | null = null;
 export function listScenes(): Promise<SceneInfo[]> {
@@ -127,6 +161,8 @@ export function findScene(id: string): SceneDefinition {
     if (!(pop[1] in ENV_SPECS)) throw new Error(`unknown env "${pop[1]}" in scene "${id}"; known: ${Object.keys(ENV_SPECS).join(', ')}`);
     return populationScene(pop[1] as EnvId, Number(pop[2]));
   }
+  const darc = /^darc:([\w-]+)$/.exec(id);
+  if (darc && !SCENES.some((s) => s.id === id)) return darcScene(darc[1]);
   const entry = SCENES.find((s) => s.id === id);
   if (!entry) throw new Error(`unknown scene "${id}"; known: ${SCENES.map((s) => s.id).join(', ')}`);
   return entry;

@@ -12,6 +12,10 @@ import { initMlp, mlp, type MlpSpec } from '../nn.js';
 import { disposeParams, paramsFromArrays, paramsToArrays, valueAndGrads, type NamedArray, type Params } from '../params.js';
 import type { Rng } from '../rng.js';
 import type { ReplayBatch } from './replay.js';
+import { deltaReward } from './darc-classifier-dr.js';
+
+// dr from logits lives where no TensorFlow is loaded (readers of a run's classifiers use it too)
+export { deltaReward };
 
 export interface DomainClassifierConfig {
   /** Hidden layer sizes of both nets (official: one layer of 32 ReLU). */
@@ -32,17 +36,6 @@ export interface ClassifierStats {
 export interface DomainClassifierState {
   params: Record<string, NamedArray>;
   opt: AdamState;
-}
-
-/**
- * dr = log q(t|s,a,s') - log q(s|s,a,s') - log q(t|s,a) + log q(s|s,a) per row, from 2-class
- * logits [n, 2] (row-major, class 0 = source, 1 = target). With a softmax over two classes
- * log q(t) - log q(s) is the logit difference (the normalizer cancels), so this is
- * (sas[1] - sas[0]) - (sa[1] - sa[0]).
- */
-export function deltaReward(saLogits: ArrayLike<number>, sasLogits: ArrayLike<number>, out = new Float32Array(saLogits.length / 2)): Float32Array {
-  for (let i = 0; i < out.length; i++) out[i] = sasLogits[2 * i + 1] - sasLogits[2 * i] - (saLogits[2 * i + 1] - saLogits[2 * i]);
-  return out;
 }
 
 /** Rows [obs, action, nextObs] of a batch, the (s, a, s') input. */

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { defineTrainer, stepTrainer, type TrainerContext } from './entry.js';
 import { SAC_FIELDS } from './sac.js';
 import { loadPair } from '../pairs.js';
+import { DARC_CLASSIFIERS_FILE, darcClassifierFile } from '../rl/darc-classifier-file.js';
 import type { EnvPair } from '../../shared/pair.js';
 import type { VecEnvLike } from '../rl/env.js';
 
@@ -74,6 +75,16 @@ export const darcTrainer = defineTrainer({
     // the checkpoint keeps the pair it trained on: a pair file edited since cannot continue it
     return Object.assign(trainer, {
       getState: () => ({ ...darc.getState(), pair }),
+      // the classifiers, read-only, for reading dr outside training (the DARC view): policy.json holds only the actor
+      artifacts: () => ({
+        [DARC_CLASSIFIERS_FILE]: darcClassifierFile(darc.classifiers.getState().params, {
+          env: envId,
+          observationSize: darc.classifiers.observationSize,
+          actionSize: darc.classifiers.actionSize,
+          pair,
+          meta: { steps: darc.envSteps, targetSteps: darc.targetSteps, warmupSteps: darc.config.warmupSteps, classifierHidden: darc.config.classifierHidden, seed },
+        }),
+      }),
       setState: (s: unknown) => {
         const saved = (s as { pair?: EnvPair }).pair;
         if (saved && canonical(saved) !== canonical(pair)) throw new Error(`pair ${c.pair} changed since this run started: its checkpoint trained on ${JSON.stringify(saved)}`);

@@ -6,6 +6,8 @@ import { evaluateRun } from '../jobs/eval';
 import { runPolicyFile, runTrainingJob } from '../jobs/train';
 import { loadPolicy } from '../policy';
 import { TRAINERS } from './registry';
+import { Run } from '../runs';
+import { DARC_CLASSIFIERS_FILE, loadDarcClassifiers } from '../rl/darc-classifier-file';
 
 const root = mkdtempSync(join(tmpdir(), 'adaptlab-driver-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -75,6 +77,23 @@ describe('darc runs', () => {
     writeFileSync(pairFile, JSON.stringify({ ...pair, target: { env: 'PointReach-v0', config: { forceScale: [0, 1] } } }));
     await expect(runTrainingJob({ ...base, totalSteps: 120, resume: true })).rejects.toThrow(/edited-pair\.json changed since this run started/);
     await expect(runTrainingJob({ ...base, env: 'Pendulum-v1', runDir: join(root, 'darc-env'), totalSteps: 40 })).rejects.toThrow(/trains PointReach-v0, not Pendulum-v1/);
+  });
+});
+
+describe('darc runs export their classifiers', () => {
+  it('write darc-classifiers.json beside each checkpoint: the checkpoint\'s classifiers, read without TensorFlow', async () => {
+    const dir = join(root, 'darc-classifiers');
+    await runTrainingJob({ algo: 'darc', env: 'PointReach-v0', seed: 2, runDir: dir, config: { ...SMALL.darc.config, pair: toyPair }, totalSteps: 120, checkpointEvery: 120 });
+    const file = loadDarcClassifiers(join(dir, DARC_CLASSIFIERS_FILE));
+    expect(file.env).toBe('PointReach-v0');
+    expect(file.pair).toEqual(JSON.parse(readFileSync(toyPair, 'utf8')));
+    expect(file.meta).toMatchObject({ steps: 120, classifierHidden: [8] });
+    const { payload } = Run.open(dir).loadCheckpoint<{ classifiers: { params: Record<string, { data: Float32Array }> } }>();
+    const ck = payload.classifiers.params;
+    // the file's layers are the checkpoint's arrays, which moved during training (not the initialization)
+    expect(file.sa.map((l) => Array.from(l.W))).toEqual([Array.from(ck['sa.l0.W'].data), Array.from(ck['sa.l1.W'].data)]);
+    expect(file.sas[1].b).toEqual(ck['sas.l1.b'].data);
+    expect(Array.from(file.sas[1].b).some((x) => x !== 0)).toBe(true);
   });
 });
 

@@ -340,6 +340,28 @@ export abstract class ArticulatedEnv implements Env {
     this.firedFaults.push(fault);
   }
 
+  actuatorNames(): string[] {
+    return this.actuatorJoint.map((i) => this.robot.joints[i].name);
+  }
+
+  bodyState(): Float64Array {
+    return this.art.state.slice();
+  }
+
+  setBodyState(state: Float64Array): Float32Array {
+    const n = this.robot.bodies.length;
+    if (state.length !== n * 13) throw new Error(`${this.id}: a body state has ${n * 13} floats (13 a body), got ${state.length}`);
+    for (let b = 0; b < n; b++) {
+      const o = b * 13;
+      const s = (k: number): [number, number, number] => [state[o + k], state[o + k + 1], state[o + k + 2]];
+      Articulation.setBody(this.robot.bodies[b], s(0), [state[o + 3], state[o + 4], state[o + 5], state[o + 6]], s(7), s(10));
+    }
+    this.art.readState();
+    const obs = new Float32Array(this.observationSize);
+    this.observe(obs);
+    return obs;
+  }
+
   legParts(): LegPart[] {
     return this.legs().map((joints) => ({
       joints,

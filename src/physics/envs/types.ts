@@ -94,6 +94,18 @@ export interface Env {
   legParts?(): LegPart[];
   /** Bodies whose shapes a fault has changed since the reset (drawn changed too). */
   stretchedBodies?(): BodyStretch[];
+  /** The joint each action dimension drives (action index -> joint name), from the robot model. */
+  actuatorNames?(): string[];
+  /**
+   * The bodies' state now (13 floats a body: position, quaternion xyzw, COM linear and angular
+   * velocity), to put another env of the same robot into it (setBodyState).
+   */
+  bodyState?(): Float64Array;
+  /**
+   * Puts the bodies into a state bodyState() read (from this env or another of the same robot);
+   * the episode (step count, parameters, faults) stays this env's. Returns the observation there.
+   */
+  setBodyState?(state: Float64Array): Float32Array;
   /** Rest length of each of the scene's tethers now (a reset may randomize them). */
   tetherLengths?(): number[];
   /** A tracking task's reference path (xyz triples, world frame) and the tracked point now. */

@@ -5,7 +5,7 @@ import { OVERLAYS, findOverlay } from './registry';
 
 describe('the overlay registry', () => {
   it('finds every *.overlay.ts module by its kind', () => {
-    expect([...OVERLAYS.keys()].sort()).toEqual(['ghostPath', 'highlight', 'population', 'stretch', 'tethers', 'trackPath']);
+    expect([...OVERLAYS.keys()].sort()).toEqual(['darc', 'ghostPath', 'highlight', 'population', 'stretch', 'tethers', 'trackPath']);
     expect(findOverlay('nope')).toBeUndefined();
   });
 
