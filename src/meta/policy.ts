@@ -34,7 +34,8 @@ export interface Policy {
   toJSON(): PolicyFile;
 }
 
-interface Layer {
+/** A dense layer as policy files keep it: W [in, out] row-major (as tfjs keeps it), b [out]. */
+export interface Layer {
   W: Float32Array;
   b: Float32Array;
   in: number;
@@ -89,6 +90,28 @@ const ACT: Record<ActivationName, (x: number) => number> = {
   exp: Math.exp,
 };
 
+/**
+ * An MLP's forward pass in Float64 on one input: `act` after every layer but the last (linear).
+ * Plain JavaScript, so files of weights run without TensorFlow (policies, DARC's classifiers).
+ */
+export function mlpForward(layers: readonly Layer[], x: Float64Array, act: (v: number) => number): Float64Array {
+  let h = x;
+  for (let li = 0; li < layers.length; li++) {
+    const { W, b, in: I, out: O } = layers[li];
+    const y = new Float64Array(O);
+    for (let o = 0; o < O; o++) y[o] = b[o];
+    for (let i = 0; i < I; i++) {
+      const hi = h[i];
+      if (hi === 0) continue;
+      const row = i * O;
+      for (let o = 0; o < O; o++) y[o] += hi * W[row + o];
+    }
+    if (li + 1 < layers.length) for (let o = 0; o < O; o++) y[o] = act(y[o]);
+    h = y;
+  }
+  return h;
+}
+
 export class MlpPolicy implements Policy {
   readonly algo: string;
   readonly env: string;
@@ -116,27 +139,13 @@ export class MlpPolicy implements Policy {
   /** Raw network output for one observation row. */
   private forward(obs: ArrayLike<number>, offset: number): Float64Array {
     const f = this.file;
-    let h: Float64Array = new Float64Array(f.observationSize);
+    const h = new Float64Array(f.observationSize);
     for (let j = 0; j < f.observationSize; j++) {
       let x = obs[offset + j];
       if (f.obsNorm && this.inv) x = Math.min(f.obsNorm.clip, Math.max(-f.obsNorm.clip, (x - f.obsNorm.mean[j]) * this.inv[j]));
       h[j] = x;
     }
-    const act = ACT[f.activation];
-    for (let li = 0; li < f.layers.length; li++) {
-      const { W, b, in: I, out: O } = f.layers[li];
-      const y = new Float64Array(O);
-      for (let o = 0; o < O; o++) y[o] = b[o];
-      for (let i = 0; i < I; i++) {
-        const hi = h[i];
-        if (hi === 0) continue;
-        const row = i * O;
-        for (let o = 0; o < O; o++) y[o] += hi * W[row + o];
-      }
-      if (li + 1 < f.layers.length) for (let o = 0; o < O; o++) y[o] = act(y[o]);
-      h = y;
-    }
-    return h;
+    return mlpForward(f.layers, h, ACT[f.activation]);
   }
 
   act(obs: ArrayLike<number>, opts: ActOptions = {}): Float32Array {

@@ -18,18 +18,13 @@ import { z } from 'zod';
 import { decodeJson, encodeJson, writeFileAtomic } from '../runs.js';
 import { deltaReward } from './darc-classifier-dr.js';
 import type { NamedArray } from '../params.js';
+import { mlpForward, type Layer } from '../policy.js';
 
 export const DARC_CLASSIFIERS_FORMAT = 'adaptlab-darc-classifiers';
 /** The name of the file in a run folder (and in assets/policies/<pair>/). */
 export const DARC_CLASSIFIERS_FILE = 'darc-classifiers.json';
 
-export interface DenseLayer {
-  /** [in, out] row-major, as the tfjs dense layers keep it. */
-  W: Float32Array;
-  b: Float32Array;
-  in: number;
-  out: number;
-}
+export type DenseLayer = Layer;
 
 export interface DarcClassifierFile {
   format: typeof DARC_CLASSIFIERS_FORMAT;
@@ -126,23 +121,11 @@ export function loadDarcClassifiers(file: string): DarcClassifierFile {
   return parseDarcClassifierFile(decodeJson(fs.readFileSync(file, 'utf8')), file);
 }
 
-/** ReLU MLP with linear output, in Float64 (as MlpPolicy's forward). */
+const relu = (v: number) => (v > 0 ? v : 0);
+
+/** ReLU MLP with a linear output, in Float64 (the policy files' forward). */
 function forward(layers: DenseLayer[], x: Float64Array): Float64Array {
-  let h = x;
-  for (let li = 0; li < layers.length; li++) {
-    const { W, b, in: I, out: O } = layers[li];
-    const y = new Float64Array(O);
-    for (let o = 0; o < O; o++) y[o] = b[o];
-    for (let i = 0; i < I; i++) {
-      const hi = h[i];
-      if (hi === 0) continue;
-      const row = i * O;
-      for (let o = 0; o < O; o++) y[o] += hi * W[row + o];
-    }
-    if (li + 1 < layers.length) for (let o = 0; o < O; o++) if (y[o] < 0) y[o] = 0;
-    h = y;
-  }
-  return h;
+  return mlpForward(layers, x, relu);
 }
 
 /** Read-only classifiers from a file: their logits and dr for one transition, no TensorFlow. */

@@ -137,6 +137,21 @@ type QuadRewardConfig = Pick<QuadResolved, 'healthyReward' | 'trackWeight' | 'ct
  * error (m) and the action row at `offset` (clipped as step clips it; `actionSize` entries: 4
  * rotor commands here, 3 velocity commands in QuadPayloadVel-v0).
  */
+/**
+ * Batched rewards of transitions (rows of `obsSize` and `actionSize`): the tracking error read from
+ * the next observation's payload error. What both quad envs' rewardFromTransition compute.
+ */
+export function quadRewardFromTransition(c: QuadRewardConfig, obs: Float32Array, action: Float32Array, nextObs: Float32Array, obsSize: number, actionSize: number, out?: Float32Array): Float32Array {
+  const n = Math.floor(obs.length / obsSize);
+  const r = out ?? new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    const o = i * obsSize;
+    const err = Math.hypot(nextObs[o + QUAD_OBS.errX], nextObs[o + QUAD_OBS.errY], nextObs[o + QUAD_OBS.errZ]);
+    r[i] = quadReward(c, err, action, i * actionSize, actionSize).total;
+  }
+  return r;
+}
+
 export function quadReward(c: QuadRewardConfig, trackingError: number, action: ArrayLike<number>, offset = 0, actionSize = QUAD_ACTION_SIZE): QuadReward {
   const survive = c.healthyReward;
   const track = -c.trackWeight * trackingError;
@@ -359,14 +374,6 @@ export class QuadPayloadEnv extends ArticulatedEnv {
   }
 
   rewardFromTransition(obs: Float32Array, action: Float32Array, nextObs: Float32Array, out?: Float32Array): Float32Array {
-    const no = this.observationSize, na = this.actionSize;
-    const n = Math.floor(obs.length / no);
-    const r = out ?? new Float32Array(n);
-    for (let i = 0; i < n; i++) {
-      const o = i * no;
-      const err = Math.hypot(nextObs[o + QUAD_OBS.errX], nextObs[o + QUAD_OBS.errY], nextObs[o + QUAD_OBS.errZ]);
-      r[i] = quadReward(this.cfg, err, action, i * na).total;
-    }
-    return r;
+    return quadRewardFromTransition(this.cfg, obs, action, nextObs, this.observationSize, this.actionSize, out);
   }
 }

@@ -43,7 +43,7 @@
  */
 import type { Rapier } from '../rapier.js';
 import { clipAction } from './base.js';
-import { QuadPayloadEnv, QUAD_DEFAULT_CONFIG, QUAD_DT, QUAD_OBS, QUAD_OBS_SIZE, quadReward, type QuadConfig } from './quadPayload.js';
+import { QuadPayloadEnv, QUAD_DEFAULT_CONFIG, QUAD_DT, QUAD_OBS, QUAD_OBS_SIZE, quadReward, quadRewardFromTransition, type QuadConfig } from './quadPayload.js';
 import { QuadCascade, type CascadeGains } from '../controllers/quad-cascade.js';
 import type { Diagnostics, Env, Fault, PhysParams, ResetOptions, ResetResult, StepInfo, StepResult } from './types.js';
 import type { SceneSpec } from '../../shared/scene.js';
@@ -153,15 +153,7 @@ export class QuadPayloadVelEnv implements Env {
   }
 
   rewardFromTransition(obs: Float32Array, action: Float32Array, nextObs: Float32Array, out?: Float32Array): Float32Array {
-    const no = this.observationSize, na = this.actionSize;
-    const n = Math.floor(obs.length / no);
-    const r = out ?? new Float32Array(n);
-    for (let i = 0; i < n; i++) {
-      const o = i * no;
-      const err = Math.hypot(nextObs[o + QUAD_OBS.errX], nextObs[o + QUAD_OBS.errY], nextObs[o + QUAD_OBS.errZ]);
-      r[i] = quadReward(this.rewardCfg, err, action, i * na, na).total;
-    }
-    return r;
+    return quadRewardFromTransition(this.rewardCfg, obs, action, nextObs, this.observationSize, this.actionSize, out);
   }
 
   sceneSpec(): SceneSpec {
