@@ -78,7 +78,7 @@ describe('adaptlab refuses bad input with one line and exit code 2', () => {
   });
 
   it('unknown flags, missing values, extra arguments and repeats, on every command', async () => {
-    expect(await refused(['train', 'ppo', '--env', 'PointReach-v0', '--foo'])).toMatch(/unknown flag --foo \(known: --env, --steps, --seed, --out, --env-workers, --backend, --resume, --eval-every, --eval-episodes, --run-dir, --copy-to, --num-envs, --num-steps, /);
+    expect(await refused(['train', 'ppo', '--env', 'PointReach-v0', '--foo'])).toMatch(/unknown flag --foo \(known: --env, --steps, --seed, --out, --env-workers, --backend, --resume, --eval-every, --eval-episodes, --run-dir, --pair, --domain, --copy-to, --num-envs, --num-steps, /);
     expect(await refused(['train', 'ppo', '--env'])).toMatch(/--env needs a value/);
     expect(await refused(['train', 'ppo', '--env', 'PointReach-v0', '--seed', '1', '--seed', '2'])).toMatch(/--seed given more than once/);
     expect(await refused(['train', 'magic', '--env', 'PointReach-v0'])).toContain(`unknown "magic" as first argument (one of ${TRAINERS.map((t) => t.id).join(', ')})`);

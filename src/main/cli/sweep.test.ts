@@ -34,7 +34,7 @@ describe('adaptlab sweep', () => {
     expect(a.rc).toBe(0);
     expect(a.out).toHaveLength(1);
     const line = JSON.parse(a.out[0]);
-    expect(Object.keys(line).sort()).toEqual(['forwardDistance', 'param', 'policy', 'return', 'values']);
+    expect(Object.keys(line).sort()).toEqual(['episodes', 'forwardDistance', 'param', 'policy', 'return', 'seed', 'values']);
     expect(line).toMatchObject({ policy: PPO, param: 'mass.torso', values: [3, 6] });
     expect(Object.keys(line.return).sort()).toEqual(['mean', 'std']);
     expect(Object.keys(line.forwardDistance)).toEqual(['mean']);
