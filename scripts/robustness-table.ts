@@ -4,9 +4,12 @@
  * Per group and value: the mean over seeds of each seed's mean return, with a 95% interval over
  * the seeds (t distribution); then each seed's lowest / highest mean return over the values, and
  * the same ratio of the pooled curve. EPOpt's done-when reads these ratios.
- *   npx adaptlab sweep --policy ... --json > sweep.jsonl && npx tsx scripts/robustness-table.ts sweep.jsonl [--json]
+ * --plot FILE.svg draws each group's pooled curve (the mean over seeds).
+ *   npx adaptlab sweep --policy ... --json > sweep.jsonl && npx tsx scripts/robustness-table.ts sweep.jsonl [--json] [--plot FILE.svg]
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { lineChartSvg } from '../src/main/cli/svg-chart';
+import { paramUnit } from '../src/shared/dr-terms';
 import { basename, dirname } from 'node:path';
 
 interface Line {
@@ -53,6 +56,16 @@ const out = [...groups].map(([group, ls]) => {
   const distance = values.map((_, i) => mean(ls.map((l) => l.forwardDistance.mean[i])));
   return { group, seeds: ls.map((l) => groupOf(l.policy).seed), param: ls[0].param, values, pooled, half, distance, seedRatios: ls.map((l) => ratio(l.return.mean)), pooledRatio: ratio(pooled), episodes: ls[0].episodes };
 });
+
+const plotAt = process.argv.indexOf('--plot');
+if (plotAt > 0) {
+  const r = out[0];
+  const svg = lineChartSvg(
+    out.map((g) => ({ label: `${g.group} (${g.seeds.length} seed${g.seeds.length > 1 ? 's' : ''})`, points: g.values.map((v, i) => [v, g.pooled[i]] as [number, number]) })),
+    { title: `Mean return over seeds (${r.episodes ?? '?'} episodes per value and seed)`, xLabel: `${r.param} (${paramUnit(r.param) || '-'})`, yLabel: 'return', xRange: [Math.min(...r.values), Math.max(...r.values)], markers: true, legendAt: 'right' },
+  );
+  writeFileSync(process.argv[plotAt + 1], svg);
+}
 
 if (process.argv.includes('--json')) console.log(JSON.stringify(out));
 else {
