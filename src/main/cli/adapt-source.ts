@@ -5,11 +5,11 @@
  * posterior is printed (--json: one line) and written as DR terms (--out FILE), which
  * `adaptlab train epopt --terms FILE --init-from RUN` continues training on.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ENV_SPECS, isEnvId, makeEnv } from '../../physics/envs/registry';
 import { termProblem, type DRTerm, type PhysParams } from '../../shared/dr-terms';
-import { drTermsSchema } from '../../shared/env-config';
+import { loadTermsFile } from '../../meta/terms-file';
 import { boolFlag, flag, intFlag, numFlag, UsageError, type FlagTable, type ParsedArgs } from './flags';
 import { ensureWritableDir } from './args';
 import { loadPolicyArg } from './policy-arg';
@@ -50,19 +50,18 @@ export function parseTarget(text: string, nominal: PhysParams): PhysParams {
 }
 
 function readTerms(file: string, nominal: PhysParams): DRTerm[] {
-  let terms: unknown;
+  let terms: DRTerm[];
   try {
-    terms = JSON.parse(readFileSync(file, 'utf8'));
+    terms = loadTermsFile(file, 'prior');
   } catch (e) {
-    throw new UsageError(`--prior ${file}: not a readable JSON file (${e instanceof Error ? e.message : String(e)})`);
+    throw new UsageError(e instanceof Error ? e.message : String(e));
   }
-  const r = drTermsSchema.safeParse(terms);
-  if (!r.success || !r.data.length) throw new UsageError(`--prior ${file}: expected a JSON array of DR terms${r.success ? '' : ` (${r.error.issues[0].path.join('.')}: ${r.error.issues[0].message})`}`);
-  r.data.forEach((t, i) => {
+  if (!terms.length) throw new UsageError(`--prior ${file}: an empty list of DR terms (the prior needs at least one)`);
+  terms.forEach((t, i) => {
     const problem = termProblem(t, nominal);
     if (problem) throw new UsageError(`--prior ${file}: term ${i}: ${problem}`);
   });
-  return r.data;
+  return terms;
 }
 
 export async function adaptSourceCommand(args: ParsedArgs): Promise<number> {
@@ -97,10 +96,7 @@ export async function adaptSourceCommand(args: ParsedArgs): Promise<number> {
   const { adaptSource } = await import('../../meta/source-posterior');
   const t0 = Date.now();
   const r = await adaptSource(envId, policy, prior, target, { ...opts, targetSeed: 1_000_000 });
-  // a shared term's column (`damping.*`) stands for its first key
-  const firstKey = (key: string) => (key.endsWith('.*') ? (Object.keys(nominal).find((k) => k.startsWith(key.slice(0, -1))) ?? key) : key);
-  const truth = (key: string) => target[firstKey(key)] ?? nominal[firstKey(key)];
-  const params = r.params.map((p) => ({ key: p.key, truth: truth(p.key), prior: p.prior, posterior: p.posterior }));
+  const params = r.params.map((p) => ({ key: p.label, truth: target[p.key] ?? nominal[p.key], prior: p.prior, posterior: p.posterior }));
   if (out) writeFileSync(out, JSON.stringify(r.terms, null, 2) + '\n');
   if (boolFlag(args, 'json')) {
     const line = { env: envId, target, ...opts, targetSteps: r.trajectories.map((t) => t.steps), params, rounds: r.rounds.map((x) => x.threshold), seconds: (Date.now() - t0) / 1000 };

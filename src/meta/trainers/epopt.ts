@@ -8,8 +8,7 @@
 import { z } from 'zod';
 import type { DRTerm } from '../../shared/dr-terms.js';
 import { HOPPER_EPOPT_TERMS } from '../../physics/envs/registry.js';
-import { drTermsSchema } from '../../shared/env-config.js';
-import { readFileSync } from 'node:fs';
+import { loadTermsFile } from '../terms-file.js';
 import { defineTrainer, stepTrainer, vecEnvOf } from './entry.js';
 import { PPO_UPDATE_FIELDS } from './ppo.js';
 import type { EpoptState } from '../rl/epopt.js';
@@ -22,19 +21,6 @@ export function epoptTerms(c: { preset: 'paper' | 'none' | 'torso-mass'; fixedTo
   if (c.preset === 'paper') return HOPPER_EPOPT_TERMS;
   if (c.preset === 'torso-mass') return [{ ...HOPPER_EPOPT_TERMS[0], distribution: { kind: 'normal', mean: 6, std: c.torsoMassStd, low: 3, high: 9 } }];
   return [];
-}
-
-/** DR terms from a JSON file (an array), checked against the DR term schema of the contract. */
-function readTermsFile(file: string): DRTerm[] {
-  let data: unknown;
-  try {
-    data = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (e) {
-    throw new Error(`--terms ${file}: not a readable JSON file (${e instanceof Error ? e.message : String(e)})`);
-  }
-  const r = drTermsSchema.safeParse(data);
-  if (!r.success) throw new Error(`--terms ${file}: not a list of DR terms (${r.error.issues[0].path.join('.')}: ${r.error.issues[0].message})`);
-  return r.data as DRTerm[];
 }
 
 const config = z
@@ -64,7 +50,7 @@ export const epoptTrainer = defineTrainer({
     const { envId, seed, totalSteps } = ctx;
     const { EPOpt } = await import('../rl/epopt.js');
     const { numModels: _n, preset: _p, fixedTorsoMass: _f, torsoMassStd: _s, initFrom, terms: termsFile, ...rest } = c;
-    const terms = termsFile ? readTermsFile(termsFile) : epoptTerms(c);
+    const terms = termsFile ? loadTermsFile(termsFile, 'terms') : epoptTerms(c);
     const epopt = new EPOpt(vecEnvOf(ctx), { ...rest, terms, seed, totalSteps });
     if (initFrom) epopt.warmStart(await readCheckpointPayload<EpoptState | PpoState>(initFrom));
     return stepTrainer(epopt, envId, totalSteps);
