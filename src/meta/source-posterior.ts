@@ -7,17 +7,20 @@
  * prior (the DR terms, `samplePopulation`, the draws training makes), replay each target
  * trajectory's actions open loop in the source model of each particle, from the same initial state
  * (the target episode's reset seed), and keep the particles whose observations stay closest to the
- * target's over the first `horizon` steps. Open-loop replay is what makes this a likelihood of the
- * dynamics alone: with the true parameters the replay reproduces the target exactly (the
- * simulation is deterministic), so the distance is zero there and grows with the parameter error.
- * The posterior is summarized per sampled parameter (mean, std of the kept particles) and returned
- * as DR terms of the same shape as the prior's: normal(mean, std) clipped to the prior's range.
+ * target's over the first `horizon` steps; later rounds draw from the normal fitted to the last
+ * round's kept particles. Open-loop replay is what makes this a likelihood of the dynamics alone:
+ * with the true parameters the replay reproduces the target exactly (the simulation is
+ * deterministic), so the distance is zero there and grows with the parameter error. The posterior
+ * is summarized per sampled parameter (mean, std of the kept particles) and returned as DR terms
+ * of the prior's shape: a normal over each term's own draw, clipped to the prior's bounds.
  */
 import { makeEnv } from '../physics/envs/registry.js';
 import type { Env, EnvId } from '../physics/envs/types.js';
 import { samplePopulation, populationRow, type Population } from '../physics/population.js';
 import { drStream, termKeys, termRange, type DRTerm, type PhysParams } from '../physics/randomization.js';
+import { distributionBounds } from '../shared/dr-terms.js';
 import type { Policy } from './policy.js';
+import { meanStd } from './eval-policy.js';
 
 export interface TargetTrajectory {
   /** the target episode's reset seed (the replay starts from the same initial state) */
@@ -43,8 +46,10 @@ export interface PosteriorOptions {
 }
 
 export interface ParamPosterior {
-  /** a sampled parameter (a shared term's first key stands for all of its keys) */
+  /** the sampled parameter's key (a shared term's first key stands for all of its keys) */
   key: string;
+  /** how views name it: the key, or `target.*` for a term sharing one draw over several keys */
+  label: string;
   prior: { mean: number; std: number };
   posterior: { mean: number; std: number };
   range: [number, number];
@@ -119,21 +124,6 @@ function observationScale(trajs: TargetTrajectory[], O: number): Float64Array {
   return Float64Array.from(mean, (m, d) => Math.max(1e-2, Math.sqrt(Math.max(0, sq[d] / n - (m / n) ** 2))));
 }
 
-/** The bounds a distribution draws within (a normal without bounds: mean ± 4 std). */
-function drawBounds(d: DRTerm['distribution']): [number, number] {
-  return d.kind === 'normal' ? [d.low ?? d.mean - 4 * d.std, d.high ?? d.mean + 4 * d.std] : [d.low, d.high];
-}
-
-function meanStd(xs: ArrayLike<number>): { mean: number; std: number } {
-  const n = xs.length;
-  let m = 0;
-  for (let i = 0; i < n; i++) m += xs[i];
-  m /= Math.max(1, n);
-  let v = 0;
-  for (let i = 0; i < n; i++) v += (xs[i] - m) ** 2;
-  return { mean: m, std: n > 1 ? Math.sqrt(v / (n - 1)) : 0 };
-}
-
 /**
  * The ABC posterior over the prior terms' parameters given target trajectories, on `env` (any
  * config: it is reset with each particle's parameters, the other parameters at its nominal).
@@ -145,7 +135,8 @@ export function sourcePosterior(env: Env, prior: DRTerm[], trajs: TargetTrajecto
   const scale = observationScale(trajs, env.observationSize);
   // round 1 draws from the prior; each later round from the normal fitted to the last one's kept particles
   let proposal = prior;
-  let pop = samplePopulation(nominal, proposal, drStream(opts.seed), opts.particles);
+  const priorPop = samplePopulation(nominal, prior, drStream(opts.seed), opts.particles);
+  let pop = priorPop;
   let distance = new Float64Array(0);
   let kept = new Int32Array(0);
   const rounds: RoundSummary[] = [];
@@ -165,9 +156,9 @@ export function sourcePosterior(env: Env, prior: DRTerm[], trajs: TargetTrajecto
     proposal = fit.terms;
   }
   const fit = fitTerms(prior, nominal, pop, kept);
-  const priorDraw = samplePopulation(nominal, prior, drStream(opts.seed), opts.particles);
-  const all = Int32Array.from({ length: priorDraw.n }, (_, j) => j);
-  const priorFit = fitTerms(prior, nominal, priorDraw, all);
+  // the prior's summary: every particle of the first round's draw
+  const all = Int32Array.from({ length: priorPop.n }, (_, j) => j);
+  const priorFit = fitTerms(prior, nominal, priorPop, all);
   const params = fit.params.map((p, i) => ({ ...p, prior: priorFit.params[i].posterior }));
   return { keys: pop.keys, particles: pop.values, distance, kept, params, terms: fit.terms, rounds };
 }
@@ -184,7 +175,7 @@ export interface RoundSummary {
  */
 function fitTerms(prior: DRTerm[], nominal: PhysParams, pop: Population, kept: ArrayLike<number>): { params: ParamPosterior[]; terms: DRTerm[] } {
   const K = pop.keys.length;
-  const column = (c: number, rows: ArrayLike<number>) => Float64Array.from(rows, (j) => pop.values[j * K + c]);
+  const column = (c: number, rows: ArrayLike<number>) => Array.from(rows, (j) => pop.values[j * K + c]);
   const params: ParamPosterior[] = [];
   const terms: DRTerm[] = [];
   for (const term of prior) {
@@ -195,15 +186,16 @@ function fitTerms(prior: DRTerm[], nominal: PhysParams, pop: Population, kept: A
       const key = group[0];
       const c = pop.keys.indexOf(key);
       params.push({
-        key: group.length > 1 ? `${term.target}.*` : key,
+        key,
+        label: group.length > 1 ? `${term.target}.*` : key,
         prior: { mean: NaN, std: NaN },
         posterior: meanStd(column(c, kept)),
         range: termRange(term, nominal[key]),
       });
       // the posterior of the term's own draw (value = op(nominal, draw)), clipped to its bounds
       const draw = (v: number) => (term.operation === 'abs' ? v : term.operation === 'scale' ? v / nominal[key] : v - nominal[key]);
-      const post = meanStd(Float64Array.from(column(c, kept), draw));
-      const [low, high] = drawBounds(term.distribution);
+      const post = meanStd(column(c, kept).map(draw));
+      const [low, high] = distributionBounds(term.distribution);
       terms.push({
         ...term,
         ...(groups.length > 1 ? { select: [key] } : {}),
@@ -214,7 +206,7 @@ function fitTerms(prior: DRTerm[], nominal: PhysParams, pop: Population, kept: A
   return { params, terms };
 }
 
-/** Convenience for the CLI and the view: collect target trajectories and compute the posterior. */
+/** For the CLI: an env of `envId`, the target trajectories, and the posterior. (The view has its env.) */
 export async function adaptSource(
   envId: EnvId,
   policy: Policy,

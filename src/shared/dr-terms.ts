@@ -57,11 +57,14 @@ export function applyOp(op: DROperation, nominal: number, v: number): number {
   return op === 'add' ? nominal + v : op === 'scale' ? nominal * v : v;
 }
 
+/** The [low, high] a distribution draws within (a normal without bounds: mean ± 4 std). */
+export function distributionBounds(d: Distribution): [number, number] {
+  return d.kind === 'normal' ? [d.low ?? d.mean - 4 * d.std, d.high ?? d.mean + 4 * d.std] : [d.low, d.high];
+}
+
 /** The [min, max] a term can produce for a key, for UIs and tests. */
 export function termRange(term: DRTerm, nominal: number): [number, number] {
-  const d = term.distribution;
-  const lo = d.kind === 'normal' ? d.low ?? d.mean - 4 * d.std : d.low;
-  const hi = d.kind === 'normal' ? d.high ?? d.mean + 4 * d.std : d.high;
+  const [lo, hi] = distributionBounds(term.distribution);
   const a = applyOp(term.operation, nominal, lo), b = applyOp(term.operation, nominal, hi);
   return [Math.min(a, b), Math.max(a, b)];
 }

@@ -304,14 +304,11 @@ export class PopulationScene implements Scene {
     const trajs = collectTarget(env, this.policy.net, target.params, { episodes: VIEW_POSTERIOR.episodes, steps: VIEW_POSTERIOR.steps, seed: 1_000_000 });
     const r = sourcePosterior(env, prior, trajs, { ...VIEW_POSTERIOR, seed: 0 });
     const nominal = env.nominalParams();
-    const valueOf = (label: string) => {
-      const key = label.endsWith('.*') ? Object.keys(nominal).find((k) => k.startsWith(label.slice(0, -1)))! : label;
-      return target.params[key] ?? nominal[key];
-    };
+    const valueOf = (key: string) => target.params[key] ?? nominal[key];
     this.prior = prior;
     this.terms = r.terms;
-    this.adaptation = { target: target.label, columns: r.params.map((p) => ({ label: p.key, truth: valueOf(p.key), prior: p.prior, posterior: p.posterior })) };
-    const summary = r.params.map((p) => `${p.key} ${p.prior.mean.toFixed(2)} -> ${p.posterior.mean.toFixed(2)} (target ${valueOf(p.key).toFixed(2)})`).join(', ');
+    this.adaptation = { target: target.label, columns: r.params.map((p) => ({ label: p.label, truth: valueOf(p.key), prior: p.prior, posterior: p.posterior })) };
+    const summary = r.params.map((p) => `${p.label} ${p.prior.mean.toFixed(2)} -> ${p.posterior.mean.toFixed(2)} (target ${valueOf(p.key).toFixed(2)})`).join(', ');
     return `DR adapted to ${target.label} from ${trajs.length} episodes: ${summary}`;
   }
 
