@@ -3,9 +3,8 @@
  * and the legend (DarcLegend.vue), so they cannot disagree. dr < 0 (the target would not make
  * this transition) is red, dr ~ 0 a pale grey, dr > 0 (more like the target than the source) teal.
  */
-import { colourAt } from './population';
+import { colourAt, stopsGradient, type Stop } from './population';
 
-type Stop = [number, number, number];
 export const DR_STOPS: Stop[] = [
   [0.9, 0.2, 0.18],
   [0.95, 0.55, 0.35],
@@ -27,7 +26,7 @@ export function drColour(dr: number, scale = DR_SCALE, out: number[] | Float32Ar
 }
 
 export function drGradient(): string {
-  return `linear-gradient(to right, ${DR_STOPS.map((c, i) => `rgb(${c.map((v) => Math.round(v * 255)).join(',')}) ${((i / (DR_STOPS.length - 1)) * 100).toFixed(0)}%`).join(', ')})`;
+  return stopsGradient(DR_STOPS);
 }
 
 /** The actuator dr blames most: the most negative of their shares of dr (-1 when none is negative). */

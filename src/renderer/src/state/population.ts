@@ -20,7 +20,8 @@ export function worstRobots(returns: ArrayLike<number>, epsilon: number): number
   return epsilon > 0 && returns.length ? Array.from(selectWorst(returns, epsilon)) : [];
 }
 
-type Stop = [number, number, number];
+/** An RGB colour stop (0..1 each) of a colour scale. */
+export type Stop = [number, number, number];
 /** Parameters: cool (low) to warm (high), bright enough on the dark viewport. */
 export const PARAM_STOPS: Stop[] = [
   [0.23, 0.37, 0.8],
@@ -51,10 +52,14 @@ export function colourAt(stops: Stop[], t: number, out: number[] | Float32Array 
   return out;
 }
 
-/** A CSS gradient of the same stops, for the legend. */
-export function cssGradient(by: string): string {
-  const s = stopsFor(by);
+/** A CSS gradient of evenly spaced stops, for legends' colour bars. */
+export function stopsGradient(s: readonly Stop[]): string {
   return `linear-gradient(to right, ${s.map((c, i) => `rgb(${c.map((v) => Math.round(v * 255)).join(',')}) ${((i / (s.length - 1)) * 100).toFixed(0)}%`).join(', ')})`;
+}
+
+/** The gradient of the quantity coloured by, for the legend. */
+export function cssGradient(by: string): string {
+  return stopsGradient(stopsFor(by));
 }
 
 /** Each robot's value of the chosen quantity (a column that does not exist reads as return). */
