@@ -104,9 +104,11 @@ export function trainSpec(entry: TrainerEntry, args: ParsedArgs): { spec: Traini
     throw new UsageError(`--env ${flag(args, 'env')}: this ${entry.id} config trains ${fixed} (leave --env out)`);
   // --pair --domain: one domain of a source/target pair (an entry with its own `pair` field, DARC, trains across both)
   let envConfig: unknown;
-  const ownPair = 'pair' in entry.config.shape;
-  if (!ownPair && !cfg && (flag(args, 'pair') !== undefined || flag(args, 'domain') !== undefined)) {
-    const pairFile = flag(args, 'pair'), domain = flag(args, 'domain');
+  const pairFile = flag(args, 'pair'), domain = flag(args, 'domain');
+  if ('pair' in entry.config.shape) {
+    if (domain !== undefined) throw new UsageError(`--domain: ${entry.id} trains across both domains of its --pair`);
+  } else if (pairFile !== undefined || domain !== undefined) {
+    if (cfg) throw new UsageError(`--pair and --domain do not go with --resume (the run keeps its env config)`);
     if (!pairFile || !domain) throw new UsageError('--pair FILE and --domain source|target go together');
     let side;
     try {
@@ -117,8 +119,7 @@ export function trainSpec(entry: TrainerEntry, args: ParsedArgs): { spec: Traini
     if (flag(args, 'env') !== undefined && flag(args, 'env') !== side.env) throw new UsageError(`--env ${flag(args, 'env')}: the ${domain} of ${pairFile} is ${side.env} (leave --env out)`);
     fixed = side.env;
     envConfig = side.config;
-  } else if (ownPair && flag(args, 'domain') !== undefined) throw new UsageError(`--domain: ${entry.id} trains across both domains of its --pair`);
-  else if (cfg && (flag(args, 'pair') !== undefined || flag(args, 'domain') !== undefined) && !ownPair) throw new UsageError(`--pair and --domain do not go with --resume (the run keeps its env config)`);
+  }
   const env = flag(args, 'env') ?? cfg?.env ?? fixed;
   if (!env) throw new UsageError(`--env is required (one of ${trainerEnvIds(entry).join(', ')})`);
   const seed = intFlag(args, 'seed', cfg?.seed ?? 0, 0, 2 ** 31 - 1);
