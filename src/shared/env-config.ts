@@ -31,11 +31,12 @@ export const drTermsSchema = z.array(drTermSchema).max(64);
 
 const joint = z.union([z.string().min(1).max(100), z.number().int().min(0).max(1024)]);
 
-/** A fault (src/physics/envs/types.ts Fault): cripple a leg, lock a joint, weaken (0: kill) a motor. */
+/** A fault (src/physics/envs/types.ts Fault): cripple a leg, lock a joint, weaken (0: kill) a motor, set parameters (a payload swap). */
 export const faultSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('cripple'), leg: z.number().int().min(0).max(64), shrink: z.boolean().optional(), shrinkFactor: z.number().gt(0).max(1).optional() }).strict(),
   z.object({ kind: z.literal('lockJoint'), joint }).strict(),
   z.object({ kind: z.literal('weakenMotor'), joint, factor: z.number().min(0).max(10) }).strict(),
+  z.object({ kind: z.literal('setParams'), params: z.record(z.string().min(1).max(100), z.number().finite()) }).strict(),
 ]);
 
 /** A fault that fires at env step `atStep` of every episode (0: from the first step on). */

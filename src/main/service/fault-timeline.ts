@@ -51,5 +51,14 @@ export class FaultTimeline {
 }
 
 export function describeFault(f: Fault): string {
-  return f.kind === 'cripple' ? `leg ${f.leg} broken` : f.kind === 'lockJoint' ? `joint ${f.joint} locked` : `motor ${f.joint} weakened to ${f.factor}`;
+  switch (f.kind) {
+    case 'cripple':
+      return `leg ${f.leg} broken`;
+    case 'lockJoint':
+      return `joint ${f.joint} locked`;
+    case 'weakenMotor':
+      return `motor ${f.joint} weakened to ${f.factor}`;
+    case 'setParams':
+      return Object.entries(f.params).map(([k, v]) => `${k} = ${v}`).join(', ');
+  }
 }

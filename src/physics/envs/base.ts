@@ -336,6 +336,13 @@ export abstract class ArticulatedEnv implements Env {
       case 'weakenMotor':
         this.faultScale[jointIndex(fault.joint)] = fault.factor;
         break;
+      case 'setParams': {
+        const unknown = Object.keys(fault.params).filter((k) => !(k in this.nominal));
+        if (unknown.length) throw new Error(`${this.id}: no parameter ${unknown.join(', ')} (known: ${Object.keys(this.nominal).join(', ')})`);
+        this.current = { ...this.current, ...fault.params };
+        this.applyParams(this.current);
+        break;
+      }
     }
     this.firedFaults.push(fault);
   }

@@ -69,4 +69,19 @@ describe('QuadPayloadVel-v0 (velocity commands through the cascade)', () => {
     expect(k).toBeLessThan(40);
     env.dispose();
   });
+
+  it('swaps the payload mid-flight (setParams): the cable lengthens to the new length, and unknown parameters are refused by name', () => {
+    const env = makeEnvSync('QuadPayloadVel-v0') as QuadPayloadVelEnv;
+    env.reset({ seed: 0 });
+    let obs = env.step([0, 0, 0]).obs;
+    const hang = (o: Float32Array) => Math.hypot(o[QUAD_OBS.payloadX], o[QUAD_OBS.payloadY], o[QUAD_OBS.payloadZ]);
+    const before = hang(obs);
+    env.applyFault({ kind: 'setParams', params: { cable_length: 1.0, payload_mass: 0.25 } });
+    expect(env.params().cable_length).toBe(1.0);
+    expect(env.params().payload_mass).toBe(0.25);
+    for (let k = 0; k < 20; k++) obs = env.step([0, 0, 0]).obs;
+    expect(hang(obs) - before).toBeGreaterThan(0.4);
+    expect(() => env.applyFault({ kind: 'setParams', params: { cable: 1 } })).toThrow(/no parameter cable \(known: .*cable_length/);
+    env.dispose();
+  });
 });

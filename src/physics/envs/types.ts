@@ -40,7 +40,9 @@ export type Fault =
   /** Seize a joint at its current angle. */
   | { kind: 'lockJoint'; joint: string | number }
   /** Scale a motor's torque by factor (0 = dead, 1 = nominal). */
-  | { kind: 'weakenMotor'; joint: string | number; factor: number };
+  | { kind: 'weakenMotor'; joint: string | number; factor: number }
+  /** Set physical parameters now, mid-episode (a payload swap): keys of the env's params, absolute values. */
+  | { kind: 'setParams'; params: PhysParams };
 
 /** A leg of the robot model: its joints (by name) and the bodies they move (SceneSpec indices). */
 export interface LegPart {
