@@ -7,6 +7,7 @@
 
 /**
  * - select: one of `options` (value is the option's value);
+ * - slider: a number in [min, max] by `step`, in `unit` (value number; sent when released);
  * - toggle: on/off (value boolean);
  * - button: an action (value null);
  * - fault: break a leg, now or at a time (value {leg, at?}); `options` are the legs;
@@ -14,7 +15,7 @@
  * - drTerms: domain randomization as declared terms (value DRTerm[], shared/dr-terms.ts); what
  *   they can target, the suggested and the active terms are SceneInfo.dr.
  */
-export type ControlKind = 'select' | 'toggle' | 'button' | 'fault' | 'ranges' | 'drTerms';
+export type ControlKind = 'select' | 'slider' | 'toggle' | 'button' | 'fault' | 'ranges' | 'drTerms';
 
 export interface ControlOption {
   value: string;
@@ -27,8 +28,13 @@ export interface ControlDecl {
   kind: ControlKind;
   label: string;
   options?: ControlOption[];
-  /** Initial value shown (select: an option value; toggle: a boolean). */
-  initial?: string | boolean;
+  /** Initial value shown (select: an option value; slider: a number; toggle: a boolean). */
+  initial?: string | number | boolean;
+  /** A slider's range, step and unit. */
+  min?: number;
+  max?: number;
+  step?: number;
+  unit?: string;
   /** One line shown as a tooltip. */
   hint?: string;
   /** Destructive or drastic (drawn in red). */

@@ -46,6 +46,11 @@ export interface SceneSpec {
   groundHalfSize: number;
   /** Body the camera follows (a walking robot leaves the view otherwise). */
   followBody?: number;
+  /**
+   * Least radius (m) the camera frames around the bodies: a quadrotor flying a 2 m figure-8 is
+   * followed from far enough that the whole path stays in view, not just the quad.
+   */
+  frameRadius?: number;
   /** Cables drawn between bodies (the quadrotor's payload line); they move with the poses. */
   tethers?: TetherSpec[];
   /** Overlay kinds drawn over the bodies (the scene's declaration; data comes with each snapshot). */

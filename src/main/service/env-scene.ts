@@ -21,6 +21,7 @@ import { scriptedPolicies, type ScriptedController } from '../../physics/control
 import { loadPolicy, type MlpPolicy } from '../../meta/policy';
 import { envDefaultPolicy, findPolicy, listPolicies, policyControl } from './policies';
 import type { HostContext, Scene, SceneDeclared } from './scene';
+import { Trail, TRAIL_SECONDS } from './trail';
 
 /** A scripted controller by id, or a learned network. */
 type Policy = { id: string; scripted: ScriptedController } | { id: string; net: MlpPolicy };
@@ -39,8 +40,6 @@ export const ENV_TELEMETRY: TelemetryDecl[] = [
 
 /** A tracking scene's reference paths (the quadrotor's), and the one it opens with. */
 const REFERENCE = { options: QUAD_REFERENCES, initial: 'figure8' as (typeof QUAD_REFERENCES)[number] };
-/** Seconds of the tracked body's trail drawn. */
-const TRAIL_SECONDS = 4;
 
 export const ENV_COMMANDS = {
   policy: z.string().max(80).regex(/^[\w.:-]+$/),
@@ -65,11 +64,12 @@ export class EnvScene implements Scene {
   private reward = 0;
   private randomize: DRTerm[] = [];
   private reference: string = REFERENCE.initial;
-  /** the tracked body's last positions (xyz triples), a tracking scene's trail */
-  private trail: number[] = [];
+  /** the tracked body's last positions, a tracking scene's trail */
+  private readonly trail: Trail;
 
   private constructor(private env: Env, private seed: number) {
     this.dt = env.dt;
+    this.trail = new Trail(TRAIL_SECONDS, env.dt);
     this.action = new Float32Array(env.actionSize);
     this.obs = new Float32Array(env.observationSize);
     this.rng = new Rng(seed, 0x5ce11e);
@@ -161,7 +161,7 @@ export class EnvScene implements Scene {
     this.t = 0;
     this.episodeReturn = 0;
     this.reward = 0;
-    this.trail = this.env.trackedPoint ? [...this.env.trackedPoint()] : [];
+    this.trail.restart(this.env.trackedPoint?.());
     if ('scripted' in this.policy) this.policy.scripted.reset();
   }
 
@@ -174,11 +174,7 @@ export class EnvScene implements Scene {
     this.info = r.info;
     this.reward = r.reward;
     this.episodeReturn += r.reward;
-    if (this.env.trackedPoint) {
-      this.trail.push(...this.env.trackedPoint());
-      const keep = 3 * Math.round(TRAIL_SECONDS / this.dt);
-      if (this.trail.length > keep) this.trail.splice(0, this.trail.length - keep);
-    }
+    if (this.env.trackedPoint) this.trail.push(this.env.trackedPoint());
     const done = r.terminated || r.truncated;
     return { done, note: `${r.terminated ? 'terminated' : 'truncated'}, return ${this.episodeReturn.toFixed(1)}` };
   }
@@ -195,7 +191,7 @@ export class EnvScene implements Scene {
     const o: Record<string, unknown> = {};
     const tethers = this.env.tetherLengths?.();
     if (tethers?.length) o.tethers = tethers;
-    if (this.env.referencePath) o.trackPath = { reference: this.env.referencePath(), trail: this.trail };
+    if (this.env.referencePath) o.trackPath = { reference: this.env.referencePath(), trail: this.trail.xyz };
     return o;
   }
 

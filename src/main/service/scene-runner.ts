@@ -39,6 +39,20 @@ export const SCENES: SceneDefinition[] = [
       return AdaptScene.create(seed);
     },
   },
+  {
+    id: 'adapt-quad',
+    title: 'Adaptation: quadrotor, unknown payload',
+    description:
+      'A quadrotor flies a figure-8 carrying a payload of unknown mass on a cable of unknown length; swap the payload mid-flight and watch the latent payload variable z (Belkhale et al. 2021) follow it, against MB, the oracle and PID.',
+    async declare() {
+      const { QuadScene } = await import('./quad-scene');
+      return QuadScene.describe();
+    },
+    async create(seed) {
+      const { QuadScene } = await import('./quad-scene');
+      return QuadScene.create(seed);
+    },
+  },
   ...ENV_SCENES.map(
     ({ id, title, faults }): SceneDefinition => ({
       id,

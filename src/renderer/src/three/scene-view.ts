@@ -232,7 +232,7 @@ export class SceneView {
     }
     if (box.isEmpty()) return;
     const center = box.getCenter(new THREE.Vector3());
-    const radius = Math.max(0.05, box.getSize(new THREE.Vector3()).length() / 2);
+    const radius = Math.max(this.spec?.frameRadius ?? 0.05, box.getSize(new THREE.Vector3()).length() / 2);
     // the scene's preferred side (a row of lanes seen along it), else the current viewing direction
     const from = this.spec?.viewFrom;
     const dir = from ? new THREE.Vector3(...from).applyQuaternion(this.world.quaternion).normalize() : this.camera.position.clone().sub(this.controls.target).normalize();

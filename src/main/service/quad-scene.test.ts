@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { SceneHost } from './scene-host';
+import { findScene } from './scene-runner';
+
+describe('the quadrotor adaptation scene', () => {
+  it('flies the figure-8 under PID, swaps the payload mid-flight on command, and charts the true payload', async () => {
+    const h = await SceneHost.open(findScene('adapt-quad'), 0);
+    try {
+      expect(await h.command('method', 'pid')).toBe('method: pid');
+      for (let i = 0; i < 30; i++) await h.step(); // 3 s
+      let t = h.telemetry();
+      expect(t.tracking_error).toBeGreaterThanOrEqual(0);
+      expect(t.tracking_error).toBeLessThan(1); // it flies the path, it does not crash
+      expect(t['true:cable_length']).toBeCloseTo(0.5, 5);
+      const trackPath = h.overlays().trackPath as { reference: number[]; trail: number[] };
+      expect(trackPath.reference.length).toBeGreaterThan(30);
+      expect(trackPath.trail.length).toBe(3 * 31);
+
+      expect(await h.command('cable_length', 1.2)).toMatch(/next swap: 0.25 kg on 1.20 m/);
+      expect(await h.command('swap', null)).toBe('payload swapped: 0.25 kg on 1.20 m');
+      expect(h.drainEvents().map((e) => e.label)).toContain('payload swapped: 0.25 kg on 1.20 m');
+      for (let i = 0; i < 10; i++) await h.step();
+      t = h.telemetry();
+      expect(t['true:cable_length']).toBeCloseTo(1.2, 5);
+      expect(t['true:payload_mass']).toBeCloseTo(0.25, 5);
+      expect(h.overlays().tethers).toEqual([1.2]);
+      // a scenario names the payload itself
+      expect(await h.command('swap', { payload_mass: 0.1 })).toBe('payload swapped: 0.10 kg on 1.20 m');
+
+      await expect(h.command('cable_length', 3)).rejects.toThrow(/invalid value for "cable_length": .*1.4/);
+      await expect(h.command('swap', { cable: 1 })).rejects.toThrow(/invalid value for "swap"/);
+      await expect(h.command('method', 'dqn')).rejects.toThrow(/invalid value for "method"/);
+    } finally {
+      h.dispose();
+    }
+  });
+});
