@@ -14,6 +14,13 @@ export const scenarioEventSchema = z.discriminatedUnion('action', [
   z.object({ at: seconds, action: z.literal('breakLeg'), leg: z.number().int().min(0).max(64) }).strict(),
   /** Switch online adaptation (GrBAL/ReBAL) on or off. Needs a scene that supports 'adaptation'. */
   z.object({ at: seconds, action: z.literal('adaptation'), on: z.boolean() }).strict(),
+  /**
+   * Swap the quadrotor's payload mid-flight (a setParams fault); an omitted value is the scene's
+   * own (its slider). Needs a scene with a 'swap' control (adapt-quad).
+   */
+  z
+    .object({ at: seconds, action: z.literal('swapPayload'), payload_mass: z.number().positive().max(10).optional(), cable_length: z.number().positive().max(10).optional() })
+    .strict(),
   /** A labelled marker on the timeline only; every scene supports it. */
   z.object({ at: seconds, action: z.literal('marker'), label: z.string().min(1).max(80) }).strict(),
 ]);
@@ -156,7 +163,7 @@ export interface SceneCapabilities {
 
 /** The control an event needs; null when it is the recorder's own (a marker). */
 export function eventControl(e: ScenarioEvent): string | null {
-  return e.action === 'breakLeg' ? 'fault' : e.action === 'adaptation' ? 'adaptation' : null;
+  return e.action === 'breakLeg' ? 'fault' : e.action === 'adaptation' ? 'adaptation' : e.action === 'swapPayload' ? 'swap' : null;
 }
 
 /**
@@ -167,7 +174,13 @@ export function eventControl(e: ScenarioEvent): string | null {
 export function eventCommand(e: ScenarioEvent): { control: string; value: unknown } | null {
   if (e.action === 'breakLeg') return { control: 'fault', value: { leg: e.leg, at: e.at } };
   if (e.action === 'adaptation') return { control: 'adaptation', value: e.on };
+  if (e.action === 'swapPayload') return { control: 'swap', value: payloadOf(e) };
   return null;
+}
+
+/** A swap's named payload values (the scene keeps its own for the others). */
+function payloadOf(e: Extract<ScenarioEvent, { action: 'swapPayload' }>): { payload_mass?: number; cable_length?: number } {
+  return { ...(e.payload_mass !== undefined ? { payload_mass: e.payload_mass } : {}), ...(e.cable_length !== undefined ? { cable_length: e.cable_length } : {}) };
 }
 
 /** Controls that select what drives the robot, in the order a scenario's method is looked up. */
@@ -221,6 +234,11 @@ export function describeEvent(e: ScenarioEvent): string {
       return `leg ${e.leg} broken at ${at}`;
     case 'adaptation':
       return `adaptation ${e.on ? 'on' : 'off'} at ${at}`;
+    case 'swapPayload': {
+      const p = payloadOf(e);
+      const what = [p.payload_mass !== undefined ? `${p.payload_mass} kg` : '', p.cable_length !== undefined ? `${p.cable_length} m cable` : ''].filter(Boolean).join(', ');
+      return `payload swapped${what ? ` (${what})` : ''} at ${at}`;
+    }
     case 'marker':
       return `${e.label} at ${at}`;
   }

@@ -53,11 +53,14 @@ describe('scenario schema', () => {
     expect(eventCommand({ at: 4, action: 'breakLeg', leg: 3 })).toEqual({ control: 'fault', value: { leg: 3, at: 4 } });
     expect(eventCommand({ at: 0, action: 'adaptation', on: false })).toEqual({ control: 'adaptation', value: false });
     expect(eventCommand({ at: 0, action: 'marker', label: 'x' })).toBeNull();
+    expect(eventCommand({ at: 5, action: 'swapPayload', payload_mass: 0.25, cable_length: 1 })).toEqual({ control: 'swap', value: { payload_mass: 0.25, cable_length: 1 } });
+    expect(eventCommand({ at: 5, action: 'swapPayload' })).toEqual({ control: 'swap', value: {} });
   });
 
   it('describes events and names files', () => {
     expect(describeEvent({ at: 4, action: 'breakLeg', leg: 3 })).toBe('leg 3 broken at t = 4.0 s');
     expect(describeEvent({ at: 0, action: 'adaptation', on: true })).toBe('adaptation on at t = 0.0 s');
+    expect(describeEvent({ at: 5, action: 'swapPayload', payload_mass: 0.25, cable_length: 1 })).toBe('payload swapped (0.25 kg, 1 m cable) at t = 5.0 s');
     expect(recordingFileName('Ant: a leg breaks!', 'mp4', new Date('2026-01-02T03:04:05Z'))).toBe('ant-a-leg-breaks-20260102-030405.mp4');
   });
 

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { SceneHost } from './scene-host';
-import { findScene } from './scene-runner';
+import { findScene, sceneInfo } from './scene-runner';
+import { eventCommand, scenarioProblems } from '../../shared/scenario';
+import { loadScenarioFile, scenariosDir } from './scenarios';
+import { join } from 'node:path';
 
 describe('the quadrotor adaptation scene', () => {
   it('flies the figure-8 under PID, swaps the payload mid-flight on command, and charts the true payload', async () => {
@@ -33,5 +36,11 @@ describe('the quadrotor adaptation scene', () => {
     } finally {
       h.dispose();
     }
+  });
+
+  it('the payload-swap scenario is recordable here, and its event is a swap the scene takes', async () => {
+    const s = loadScenarioFile(join(scenariosDir(), 'quad-payload-swap.json'));
+    expect(scenarioProblems(s, [await sceneInfo(findScene('adapt-quad'))])).toEqual([]);
+    expect(eventCommand(s.events[0])).toEqual({ control: 'swap', value: { payload_mass: 0.25, cable_length: 1 } });
   });
 });

@@ -273,6 +273,7 @@ function drawSparkline(
 function shortLabel(e: ScenarioEvent): string {
   if (e.action === 'breakLeg') return `leg ${e.leg} broken`;
   if (e.action === 'adaptation') return `adaptation ${e.on ? 'on' : 'off'}`;
+  if (e.action === 'swapPayload') return 'payload swapped';
   return e.label;
 }
 
