@@ -38,7 +38,7 @@ test('every scene opens with its robot in view, charts that fit, and no console 
   await page.goto(`${shell.url}&debug=1`);
   await expect(page.locator('[data-test=ready-flag]')).toHaveText('ready', { timeout: 60_000 });
   const ids = await page.locator('[data-test=scene-picker] option:not([disabled])').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
-  expect(ids).toEqual(expect.arrayContaining(['adapt-ant', 'Ant-v0', 'Hopper-v0', 'QuadPayload-v0', 'demo-falling']));
+  expect(ids).toEqual(expect.arrayContaining(['adapt-ant', 'adapt-quad', 'Ant-v0', 'Hopper-v0', 'QuadPayload-v0', 'demo-falling']));
 
   for (const id of ids) {
     await test.step(id, async () => {

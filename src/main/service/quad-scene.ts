@@ -25,11 +25,11 @@ import { ASSETS } from '../cli/paths';
 export const QUAD_ENV = 'QuadPayloadVel-v0';
 
 export const QUAD_METHODS = [
-  { value: 'latent', label: 'latent payload model (z)' },
-  { value: 'mb', label: 'MB (payload unknown)' },
+  { value: 'latent', label: 'Latent z' },
+  { value: 'mb', label: 'MB' },
   { value: 'mbhist', label: 'MB + history' },
-  { value: 'oracle', label: 'oracle (true payload)' },
-  { value: 'pid', label: 'PID (per axis)' },
+  { value: 'oracle', label: 'Oracle' },
+  { value: 'pid', label: 'PID' },
 ] as const;
 export type QuadMethod = (typeof QUAD_METHODS)[number]['value'];
 /** The methods that plan with a learned model (a checkpoint each). */
@@ -48,10 +48,10 @@ export type PayloadSwap = z.infer<typeof payloadSchema>;
 
 export const QUAD_TELEMETRY: TelemetryDecl[] = [
   { key: 'tracking_error', label: 'payload tracking error', unit: 'm', group: 'tracking error' },
-  { key: 'true:cable_length', label: 'true', unit: 'm', group: 'cable length: true vs inferred' },
-  { key: 'inferred:cable_length', label: 'inferred', unit: 'm', group: 'cable length: true vs inferred' },
-  { key: 'true:payload_mass', label: 'true', unit: 'kg', group: 'payload mass: true vs inferred' },
-  { key: 'inferred:payload_mass', label: 'inferred', unit: 'kg', group: 'payload mass: true vs inferred' },
+  { key: 'true:cable_length', label: 'true cable length', unit: 'm', group: 'cable length: true vs inferred' },
+  { key: 'inferred:cable_length', label: 'inferred cable length', unit: 'm', group: 'cable length: true vs inferred' },
+  { key: 'true:payload_mass', label: 'true payload mass', unit: 'kg', group: 'payload mass: true vs inferred' },
+  { key: 'inferred:payload_mass', label: 'inferred payload mass', unit: 'kg', group: 'payload mass: true vs inferred' },
   // the chart has no bands: the posterior's mean and std are two charts
   { key: 'z:*', label: 'z', unit: '', group: 'latent z (mean)' },
   { key: 'zstd:*', label: 'z std', unit: '', group: 'latent z (std)' },
@@ -112,7 +112,7 @@ export class QuadScene implements Scene {
   static describe(): SceneDeclared {
     const methods = availableMethods();
     const controls: ControlDecl[] = [
-      { id: 'method', kind: 'select', label: 'Method', options: QUAD_METHODS.filter((m) => methods.includes(m.value)).map((m) => ({ ...m })), initial: defaultMethod(methods), hint: 'what flies the quad: a learned model under MPC, or the PID baseline' },
+      { id: 'method', kind: 'select', label: 'Method', options: QUAD_METHODS.filter((m) => methods.includes(m.value)).map((m) => ({ ...m })), initial: defaultMethod(methods), hint: 'what flies the quad: MPC through a learned model (latent payload z; MB without it; MB + history; the oracle told the true payload), or the per-axis PID' },
       ...PAYLOAD_KEYS.map((k): ControlDecl => {
         const { label, min, max, step, unit, initial } = PAYLOAD_RANGE[k];
         return { id: k, kind: 'slider', label, min, max, step, unit, initial, hint: `${label.toLowerCase()} the next swap sets` };
@@ -154,8 +154,9 @@ export class QuadScene implements Scene {
     // tfjs loads only when a learned method flies (PID opens without it)
     const [{ initBackend }, { createAdaptiveController }] = await Promise.all([import('../../meta/backend'), import('../../meta/mbrl/controller')]);
     await initBackend();
-    // the oracle is told the true payload, swaps included
-    const options = { checkpoint: path, env: this.env, method, seed: this.seed, trueParams: (): PhysParams => this.env.params() };
+    // Each method has its own checkpoint, trained with its own method (the oracle's is the model
+    // method 'params'): the checkpoint says how to run it. The oracle is told the true payload, swaps included.
+    const options = { checkpoint: path, env: this.env, seed: this.seed, trueParams: (): PhysParams => this.env.params() };
     return createAdaptiveController(options as unknown as Parameters<typeof createAdaptiveController>[0]);
   }
 
