@@ -147,6 +147,7 @@ class Controller implements AdaptiveController {
     const ck = this.ck;
     if (ck.spec.observationSize !== o.env.observationSize || ck.spec.actionSize !== o.env.actionSize)
       throw new Error(`checkpoint is for obs ${ck.spec.observationSize}/act ${ck.spec.actionSize}, env has ${o.env.observationSize}/${o.env.actionSize}`);
+    if (ck.dt !== undefined && Math.abs(ck.dt - o.env.dt) > 1e-9) throw new Error(`the checkpoint's model predicts ${ck.dt} s steps, the env steps ${o.env.dt} s (make the env with the task's config, e.g. mbrl/quad.ts QUAD_MB_CONFIG)`);
     this.method = o.method ?? ck.method;
     if (this.method === 'rebal' && !ck.spec.recurrent) throw new Error('ReBAL needs a recurrent checkpoint');
     this.adaptation = o.adapt ?? true;

@@ -381,7 +381,7 @@ export class MbLearner {
   }
 }
 
-export function makeCheckpoint(learner: MbLearner, spec: MbTaskSpec, c: Resolved, envSteps: number, wallSeconds: number): MbCheckpoint {
+export function makeCheckpoint(learner: MbLearner, spec: MbTaskSpec, c: Resolved, envSteps: number, wallSeconds: number, dt?: number): MbCheckpoint {
   let dspec = learner.model.spec;
   if (dspec.context?.kind === 'latent') {
     // z's read-out as physical parameters, fitted on the training tasks' posterior means
@@ -402,6 +402,7 @@ export function makeCheckpoint(learner: MbLearner, spec: MbTaskSpec, c: Resolved
     adaptLr: learner.adaptLr(),
     params: encodeParams(learner.params),
     planner: c.planner,
+    ...(dt !== undefined ? { dt } : {}),
     positionIndices: spec.positionIndices,
     training: { seed: c.seed, envSteps, gradientSteps: learner.gradSteps, wallSeconds, command: c.command ?? undefined, backend: backendInfo()?.name ?? 'unknown' },
     createdAt: new Date().toISOString(),
@@ -559,7 +560,7 @@ export class MbTrainer implements Trainer {
   }
 
   private checkpoint(): MbCheckpoint {
-    return makeCheckpoint(this.learner!, this.spec, this.c, this.data.count, this.wallSeconds());
+    return makeCheckpoint(this.learner!, this.spec, this.c, this.data.count, this.wallSeconds(), this.env.dt);
   }
 
   policy(): null {
