@@ -10,6 +10,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { lineChartSvg } from '../src/main/cli/svg-chart';
 import { paramUnit } from '../src/shared/dr-terms';
+import { t975 } from '../src/shared/paired';
 import { basename, dirname } from 'node:path';
 
 interface Line {
@@ -21,8 +22,6 @@ interface Line {
   episodes?: number;
 }
 
-/** Student t quantiles (0.975) by degrees of freedom, for 95% intervals over a few seeds. */
-const T975 = [NaN, 12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228];
 
 const file = process.argv[2];
 if (!file) throw new Error('usage: tsx scripts/robustness-table.ts SWEEP.jsonl [--json]');
@@ -51,7 +50,7 @@ const out = [...groups].map(([group, ls]) => {
     if (n < 2) return NaN;
     const xs = ls.map((l) => l.return.mean[i]);
     const sd = Math.sqrt(xs.reduce((a, x) => a + (x - pooled[i]) ** 2, 0) / (n - 1));
-    return (T975[n - 1] ?? 1.96) * (sd / Math.sqrt(n));
+    return t975(n - 1) * (sd / Math.sqrt(n));
   });
   const distance = values.map((_, i) => mean(ls.map((l) => l.forwardDistance.mean[i])));
   return { group, seeds: ls.map((l) => groupOf(l.policy).seed), param: ls[0].param, values, pooled, half, distance, seedRatios: ls.map((l) => ratio(l.return.mean)), pooledRatio: ratio(pooled), episodes: ls[0].episodes };

@@ -97,8 +97,8 @@ const COMMANDS: Record<string, CommandSpec> = {
     run: plot,
   },
   'eval-adapt': {
-    summary: 'Evaluate online adaptation after a fault: forward distance and prediction error per method',
-    usage: 'adaptlab eval-adapt --env Ant-v0 --fault cripple:3 [--at STEP] --methods grbal,rebal,mb,mbde,oracle --episodes 5 --seed S [--json]',
+    summary: 'Evaluate online adaptation: the ant after a fault (forward distance, prediction error), the quadrotor with an unseen payload (tracking error)',
+    usage: 'adaptlab eval-adapt --env Ant-v0 --fault cripple:3 [--at STEP] --methods grbal,rebal,mb,mbde,oracle --episodes 5 --seed S [--json] | --env QuadPayload-v0 --reference figure8 --payload cable_length=L,payload_mass=M --methods latent,mb,mbhist,pid,oracle | --preset quad-payload',
     flags: EVAL_ADAPT_FLAGS,
     run: evalAdaptCommand,
   },

@@ -10,6 +10,9 @@ import { adaptationHeadroom } from '../../meta/mbrl/headroom';
 import { loadCheckpoint, saveCheckpoint } from '../../meta/mbrl/checkpoint';
 import { mbTaskIds, resolveTask } from '../../meta/mbrl/envs';
 import '../../meta/mbrl/ant';
+import { QUAD_TASK_ID } from '../../meta/mbrl/quad';
+import { QUAD_METHODS, evalQuadEpisodes, evalQuadPreset, pairedAgainst, quadCheckpointPath, summarize, type Payload, type QuadMethod } from '../../meta/mbrl/eval-quad';
+import { QUAD_REFERENCES, type QuadReference } from '../../physics/envs/quadPayload';
 import type { PlannerConfig, PlannerKind } from '../../meta/mbrl/planner';
 import type { RunConfig } from '../../meta/jobs/train';
 import { BACKEND_FLAG } from './flags';
@@ -17,16 +20,23 @@ import { boolFlag, checkFlagValue, flag, intFlag, UsageError, type FlagSpec, typ
 
 /** Methods eval-adapt and headroom know ('mbde' runs the MB model with dynamic evaluation; 'oracle' an MB model trained on the test fault). */
 export const EVAL_METHODS: readonly EvalMethod[] = ['grbal', 'rebal', 'mb', 'mbde', 'oracle'];
+/** The quadrotor's methods: the latent model, MB, MB with history, the oracle given the true payload, PID. */
+const QUAD_ENVS = ['QuadPayload-v0', QUAD_TASK_ID];
 /** Legs a `--fault cripple:LEG` may name: both task families (Ant-v0, Crawler-v0) have four. */
 const LEGS = 4;
 
 const PLANNER: FlagSpec = { kind: 'string', pattern: /^(rs|cem|mppi)(:[1-9]\d{0,5}(:[1-9]\d{0,3})?)?$/, hint: 'rs|cem|mppi[:CANDIDATES[:HORIZON]] (e.g. mppi:128:8)' };
 const ENV: FlagSpec = { kind: 'string', values: () => mbTaskIds(), help: 'task family' };
 const SEED: FlagSpec = { kind: 'int', min: 0, max: 2 ** 31 - 1 };
-const METHODS: FlagSpec = { kind: 'string', list: true, values: EVAL_METHODS };
+const METHODS: FlagSpec = { kind: 'string', list: true, values: [...new Set([...EVAL_METHODS, ...QUAD_METHODS])] };
+const ENV_ADAPT: FlagSpec = { kind: 'string', values: () => [...new Set([...mbTaskIds(), ...QUAD_ENVS])], help: 'task family (QuadPayload-v0 is flown through its velocity interface, QuadPayloadVel-v0)' };
+const PAYLOAD_RE = /^(payload_mass|cable_length)=\d+(\.\d+)?(,(payload_mass|cable_length)=\d+(\.\d+)?)?$/;
 
 export const EVAL_ADAPT_FLAGS: FlagTable = {
-  env: ENV,
+  env: ENV_ADAPT,
+  preset: { kind: 'string', values: ['quad-payload'], help: "the README's protocol (quad-payload: figure-8, held-out payloads, all methods)" },
+  reference: { kind: 'string', values: QUAD_REFERENCES, help: 'quadrotor: the reference path (default figure8)' },
+  payload: { kind: 'string', pattern: PAYLOAD_RE, hint: 'cable_length=L,payload_mass=M (e.g. cable_length=0.65,payload_mass=0.2)', help: 'quadrotor: the payload, unset keys nominal' },
   fault: { kind: 'string', pattern: new RegExp(`^cripple:[0-${LEGS - 1}]$`), hint: `cripple:LEG with LEG 0-${LEGS - 1} (e.g. cripple:3)` },
   at: { kind: 'int', min: 0, max: 1e7, help: 'step at which the fault fires (default 0)' },
   methods: METHODS,
@@ -67,9 +77,40 @@ function checkCheckpoints(envId: string, methods: readonly EvalMethod[], dir: st
 
 const methodsOf = (a: ParsedArgs, d: string) => (flag(a, 'methods') ?? d).split(',') as EvalMethod[];
 
+/** `eval-adapt` on the quadrotor: payload tracking error per method, paired against MB; one JSON line. */
+async function evalQuadCommand(a: ParsedArgs): Promise<number> {
+  const dir = flag(a, 'checkpoint-dir') ? resolve(flag(a, 'checkpoint-dir')!) : undefined;
+  const preset = flag(a, 'preset') === 'quad-payload';
+  const methods = methodsOf(a, QUAD_METHODS.join(',')) as QuadMethod[];
+  const wrong = methods.filter((m) => !(QUAD_METHODS as readonly string[]).includes(m));
+  if (wrong.length) throw new UsageError(`--methods: the quadrotor knows ${QUAD_METHODS.join(', ')}, not ${wrong.join(', ')}`);
+  for (const m of methods) {
+    if (m === 'pid') continue;
+    const file = quadCheckpointPath(m, dir);
+    if (!existsSync(file)) throw new Error(`no ${m} checkpoint for ${QUAD_TASK_ID} at ${file} (the README's "Quadrotor" section has the command that makes it)`);
+  }
+  await initBackend(flag(a, 'backend'));
+  const onEpisode = (r: object) => console.error(JSON.stringify(r));
+  const episodes = flag(a, 'episodes') !== undefined ? intFlag(a, 'episodes', 5, 1, 10_000) : undefined;
+  const seed = flag(a, 'seed') !== undefined ? intFlag(a, 'seed', 0, 0, 2 ** 31 - 1) : undefined;
+  if (preset) {
+    console.log(JSON.stringify(await evalQuadPreset({ checkpointDir: dir, episodes, seed, methods, onEpisode })));
+    return 0;
+  }
+  const given: Partial<Payload> = Object.fromEntries((flag(a, 'payload') ?? '').split(',').filter(Boolean).map((kv) => [kv.split('=')[0], Number(kv.split('=')[1])]));
+  const { payload, episodes: per } = await evalQuadEpisodes({ reference: (flag(a, 'reference') ?? 'figure8') as QuadReference, payload: given, methods, episodes: episodes ?? 5, seed: seed ?? 0, checkpointDir: dir, planner: planner(flag(a, 'planner')), onEpisode });
+  const out: Record<string, unknown> = { env: QUAD_TASK_ID, reference: flag(a, 'reference') ?? 'figure8', payload, methods: Object.fromEntries(Object.entries(per).map(([m, eps]) => [m, summarize(eps)])), paired: pairedAgainst(per, 'mb') };
+  if (boolFlag(a, 'detailed')) out.perEpisode = per;
+  console.log(JSON.stringify(out));
+  return 0;
+}
+
 /** `adaptlab eval-adapt`: forward distance and prediction error per method after a fault; one JSON line. */
 export async function evalAdaptCommand(a: ParsedArgs): Promise<number> {
-  const envId = flag(a, 'env') ?? 'Ant-v0';
+  const envId = flag(a, 'env') ?? (flag(a, 'preset') === 'quad-payload' ? QUAD_TASK_ID : 'Ant-v0');
+  if (QUAD_ENVS.includes(envId)) return evalQuadCommand(a);
+  for (const f of ['preset', 'reference', 'payload'])
+    if (flag(a, f) !== undefined) throw new UsageError(`--${f} is for the quadrotor (--env QuadPayload-v0), not ${envId}`);
   const methods = methodsOf(a, 'grbal,rebal,mb,mbde');
   checkCheckpoints(envId, methods, flag(a, 'checkpoint-dir'));
   await initBackend(flag(a, 'backend'));

@@ -9,7 +9,17 @@ import { sgdStep, valueAndGrads, mapParams, subParams, type Params } from '../pa
 import type { Rng } from '../rng.js';
 import type { Batch, DynamicsModel } from './model.js';
 
-export type MbMethod = 'grbal' | 'rebal' | 'mb';
+/**
+ * 'latent': a latent task variable inferred online (Belkhale et al. 2021); 'params': the true
+ * physical parameters as input (the quadrotor's oracle); 'mbhist': MB with a window of previous transitions as input.
+ */
+export type MbMethod = 'grbal' | 'rebal' | 'mb' | 'latent' | 'params' | 'mbhist';
+
+/** Methods whose model reads a ContextSpec input (context.ts), trained on plain minibatches. */
+export const CONTEXT_METHODS = ['latent', 'params', 'mbhist'] as const;
+export function isContextMethod(m: string): m is (typeof CONTEXT_METHODS)[number] {
+  return (CONTEXT_METHODS as readonly string[]).includes(m);
+}
 
 /** Name of GrBAL's learnable log inner step size in the params record. */
 export const LOG_LR = 'inner.logLr';

@@ -25,6 +25,8 @@ export interface MbCheckpoint {
   params: Record<string, EncodedArray>;
   /** Planner the model was trained and evaluated with (the controller's default). */
   planner: PlannerConfig;
+  /** Seconds per env step the model predicts (absent in older checkpoints); the controller refuses an env with another. */
+  dt?: number;
   /** Observation indices of torso x, y, z for ghost paths (null entry = 0). */
   positionIndices: [number, number, number | null] | null;
   training: { seed: number; envSteps: number; gradientSteps: number; wallSeconds: number; command?: string; [k: string]: unknown };

@@ -1,12 +1,12 @@
 /**
- * Data collection over the task distribution: each episode draws a task (intact, or one training
- * leg crippled) from the seeded rng, fires the fault at the episode's start, and acts either
+ * Data collection over the task distribution: each episode draws a task (intact, one training leg
+ * crippled, or a payload) from the seeded rng, puts the env in it at the episode's start, and acts either
  * uniformly at random or with an MPC controller plus Gaussian exploration noise.
  */
 import type { Rng } from '../rng.js';
 import type { AdaptiveController } from './controller.js';
 import { TransitionData } from './data.js';
-import type { MbEnv, MbFault } from './types.js';
+import { resetInto, type MbEnv, type MbFault } from './types.js';
 
 export interface CollectOptions {
   env: MbEnv;
@@ -44,8 +44,7 @@ export function collect(o: CollectOptions): CollectStats {
     const taskIdx = rng.int(o.tasks.length);
     const fault = o.tasks[taskIdx];
     const seed = rng.nextU32();
-    const r0 = env.reset({ seed });
-    if (fault) env.applyFault(fault);
+    const r0 = resetInto(env, fault, seed);
     o.controller?.reset();
     let obs = Float32Array.from(r0.obs);
     const x0 = r0.info?.x_position ?? obs[0];

@@ -12,7 +12,8 @@
 import { tf, type Tensor } from '../tf.js';
 import { disposeParams, keepParams, type Params } from '../params.js';
 import { Rng } from '../rng.js';
-import { adaptParams, netParams, type MbMethod } from './algos.js';
+import { adaptParams, isContextMethod, netParams, type MbMethod } from './algos.js';
+import { LATENT_INFERENCE, LatentInferrer, historyContext, paramsContext, readParams, type LatentInference } from './context.js';
 import { decodeParams, loadCheckpoint, type MbCheckpoint } from './checkpoint.js';
 import { DynamicsModel, disposeBatch, type Batch } from './model.js';
 import { Planner, type PlannerConfig, type RewardFn } from './planner.js';
@@ -42,6 +43,10 @@ export interface AdaptiveControllerOptions {
   imaginedPenalty?: MbTaskSpec['imaginedPenalty'];
   /** Seed of the planner's sampling (default 0). */
   seed?: number;
+  /** The env's true physical parameters now: what the oracle conditions on (required for 'oracle'). */
+  trueParams?: () => Record<string, number>;
+  /** The latent model's online inference of q(z) (steps, step size, draws). */
+  latentInference?: Partial<LatentInference>;
 }
 
 export interface StepDiagnostics {
@@ -74,6 +79,11 @@ export interface StepDiagnostics {
     meanReturn: number;
   };
   timing: { adaptMs: number; planMs: number; totalMs: number };
+  /**
+   * The latent model's q(z) inferred from the window (prior N(0, I) before any transition), and
+   * its linear read-out as physical parameters (fitted on the training tasks); null for other methods.
+   */
+  latent: { mean: number[]; std: number[]; params: Record<string, number> | null } | null;
 }
 
 export interface AdaptiveController {
@@ -94,6 +104,9 @@ export interface AdaptiveController {
 
 /** MB + dynamic evaluation's online fine-tuning step size (an MB checkpoint's adaptLr is not meant for it). */
 export const MBDE_LR = 0.01;
+
+/** The context kind each context method's checkpoint carries. */
+const CONTEXT_OF = { latent: 'latent', params: 'params', mbhist: 'history' } as const;
 
 /** The step size a method adapts with at run time: GrBAL its meta-learned one, MB + DE MBDE_LR. */
 export function runTimeAdaptLr(method: ControllerMethod, ck: Pick<MbCheckpoint, 'adaptLr'>): number {
@@ -126,12 +139,15 @@ class Controller implements AdaptiveController {
   private steps = 0;
   private last: StepDiagnostics | null = null;
   private readonly dt: number;
+  private readonly inferrer: LatentInferrer | null;
+  private readonly trueParams: (() => Record<string, number>) | null;
 
   constructor(o: AdaptiveControllerOptions) {
     this.ck = loadCheckpoint(o.checkpoint);
     const ck = this.ck;
     if (ck.spec.observationSize !== o.env.observationSize || ck.spec.actionSize !== o.env.actionSize)
       throw new Error(`checkpoint is for obs ${ck.spec.observationSize}/act ${ck.spec.actionSize}, env has ${o.env.observationSize}/${o.env.actionSize}`);
+    if (ck.dt !== undefined && Math.abs(ck.dt - o.env.dt) > 1e-9) throw new Error(`the checkpoint's model predicts ${ck.dt} s steps, the env steps ${o.env.dt} s (make the env with the task's config, e.g. mbrl/quad.ts QUAD_MB_CONFIG)`);
     this.method = o.method ?? ck.method;
     if (this.method === 'rebal' && !ck.spec.recurrent) throw new Error('ReBAL needs a recurrent checkpoint');
     this.adaptation = o.adapt ?? true;
@@ -157,6 +173,11 @@ class Controller implements AdaptiveController {
     this.M = o.M ?? ck.hyper.M;
     this.adaptSteps = o.adaptSteps ?? 1;
     this.adaptLr = o.adaptLr ?? runTimeAdaptLr(this.method, ck);
+    const c = ck.spec.context ?? null;
+    if (isContextMethod(this.method) && c?.kind !== CONTEXT_OF[this.method]) throw new Error(`method '${this.method}' needs a checkpoint trained with it (this one is '${ck.method}')`);
+    this.inferrer = c?.kind === 'latent' ? new LatentInferrer(this.model, { ...LATENT_INFERENCE, ...o.latentInference }) : null;
+    if (c?.kind === 'params' && !o.trueParams) throw new Error('the oracle needs trueParams (the env\'s true physical parameters)');
+    this.trueParams = o.trueParams ?? null;
   }
 
   setAdaptation(on: boolean): void {
@@ -172,6 +193,7 @@ class Controller implements AdaptiveController {
     this.steps = 0;
     this.last = null;
     this.clearAdapted();
+    this.inferrer?.reset();
     this.planner.reset();
   }
 
@@ -200,7 +222,7 @@ class Controller implements AdaptiveController {
   /** Params and context the planner uses now. */
   private modelInUse(): { params: Params; ctx: Tensor | null } {
     if (!this.adaptation) return { params: this.theta, ctx: null };
-    if (this.method === 'rebal') return { params: this.theta, ctx: this.ctx };
+    if (this.method === 'rebal' || isContextMethod(this.method)) return { params: this.theta, ctx: this.ctx };
     return { params: this.current ?? this.theta, ctx: null };
   }
 
@@ -243,7 +265,9 @@ class Controller implements AdaptiveController {
     const t1 = now();
     const n = this.win.obs.length;
     const b = n > 0 ? this.windowBatch() : null;
-    if (b && this.adaptation && this.method !== 'mb') {
+    if (isContextMethod(this.method)) {
+      if (this.adaptation) this.updateContext(b);
+    } else if (b && this.adaptation && this.method !== 'mb') {
       if (this.method === 'rebal') {
         const ctx = tf.tidy(() => this.model.windowContext(this.theta, b));
         this.ctx?.dispose();
@@ -293,8 +317,47 @@ class Controller implements AdaptiveController {
       velocityError,
       plan: { observations: plan.bestObs, positions, horizon: H, bestReturn: plan.bestReturn, meanReturn: plan.meanReturn },
       timing: { adaptMs: t2 - t1, planMs: t3 - t25, totalMs: t3 - t0 },
+      latent: this.latentDiagnostics(),
     };
     return plan.action;
+  }
+
+  /** The context a context method plans with now: q(z)'s mean after inference on the window, the true parameters, or the window's last transitions. */
+  private updateContext(b: Batch | null): void {
+    const c = this.ck.spec.context!;
+    let ctx: Tensor | null = null;
+    if (c.kind === 'latent') {
+      if (b) this.inferrer!.update(this.theta, b, this.rng);
+      ctx = this.inferrer!.meanContext();
+    } else if (c.kind === 'params') {
+      const p = paramsContext(c, this.trueParams!());
+      ctx = tf.tensor2d(p, [1, p.length]);
+    } else {
+      const h = c.steps;
+      const O = this.observationSize;
+      const A = this.actionSize;
+      const obs = new Float32Array(h * O);
+      const act = new Float32Array(h * A);
+      const mask = new Float32Array(h);
+      const n = this.win.obs.length;
+      for (let s = 0; s < h && s < n; s++) {
+        // slot 0 is the most recent previous transition, as in training
+        obs.set(this.win.obs[n - 1 - s], s * O);
+        act.set(this.win.act[n - 1 - s], s * A);
+        mask[s] = 1;
+      }
+      ctx = historyContext(this.model, obs, act, mask, 1, h);
+    }
+    this.ctx?.dispose();
+    this.ctx = ctx;
+  }
+
+  private latentDiagnostics(): StepDiagnostics['latent'] {
+    if (!this.inferrer) return null;
+    const q = this.inferrer.posterior();
+    const c = this.ck.spec.context;
+    const readout = c?.kind === 'latent' ? c.readout : null;
+    return { ...q, params: readout ? readParams(readout, q.mean) : null };
   }
 
   /**

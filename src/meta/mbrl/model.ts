@@ -27,6 +27,33 @@ export interface DynamicsSpec {
   recurrent?: { cell: 'gru' | 'lstm'; hidden: number } | null;
   /** Read the state and predict its change in the torso's heading frame (see frame.ts); absent = world frame. */
   frame?: YawFrame | null;
+  /** A context input beside (obs, action) that is not a recurrent encoder's (see ContextSpec). */
+  context?: ContextSpec | null;
+}
+
+/**
+ * What conditions the model besides (obs, action):
+ * - 'latent': a task variable z (Belkhale et al. 2021): one Gaussian q(z) per training task learned
+ *   with the model (params `lat.mu`, `lat.logStd` [tasks, size]), prior N(0, I) with weight
+ *   `klWeight`; at run time q(z) is inferred from recent transitions with the model frozen.
+ *   `readout` maps z linearly to the physical parameters it stands for (fitted on the training
+ *   tasks' means), for telemetry only.
+ * - 'params': the true physical parameters, standardized (the oracle).
+ * - 'history': the network inputs of the previous `steps` transitions (MB with a history window).
+ */
+export type ContextSpec =
+  | { kind: 'latent'; size: number; klWeight: number; tasks: number; readout?: { keys: string[]; weights: number[][]; bias: number[] } | null }
+  | { kind: 'params'; keys: string[]; mean: number[]; std: number[] }
+  | { kind: 'history'; steps: number };
+
+/** Width of a context input. */
+export function contextWidth(spec: Pick<DynamicsSpec, 'recurrent' | 'context' | 'inputDims' | 'actionSize'>): number {
+  if (spec.recurrent) return spec.recurrent.hidden;
+  const c = spec.context;
+  if (!c) return 0;
+  if (c.kind === 'latent') return c.size;
+  if (c.kind === 'params') return c.keys.length;
+  return c.steps * (spec.inputDims.length + spec.actionSize);
 }
 
 /** Normalization statistics (float32, fixed once computed from data). */
@@ -93,6 +120,10 @@ export interface Batch {
 
 const NORM_CLIP = 10;
 
+/** Names of a latent model's per-task q(z) in its params. */
+export const LATENT_MU = 'lat.mu';
+export const LATENT_LOG_STD = 'lat.logStd';
+
 export class DynamicsModel {
   readonly spec: DynamicsSpec;
   readonly stats: DynamicsStats;
@@ -131,7 +162,7 @@ export class DynamicsModel {
   }
 
   get contextSize(): number {
-    return this.spec.recurrent?.hidden ?? 0;
+    return contextWidth(this.spec);
   }
 
   mlpSizes(): number[] {
@@ -139,10 +170,16 @@ export class DynamicsModel {
     return [s.inputDims.length + s.actionSize + this.contextSize, ...s.hidden, s.observationSize];
   }
 
-  /** Fresh parameters: the MLP `dyn.` plus, for ReBAL, the encoder `enc.`. */
+  /** Fresh parameters: the MLP `dyn.` plus, for ReBAL, the encoder `enc.`, for a latent model the tasks' q(z) `lat.`. */
   init(rng: Rng): Params {
     const s = this.spec;
     let p: Params = initMlp(rng, { sizes: this.mlpSizes(), activation: s.activation }, 'dyn.', { scheme: 'glorot' });
+    if (s.context?.kind === 'latent') {
+      const { tasks, size } = s.context;
+      // small random means break the symmetry between tasks; std starts at 0.1
+      p[LATENT_MU] = tf.tensor2d(Float32Array.from({ length: tasks * size }, () => 0.1 * rng.normal()), [tasks, size]);
+      p[LATENT_LOG_STD] = tf.fill([tasks, size], Math.log(0.1));
+    }
     if (s.recurrent) {
       const inSize = s.inputDims.length + s.actionSize + s.observationSize;
       p = { ...p, ...(s.recurrent.cell === 'gru' ? initGru(rng, inSize, s.recurrent.hidden, 'enc.') : initLstm(rng, inSize, s.recurrent.hidden, 'enc.')) };
@@ -187,7 +224,7 @@ export class DynamicsModel {
   /** Predicted normalized delta [B, O]; ctx [B, H] (ReBAL) or null. */
   predictNorm(p: Params, obs: Tensor, act: Tensor, ctx: Tensor | null = null, r: FrameRotation | null = this.rotation(obs)): Tensor {
     let f = this.features(obs, act, r);
-    if (this.spec.recurrent) {
+    if (this.contextSize > 0) {
       const B = f.shape[0] as number;
       const h = ctx ?? tf.zeros([B, this.contextSize]);
       const hb = h.shape[0] as number;

@@ -7,23 +7,24 @@
  * Same seed and config => same data, same params (bit-identical on one backend).
  */
 import fs from 'node:fs';
-import { tf } from '../tf.js';
+import { tf, type Scalar, type Tensor } from '../tf.js';
 import { Adam, type AdamState } from '../adam.js';
 import { disposeParams, valueAndGrads, type Params } from '../params.js';
 import { Rng, type RngState } from '../rng.js';
 import type { ActivationName } from '../ops.js';
 import { backendInfo } from '../backend.js';
 import type { Trainer, TrainerMetrics } from '../trainers/entry.js';
-import { LOG_LR, adaptedLoss, dropoutMask, firstOrderDirections, grbalObjective, innerLrOf, mbObjective, rebalObjective, type MbMethod, type MetaHyper, type Segment } from './algos.js';
+import { LOG_LR, isContextMethod, adaptedLoss, dropoutMask, firstOrderDirections, grbalObjective, innerLrOf, mbObjective, rebalObjective, type MbMethod, type MetaHyper, type Segment } from './algos.js';
 import { CHECKPOINT_FORMAT, decodeParams, encodeParams, loadCheckpoint, type MbCheckpoint } from './checkpoint.js';
 import { collect } from './collect.js';
 import { createAdaptiveController } from './controller.js';
 import { TransitionData, type TransitionDataJson } from './data.js';
 import { resolveTask } from './envs.js';
 import { batchedSupported, disposeLayers, firstOrderGradsBatched, grbalObjectiveBatched } from './maml.js';
-import { DynamicsModel, computeStats, disposeBatch, type DynamicsSpec, type DynamicsStats } from './model.js';
+import { DynamicsModel, LATENT_LOG_STD, LATENT_MU, computeStats, disposeBatch, type ContextSpec, type DynamicsSpec, type DynamicsStats } from './model.js';
+import { LatentInferrer, fitReadout, latentDraw, historyRowsContext, latentObjective, normalDraws, paramsContext, paramsSpec } from './context.js';
 import type { PlannerConfig } from './planner.js';
-import type { MbEnv, MbTaskSpec } from './types.js';
+import { faultLabel, isSetParams, type MbEnv, type MbTaskSpec } from './types.js';
 
 export interface TrainMbConfig {
   method: MbMethod;
@@ -74,6 +75,12 @@ export interface TrainMbConfig {
    * from an MB model of the same MLP (its context inputs start with zero weights).
    */
   initFrom?: string;
+  /** Latent model: size of z (Belkhale et al.: 2-4). */
+  latentSize?: number;
+  /** Latent model: weight of the KL to the prior N(0, I) in the ELBO (Belkhale et al.: ~0.1). */
+  klWeight?: number;
+  /** MB with history: previous transitions the model reads. */
+  historySteps?: number;
   /**
    * Model the dynamics in the torso's heading frame where the task defines one (see frame.ts).
    * Default false: the shipped Ant-v0 checkpoints are world-frame models, and the README's commands
@@ -113,7 +120,29 @@ export function resolveTrainConfig(c: TrainMbConfig, spec: MbTaskSpec): Resolved
     initialData: c.initialData ?? null,
     initFrom: c.initFrom ?? null,
     headingFrame: c.headingFrame ?? false,
+    latentSize: c.latentSize ?? 2,
+    klWeight: c.klWeight ?? 0.1,
+    historySteps: c.historySteps ?? 8,
   };
+}
+
+/** The physical parameters each training task sets (setParams tasks), or an error naming the task that does not. */
+export function taskParams(spec: MbTaskSpec): Record<string, number>[] {
+  return spec.trainFaults.map((f) => {
+    if (!isSetParams(f)) throw new Error(`${spec.id}: the oracle and the latent model need tasks that set physical parameters; task '${faultLabel(f)}' does not`);
+    return f.params;
+  });
+}
+
+/** The context input a method's model reads (null: none, or ReBAL's encoder). */
+export function contextFor(method: MbMethod, spec: MbTaskSpec, c: Pick<Resolved, 'latentSize' | 'klWeight' | 'historySteps'>): ContextSpec | null {
+  if (method === 'latent') return { kind: 'latent', size: c.latentSize, klWeight: c.klWeight, tasks: spec.trainFaults.length, readout: null };
+  if (method === 'params') {
+    const tasks = taskParams(spec);
+    return paramsSpec(Object.keys(tasks[0]), tasks);
+  }
+  if (method === 'mbhist') return { kind: 'history', steps: c.historySteps };
+  return null;
 }
 
 /** The model-learning part, usable on its own (tests, fine-tuning on existing data). */
@@ -131,7 +160,7 @@ export class MbLearner {
     spec: DynamicsSpec,
     data: TransitionData,
     hyper: MetaHyper,
-    readonly opts: { outerLr: number; metaBatch: number; batchSize: number; contextDropout: number; batchedInner?: boolean },
+    readonly opts: { outerLr: number; metaBatch: number; batchSize: number; contextDropout: number; batchedInner?: boolean; taskParams?: Record<string, number>[] },
     readonly rng: Rng,
     init?: { params: Params; stats: DynamicsStats },
   ) {
@@ -182,7 +211,9 @@ export class MbLearner {
   step(data: TransitionData, starts: Int32Array): number {
     const { M, K } = this.hyper;
     let loss = NaN;
-    if (this.method === 'mb') {
+    if (isContextMethod(this.method)) {
+      loss = this.contextStep(data);
+    } else if (this.method === 'mb') {
       const rows = Int32Array.from({ length: this.opts.batchSize }, () => this.rng.int(data.count));
       const b = this.model.batch(data.gather(rows), [rows.length]);
       const { value, grads } = tf.tidy(() => valueAndGrads((p) => mbObjective(this.model, p, b), this.params));
@@ -238,11 +269,86 @@ export class MbLearner {
     return loss;
   }
 
+  /** The context of data rows as training conditions on it: z drawn from each row's task q(z), the task's true parameters, or the previous transitions. */
+  private rowsContext(data: TransitionData, rows: Int32Array, p: Params): Tensor {
+    const c = this.model.spec.context!;
+    const task = Array.from(rows, (i) => data.task[i]);
+    if (c.kind === 'history') return historyRowsContext(this.model, data, rows, c.steps);
+    if (c.kind === 'params') {
+      const tp = this.opts.taskParams;
+      if (!tp) throw new Error('the oracle is trained with its tasks\' parameters (opts.taskParams)');
+      const ctx = new Float32Array(rows.length * c.keys.length);
+      task.forEach((t, j) => ctx.set(paramsContext(c, tp[t]), j * c.keys.length));
+      return tf.tensor2d(ctx, [rows.length, c.keys.length]);
+    }
+    return tf.tidy(() => {
+      const ti = tf.tensor1d(task, 'int32');
+      const eps = normalDraws(this.rng, rows.length, c.size);
+      return latentDraw(p[LATENT_MU], p[LATENT_LOG_STD], ti, eps);
+    });
+  }
+
+  /** One minibatch step of a context method: the latent model's ELBO, or the MSE given the oracle's or the history's context. */
+  private contextStep(data: TransitionData): number {
+    const rows = Int32Array.from({ length: this.opts.batchSize }, () => this.rng.int(data.count));
+    const b = this.model.batch(data.gather(rows), [rows.length]);
+    const c = this.model.spec.context!;
+    let value: Scalar;
+    let grads: Params;
+    if (c.kind === 'latent') {
+      const task = tf.tensor1d(Array.from(rows, (i) => data.task[i]), 'int32');
+      const eps = normalDraws(this.rng, rows.length, c.size);
+      ({ value, grads } = tf.tidy(() => valueAndGrads((p) => latentObjective(this.model, p, b, task, eps, data.count), this.params)));
+      tf.dispose([task, eps]);
+    } else {
+      const ctx = this.rowsContext(data, rows, this.params);
+      ({ value, grads } = tf.tidy(() => valueAndGrads((p) => this.model.loss(p, b, ctx), this.params)));
+      ctx.dispose();
+    }
+    const loss = value.dataSync()[0];
+    this.params = this.adam.apply(this.params, grads);
+    tf.dispose([value, ...Object.values(grads)]);
+    disposeBatch(b);
+    return loss;
+  }
+
+  /**
+   * A context method's error on random rows (normalized MSE), without its context (z at the prior
+   * mean, no parameters, no history) and with it (for the latent model: q(z) inferred on the M
+   * transitions before each of K consecutive ones, as at run time).
+   */
+  private evaluateContext(data: TransitionData, starts: Int32Array, n: number, rng: Rng): { before: number; after: number } {
+    const { M, K } = this.hyper;
+    const c = this.model.spec.context!;
+    let before = 0;
+    let after = 0;
+    for (let i = 0; i < n; i++) {
+      const s = starts[rng.int(starts.length)];
+      const futRows = Int32Array.from({ length: K }, (_, t) => s + M + t);
+      const fut = this.model.batch(data.gather(futRows), [K]);
+      let ctx: Tensor;
+      if (c.kind === 'latent') {
+        const inf = new LatentInferrer(this.model);
+        const past = this.model.batch(data.gather(Int32Array.from({ length: M }, (_, t) => s + t)), [M]);
+        inf.update(this.params, past, rng);
+        disposeBatch(past);
+        ctx = inf.meanContext();
+      } else ctx = this.rowsContext(data, futRows, this.params);
+      const [b, a] = tf.tidy(() => [this.model.loss(this.params, fut), this.model.loss(this.params, fut, ctx)]);
+      before += b.dataSync()[0];
+      after += a.dataSync()[0];
+      tf.dispose([b, a, ctx]);
+      disposeBatch(fut);
+    }
+    return { before: before / n, after: after / n };
+  }
+
   /**
    * Prediction error (normalized MSE) on the K future transitions of held-out segments, without
    * and with adaptation on the M past ones (GrBAL/MB: one SGD step at `lr`; ReBAL: the context).
    */
   evaluate(data: TransitionData, starts: Int32Array, n: number, rng: Rng, lr = this.adaptLr(), steps = 1): { before: number; after: number } {
+    if (isContextMethod(this.method)) return this.evaluateContext(data, starts, n, rng);
     const { M, K } = this.hyper;
     let before = 0;
     let after = 0;
@@ -275,17 +381,28 @@ export class MbLearner {
   }
 }
 
-export function makeCheckpoint(learner: MbLearner, spec: MbTaskSpec, c: Resolved, envSteps: number, wallSeconds: number): MbCheckpoint {
+export function makeCheckpoint(learner: MbLearner, spec: MbTaskSpec, c: Resolved, envSteps: number, wallSeconds: number, dt?: number): MbCheckpoint {
+  let dspec = learner.model.spec;
+  if (dspec.context?.kind === 'latent') {
+    // z's read-out as physical parameters, fitted on the training tasks' posterior means
+    const mu = learner.params[LATENT_MU];
+    const d = dspec.context.size;
+    const flat = mu.dataSync();
+    const means = Array.from({ length: mu.shape[0] as number }, (_, t) => Array.from(flat.subarray(t * d, (t + 1) * d)));
+    const tasks = taskParams(spec);
+    dspec = { ...dspec, context: { ...dspec.context, readout: fitReadout(means, tasks, Object.keys(tasks[0])) } };
+  }
   return {
     format: CHECKPOINT_FORMAT,
     method: c.method,
     envId: spec.id,
-    spec: learner.model.spec,
+    spec: dspec,
     stats: learner.model.stats,
     hyper: learner.hyper,
     adaptLr: learner.adaptLr(),
     params: encodeParams(learner.params),
     planner: c.planner,
+    ...(dt !== undefined ? { dt } : {}),
     positionIndices: spec.positionIndices,
     training: { seed: c.seed, envSteps, gradientSteps: learner.gradSteps, wallSeconds, command: c.command ?? undefined, backend: backendInfo()?.name ?? 'unknown' },
     createdAt: new Date().toISOString(),
@@ -348,7 +465,7 @@ export class MbTrainer implements Trainer {
     this.randomSteps = c.initialData ? 0 : Math.round(c.steps * (c.iterations > 0 ? c.randomFraction : 1));
     this.perIteration = c.iterations > 0 ? Math.floor((c.steps - this.randomSteps) / c.iterations) : 0;
     const inputDims = Array.from({ length: env.observationSize }, (_, i) => i).filter((i) => !spec.excludeInputDims.includes(i));
-    this.dspec = { observationSize: env.observationSize, actionSize: env.actionSize, inputDims, hidden: c.hidden, activation: c.activation, recurrent: c.recurrent, frame: c.headingFrame ? (spec.yawFrame ?? null) : null };
+    this.dspec = { observationSize: env.observationSize, actionSize: env.actionSize, inputDims, hidden: c.hidden, activation: c.activation, recurrent: c.recurrent, frame: c.headingFrame ? (spec.yawFrame ?? null) : null, context: contextFor(c.method, spec, c) };
     this.hyper = { M: c.M, K: c.K, innerLr: c.innerLr, innerSteps: c.innerSteps, firstOrder: c.firstOrder, learnInnerLr: c.learnInnerLr };
   }
 
@@ -388,7 +505,8 @@ export class MbTrainer implements Trainer {
   }
 
   private makeLearner(init: { params: Params; stats: DynamicsStats } | undefined): MbLearner {
-    return new MbLearner(this.c.method, this.dspec, this.data, this.hyper, { outerLr: this.c.outerLr, metaBatch: this.c.metaBatch, batchSize: this.c.batchSize, contextDropout: this.c.contextDropout }, this.trainRng, init);
+    const taskParamsOf = this.c.method === 'params' ? taskParams(this.spec) : undefined;
+    return new MbLearner(this.c.method, this.dspec, this.data, this.hyper, { outerLr: this.c.outerLr, metaBatch: this.c.metaBatch, batchSize: this.c.batchSize, contextDropout: this.c.contextDropout, taskParams: taskParamsOf }, this.trainRng, init);
   }
 
   iterate(): TrainerMetrics {
@@ -408,7 +526,8 @@ export class MbTrainer implements Trainer {
       // on-policy collection with the current model (adapting, for GrBAL/ReBAL); plans with the
       // task's plain reward: imaginedPenalty is a control-time cost (evaluation and the Adaptation
       // view), so the shipped checkpoints' data stay those of the README commands
-      const ctl = createAdaptiveController({ checkpoint: this.checkpoint(), env: this.env, seed: this.collectRng.nextU32() });
+      const env = this.env;
+      const ctl = createAdaptiveController({ checkpoint: this.checkpoint(), env, seed: this.collectRng.nextU32(), trueParams: env.params ? () => env.params!() : undefined });
       try {
         r = collect({ ...base, steps: this.perIteration, controller: ctl, actionNoise: c.actionNoise });
       } finally {
@@ -441,7 +560,7 @@ export class MbTrainer implements Trainer {
   }
 
   private checkpoint(): MbCheckpoint {
-    return makeCheckpoint(this.learner!, this.spec, this.c, this.data.count, this.wallSeconds());
+    return makeCheckpoint(this.learner!, this.spec, this.c, this.data.count, this.wallSeconds(), this.env.dt);
   }
 
   policy(): null {

@@ -34,6 +34,8 @@ export interface MbEnv {
    * uses in imagination.
    */
   rewardFromTransition(obs: Float32Array, action: Float32Array, nextObs: Float32Array, out?: Float32Array): Float32Array;
+  /** The true physical parameters now (what an oracle conditions on), where the env has them. */
+  params?(): Record<string, number>;
   dispose?(): void;
 }
 
@@ -79,6 +81,18 @@ export interface MbTaskSpec {
   imaginedPenalty?: (nextObs: Float32Array, n: number, out: Float32Array) => void;
 }
 
+/** A task that sets physical parameters (the quadrotor's payloads): set at reset, not applied as a fault after it. */
+export function isSetParams(f: MbFault | null | undefined): f is { kind: 'setParams'; params: Record<string, number> } {
+  return !!f && f.kind === 'setParams' && typeof (f as { params?: unknown }).params === 'object';
+}
+
+/** Resets `env` into task `f`: parameters through the reset, a fault (a broken leg) right after it. */
+export function resetInto(env: MbEnv, f: MbFault | null, seed: number): ReturnType<MbEnv['reset']> {
+  const r = env.reset({ seed, options: isSetParams(f) ? { params: f.params } : undefined });
+  if (f && !isSetParams(f)) env.applyFault(f);
+  return r;
+}
+
 export function isCripple(f: MbFault | null | undefined): f is { kind: 'cripple'; leg: number } {
   return !!f && f.kind === 'cripple' && typeof (f as { leg?: unknown }).leg === 'number';
 }
@@ -86,5 +100,6 @@ export function isCripple(f: MbFault | null | undefined): f is { kind: 'cripple'
 export function faultLabel(f: MbFault | null | undefined): string {
   if (!f) return 'intact';
   if (isCripple(f)) return `cripple:${f.leg}`;
+  if (isSetParams(f)) return Object.entries(f.params).map(([k, v]) => `${k}=${v}`).join(',');
   return f.kind;
 }

@@ -9,9 +9,9 @@ import { ppoTrainer } from './ppo.js';
 import { sacTrainer } from './sac.js';
 import { epoptTrainer } from './epopt.js';
 import { darcTrainer } from './darc.js';
-import { grbalTrainer, mbTrainer, rebalTrainer } from './model-based.js';
+import { grbalTrainer, latentTrainer, mbhistTrainer, mbTrainer, paramsTrainer, rebalTrainer } from './model-based.js';
 
-export const TRAINERS: readonly TrainerEntry[] = [ppoTrainer, sacTrainer, epoptTrainer, darcTrainer, mbTrainer, grbalTrainer, rebalTrainer] as unknown as TrainerEntry[];
+export const TRAINERS: readonly TrainerEntry[] = [ppoTrainer, sacTrainer, epoptTrainer, darcTrainer, mbTrainer, grbalTrainer, rebalTrainer, latentTrainer, paramsTrainer, mbhistTrainer] as unknown as TrainerEntry[];
 
 export function findTrainer(id: string): TrainerEntry {
   const t = TRAINERS.find((e) => e.id === id);
