@@ -10,19 +10,19 @@ describe('the quadrotor adaptation scene', () => {
     const h = await SceneHost.open(findScene('adapt-quad'), 0);
     try {
       expect(await h.command('method', 'pid')).toBe('method: pid');
-      for (let i = 0; i < 30; i++) await h.step(); // 3 s
+      for (let i = 0; i < 15; i++) await h.step(); // 3 s of 0.2 s commands
       let t = h.telemetry();
       expect(t.tracking_error).toBeGreaterThanOrEqual(0);
       expect(t.tracking_error).toBeLessThan(1); // it flies the path, it does not crash
       expect(t['true:cable_length']).toBeCloseTo(0.5, 5);
       const trackPath = h.overlays().trackPath as { reference: number[]; trail: number[] };
       expect(trackPath.reference.length).toBeGreaterThan(30);
-      expect(trackPath.trail.length).toBe(3 * 31);
+      expect(trackPath.trail.length).toBe(3 * 16); // the start and each step's payload
 
       expect(await h.command('cable_length', 1.2)).toMatch(/next swap: 0.25 kg on 1.20 m/);
       expect(await h.command('swap', null)).toBe('payload swapped: 0.25 kg on 1.20 m');
       expect(h.drainEvents().map((e) => e.label)).toContain('payload swapped: 0.25 kg on 1.20 m');
-      for (let i = 0; i < 10; i++) await h.step();
+      for (let i = 0; i < 5; i++) await h.step();
       t = h.telemetry();
       expect(t['true:cable_length']).toBeCloseTo(1.2, 5);
       expect(t['true:payload_mass']).toBeCloseTo(0.25, 5);

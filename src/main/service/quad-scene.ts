@@ -13,25 +13,27 @@ import { z } from 'zod';
 import type { SceneSpec } from '../../shared/scene';
 import type { ControlDecl, TelemetryDecl } from '../../shared/scene-decl';
 import { makeEnv } from '../../physics/envs/registry';
-import type { PhysParams, StepInfo } from '../../physics/envs/types';
+import type { StepInfo } from '../../physics/envs/types';
 import { QUAD_REFERENCES, type QuadReference } from '../../physics/envs/quadPayload';
 import type { QuadPayloadVelEnv } from '../../physics/envs/quadPayloadVel';
 import { quadPid, type QuadPid } from '../../physics/controllers/quad-pid';
 import type { AdaptiveController, StepDiagnostics } from '../../meta/mbrl/controller';
+import type { QuadMethod } from '../../meta/mbrl/eval-quad';
+import { QUAD_MB_CONFIG } from '../../meta/mbrl/quad';
 import type { HostContext, Scene, SceneDeclared } from './scene';
 import { Trail, TRAIL_SECONDS } from './trail';
 import { ASSETS } from '../cli/paths';
 
 export const QUAD_ENV = 'QuadPayloadVel-v0';
 
-export const QUAD_METHODS = [
+/** eval-adapt's quadrotor methods (eval-quad.ts), as the select shows them. */
+export const QUAD_METHODS: readonly { value: QuadMethod; label: string }[] = [
   { value: 'latent', label: 'Latent z' },
   { value: 'mb', label: 'MB' },
   { value: 'mbhist', label: 'MB + history' },
   { value: 'oracle', label: 'Oracle' },
   { value: 'pid', label: 'PID' },
-] as const;
-export type QuadMethod = (typeof QUAD_METHODS)[number]['value'];
+];
 /** The methods that plan with a learned model (a checkpoint each). */
 type ModelMethod = Exclude<QuadMethod, 'pid'>;
 
@@ -58,12 +60,8 @@ export const QUAD_TELEMETRY: TelemetryDecl[] = [
   { key: 'control_ms', label: 'controller', unit: 'ms', group: 'control step' },
 ];
 
-/** A checkpoint's latent posterior and its read-out, as the latent controller reports it. */
-interface LatentDiagnostics {
-  mean: number[];
-  std: number[];
-  params: Record<string, number> | null;
-}
+/** The latent model's q(z) and its read-out as payload parameters. */
+type LatentDiagnostics = NonNullable<StepDiagnostics['latent']>;
 
 /** Where a method's shipped checkpoint lives ($ADAPTLAB_CHECKPOINTS overrides the root, as for the ant). */
 export function quadCheckpointPath(method: ModelMethod): string {
@@ -142,8 +140,9 @@ export class QuadScene implements Scene {
     return scene;
   }
 
+  /** The interface the checkpoints were trained and evaluated on (0.2 s commands); PID flies it too, as in eval-adapt. */
   private static async makeEnv(reference: QuadReference): Promise<QuadPayloadVelEnv> {
-    return (await makeEnv(QUAD_ENV, { reference })) as QuadPayloadVelEnv;
+    return (await makeEnv(QUAD_ENV, { ...QUAD_MB_CONFIG, reference })) as QuadPayloadVelEnv;
   }
 
   /** The method's model-based controller (null for PID), bound to the current env. */
@@ -156,8 +155,7 @@ export class QuadScene implements Scene {
     await initBackend();
     // Each method has its own checkpoint, trained with its own method (the oracle's is the model
     // method 'params'): the checkpoint says how to run it. The oracle is told the true payload, swaps included.
-    const options = { checkpoint: path, env: this.env, seed: this.seed, trueParams: (): PhysParams => this.env.params() };
-    return createAdaptiveController(options as unknown as Parameters<typeof createAdaptiveController>[0]);
+    return createAdaptiveController({ checkpoint: path, env: this.env, seed: this.seed, trueParams: () => this.env.params() });
   }
 
   spec(): SceneSpec {
@@ -185,7 +183,7 @@ export class QuadScene implements Scene {
     const r = this.env.step(action);
     this.obs = r.obs;
     this.info = r.info;
-    this.latent = latentOf(this.ctl?.diagnostics() ?? null);
+    this.latent = this.ctl?.diagnostics()?.latent ?? null;
     this.trail.push(this.env.trackedPoint());
     this.errorSum += typeof r.info.tracking_error === 'number' ? r.info.tracking_error : 0;
     this.steps++;
@@ -255,11 +253,6 @@ export class QuadScene implements Scene {
     this.ctl?.dispose();
     this.env.dispose();
   }
-}
-
-/** The latent posterior of a step, where the controller reports one (the latent method). */
-function latentOf(d: StepDiagnostics | null): LatentDiagnostics | null {
-  return (d as (StepDiagnostics & { latent?: LatentDiagnostics | null }) | null)?.latent ?? null;
 }
 
 function describePayload(p: PayloadSwap): string {
