@@ -9,6 +9,7 @@ describe('the quadrotor adaptation scene', () => {
   it('flies the figure-8 under PID, swaps the payload mid-flight on command, and charts the true payload', async () => {
     const h = await SceneHost.open(findScene('adapt-quad'), 0);
     try {
+      expect(h.telemetry().tracking_error).toBeLessThan(0.1); // reported from frame 0 (a recording's sparkline reads it)
       expect(await h.command('method', 'pid')).toBe('method: pid');
       for (let i = 0; i < 15; i++) await h.step(); // 3 s of 0.2 s commands
       let t = h.telemetry();

@@ -13,8 +13,7 @@ import { z } from 'zod';
 import type { SceneSpec } from '../../shared/scene';
 import type { ControlDecl, TelemetryDecl } from '../../shared/scene-decl';
 import { makeEnv } from '../../physics/envs/registry';
-import type { StepInfo } from '../../physics/envs/types';
-import { QUAD_REFERENCES, type QuadReference } from '../../physics/envs/quadPayload';
+import { QUAD_OBS, QUAD_REFERENCES, type QuadReference } from '../../physics/envs/quadPayload';
 import type { QuadPayloadVelEnv } from '../../physics/envs/quadPayloadVel';
 import { quadPid, type QuadPid } from '../../physics/controllers/quad-pid';
 import type { AdaptiveController, StepDiagnostics } from '../../meta/mbrl/controller';
@@ -82,7 +81,8 @@ export function defaultMethod(available = availableMethods()): QuadMethod {
 export class QuadScene implements Scene {
   readonly dt: number;
   private obs: Float32Array;
-  private info: StepInfo | null = null;
+  /** The payload's distance from the reference now (m); a step reports it, a reset's obs holds it. */
+  private trackingError = 0;
   private ctl: AdaptiveController | null = null;
   private pid: QuadPid;
   private readonly action = new Float32Array(3);
@@ -167,7 +167,7 @@ export class QuadScene implements Scene {
     this.seed = seed;
     const r = this.env.reset({ seed });
     this.obs = r.obs;
-    this.info = r.info;
+    this.trackingError = Math.hypot(r.obs[QUAD_OBS.errX], r.obs[QUAD_OBS.errY], r.obs[QUAD_OBS.errZ]);
     this.pid.reset();
     this.ctl?.reset(seed);
     this.latent = null;
@@ -182,10 +182,10 @@ export class QuadScene implements Scene {
     this.controlMs = performance.now() - t0;
     const r = this.env.step(action);
     this.obs = r.obs;
-    this.info = r.info;
+    if (typeof r.info.tracking_error === 'number') this.trackingError = r.info.tracking_error;
     this.latent = this.ctl?.diagnostics()?.latent ?? null;
     this.trail.push(this.env.trackedPoint());
-    this.errorSum += typeof r.info.tracking_error === 'number' ? r.info.tracking_error : 0;
+    this.errorSum += this.trackingError;
     this.steps++;
     const done = r.terminated || r.truncated;
     return { done, note: `${r.terminated ? 'crashed' : 'truncated'}, mean tracking error ${(this.errorSum / this.steps).toFixed(3)} m` };
@@ -236,8 +236,8 @@ export class QuadScene implements Scene {
   }
 
   telemetry(): Record<string, number> {
-    const t: Record<string, number> = { control_ms: this.controlMs };
-    if (typeof this.info?.tracking_error === 'number') t.tracking_error = this.info.tracking_error;
+    // every key from frame 0 on: a recording's sparkline reads the first snapshot
+    const t: Record<string, number> = { control_ms: this.controlMs, tracking_error: this.trackingError };
     const truth = this.env.params();
     for (const k of PAYLOAD_KEYS) t[`true:${k}`] = truth[k];
     const z = this.latent;
