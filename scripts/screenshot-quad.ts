@@ -17,14 +17,18 @@ const browser = await launchChromium();
 try {
   const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
   const errors = watchConsole(page);
-  await page.goto(shell.url);
+  await page.goto(`${shell.url}&debug=1`);
   await page.locator('[data-test=ready-flag]').filter({ hasText: 'ready' }).waitFor({ timeout: 60_000 });
   await page.locator('[data-test=scene-picker]').selectOption('adapt-quad');
   await page.locator('[data-test=swap]').waitFor({ timeout: 30_000 });
   const method = arg('method', '');
-  if (method) await page.locator('[data-test=method]').selectOption(method);
-  // time into the current episode, from the viewport's overlay
-  const simTime = async () => Number((await page.locator('.overlay').textContent())!.match(/([\d.]+) s in/)![1]);
+  if (method) await page.locator('[data-test=method]').selectOption(method); // a method switch keeps the episode
+  // session time of the quad's session (-1 while the previous scene is still shown), through the ?debug hook
+  const simTime = () =>
+    page.evaluate(() => {
+      const d = (window as unknown as { __adaptlab: { time(): number; sceneId(): string | null } }).__adaptlab;
+      return d.sceneId() === 'adapt-quad' ? d.time() : -1;
+    });
   const swap = Number(arg('swap', '4'));
   while ((await simTime()) < swap) await page.waitForTimeout(50);
   await page.locator('[data-test=swap]').click();
@@ -33,6 +37,9 @@ try {
   await page.locator('[data-test=pause]').dispatchEvent('click');
   await page.waitForTimeout(500);
   await page.screenshot({ path: out });
+  await page.locator('[data-test=tab-log]').click();
+  console.log(await page.locator("[data-test=log]").innerText());
+  if (process.env.QUAD_SHOT_DEBUG) console.log(shell.output.join(""));
   console.log(`wrote ${out}${errors.length ? `; console errors:\n${errors.join('\n')}` : ''}`);
 } finally {
   await browser.close();

@@ -49,10 +49,11 @@ export type PayloadSwap = z.infer<typeof payloadSchema>;
 
 export const QUAD_TELEMETRY: TelemetryDecl[] = [
   { key: 'tracking_error', label: 'payload tracking error', unit: 'm', group: 'tracking error' },
-  { key: 'true:cable_length', label: 'true cable length', unit: 'm', group: 'cable length: true vs inferred' },
-  { key: 'inferred:cable_length', label: 'inferred cable length', unit: 'm', group: 'cable length: true vs inferred' },
-  { key: 'true:payload_mass', label: 'true payload mass', unit: 'kg', group: 'payload mass: true vs inferred' },
-  { key: 'inferred:payload_mass', label: 'inferred payload mass', unit: 'kg', group: 'payload mass: true vs inferred' },
+  // the true value is named in full: without the latent model it is its chart's only series
+  { key: 'true:cable_length', label: 'true cable length', unit: 'm', group: 'cable length' },
+  { key: 'inferred:cable_length', label: 'inferred from z', unit: 'm', group: 'cable length' },
+  { key: 'true:payload_mass', label: 'true payload mass', unit: 'kg', group: 'payload mass' },
+  { key: 'inferred:payload_mass', label: 'inferred from z', unit: 'kg', group: 'payload mass' },
   // the chart has no bands: the posterior's mean and std are two charts
   { key: 'z:*', label: 'z', unit: '', group: 'latent z (mean)' },
   { key: 'zstd:*', label: 'z std', unit: '', group: 'latent z (std)' },
