@@ -1,12 +1,13 @@
 /**
  * Adaptation benchmark: milliseconds per control step (adapt on the last M transitions + plan) of
  * the online GrBAL loop, on Ant-v0 with leg 3 crippled:
- *   npx tsx bench/adapt.ts [--env Ant-v0|Crawler-v0] [--steps 40] [--quick]
- * Prints and writes bench/results/adapt.json:
+ *   npx tsx bench/adapt.ts [--env Ant-v0|Crawler-v0|QuadPayloadVel-v0] [--steps 40] [--quick]
+ * Prints and writes bench/results/adapt.json (adapt-<env>.json for other envs than Ant-v0):
  *   {backend, env, envDtMs, demo: {msPerControlStep, ...}, paper: {msPerControlStep, ...}}
  *  - demo: the shipped configuration (DEMO_CONFIG: MLP 2x128, MPPI 128 candidates, horizon 8, M 16)
  *  - paper: Nagabandi et al.'s code (MLP 3x512, random shooting 500 candidates, horizon 10, M 16)
- *  - shipped: each shipped checkpoint of the env as evaluated (its own M, model, default planner)
+ *  - shipped: each shipped checkpoint of the env as evaluated (its own M, model, default planner;
+ *    the quadrotor's latent model: inference of z + CEM)
  * msPerControlStep is the mean cost of `act()` (adapt + plan + diagnostics) after warm-up: in
  * process CPU time on the single-threaded backends (wasm, cpu; not inflated by other processes on
  * a shared machine), in wall time on native ones (`timing` says which); wallMsPerControlStep and
@@ -28,8 +29,9 @@ import { defaultCheckpointPath } from '../src/meta/mbrl/eval.js';
 import { TransitionData } from '../src/meta/mbrl/data.js';
 import { resolveTask } from '../src/meta/mbrl/envs.js';
 import { MbLearner, makeCheckpoint, resolveTrainConfig } from '../src/meta/mbrl/train.js';
-import type { MbEnv, MbTaskSpec } from '../src/meta/mbrl/types.js';
+import { resetInto, type MbEnv, type MbTaskSpec } from '../src/meta/mbrl/types.js';
 import '../src/meta/mbrl/ant.js';
+import { QUAD_TASK_ID } from '../src/meta/mbrl/quad.js';
 
 const argv = process.argv.slice(2);
 const arg = (k: string, d: string): string => {
@@ -58,10 +60,9 @@ function initCheckpoint(preset: typeof DEMO_CONFIG, spec: MbTaskSpec, env: MbEnv
 }
 
 async function measure(backend: string, name: string, ck: MbCheckpoint, spec: MbTaskSpec, env: MbEnv) {
-  const ctl = createAdaptiveController({ checkpoint: ck, env, seed: 0, imaginedPenalty: spec.imaginedPenalty });
+  const ctl = createAdaptiveController({ checkpoint: ck, env, seed: 0, imaginedPenalty: spec.imaginedPenalty, trueParams: env.params ? () => env.params!() : undefined });
   const M = ck.hyper.M;
-  let obs = Float32Array.from(env.reset({ seed: 1 }).obs);
-  env.applyFault(spec.testFault);
+  let obs = Float32Array.from(resetInto(env, spec.testFault, 1).obs);
   const warm = Math.min(M + 2, 20);
   let wall = 0;
   let cpu = 0;
@@ -83,8 +84,7 @@ async function measure(backend: string, name: string, ck: MbCheckpoint, spec: Mb
     const r = env.step(a);
     obs = Float32Array.from(r.obs);
     if (r.terminated || r.truncated) {
-      obs = Float32Array.from(env.reset({ seed: t }).obs);
-      env.applyFault(spec.testFault);
+      obs = Float32Array.from(resetInto(env, spec.testFault, t).obs);
       ctl.reset();
     }
   }
@@ -110,12 +110,12 @@ async function main() {
   const spec = resolveTask(envId);
   const env = await spec.make();
   const data = new TransitionData(env.observationSize, env.actionSize);
-  collect({ env, data, tasks: spec.trainFaults, steps: 300, episodeSteps: 100, rng: new Rng(0) });
+  collect({ env, data, tasks: spec.trainFaults, steps: 300, episodeSteps: spec.episodeSteps ?? 100, rng: new Rng(0) });
   const demo = await measure(info.name, 'demo', initCheckpoint(DEMO_CONFIG, spec, env, data), spec, env);
   const paper = await measure(info.name, 'paper', initCheckpoint(PAPER_CONFIG, spec, env, data), spec, env);
   // the shipped checkpoints as evaluated (their own window, model and default planner)
   const shipped: Record<string, Awaited<ReturnType<typeof measure>>> = {};
-  for (const m of ['grbal', 'rebal', 'mb']) {
+  for (const m of spec.id === QUAD_TASK_ID ? ['latent', 'mb', 'mbhist', 'oracle'] : ['grbal', 'rebal', 'mb']) {
     const file = defaultCheckpointPath(spec.id, m as 'mb');
     if (fs.existsSync(file)) shipped[m] = await measure(info.name, `shipped ${m}`, loadCheckpoint(file), spec, env);
   }
@@ -136,7 +136,7 @@ async function main() {
   env.dispose?.();
   const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results');
   fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, 'adapt.json'), JSON.stringify(out, null, 2) + '\n');
+  fs.writeFileSync(path.join(dir, spec.id === 'Ant-v0' ? 'adapt.json' : `adapt-${spec.id}.json`), JSON.stringify(out, null, 2) + '\n');
   console.log(JSON.stringify(out));
 }
 

@@ -22,7 +22,7 @@ import { TransitionData, type TransitionDataJson } from './data.js';
 import { resolveTask } from './envs.js';
 import { batchedSupported, disposeLayers, firstOrderGradsBatched, grbalObjectiveBatched } from './maml.js';
 import { DynamicsModel, LATENT_LOG_STD, LATENT_MU, computeStats, disposeBatch, type ContextSpec, type DynamicsSpec, type DynamicsStats } from './model.js';
-import { LatentInferrer, fitReadout, latentDraw, historyRowsContext, latentObjective, normalDraws, paramsContext, paramsSpec } from './context.js';
+import { LATENT_INFERENCE, LatentInferrer, fitReadout, latentDraw, historyRowsContext, latentObjective, normalDraws, paramsContext, paramsSpec } from './context.js';
 import type { PlannerConfig } from './planner.js';
 import { faultLabel, isSetParams, type MbEnv, type MbTaskSpec } from './types.js';
 
@@ -328,7 +328,8 @@ export class MbLearner {
       const fut = this.model.batch(data.gather(futRows), [K]);
       let ctx: Tensor;
       if (c.kind === 'latent') {
-        const inf = new LatentInferrer(this.model);
+        // run to convergence from the prior (at run time the per-step updates are warm-started)
+        const inf = new LatentInferrer(this.model, { ...LATENT_INFERENCE, steps: 30 });
         const past = this.model.batch(data.gather(Int32Array.from({ length: M }, (_, t) => s + t)), [M]);
         inf.update(this.params, past, rng);
         disposeBatch(past);
@@ -485,7 +486,7 @@ export class MbTrainer implements Trainer {
           throw new Error(`initFrom ${c.initFrom}: its model works in the ${ck0.spec.frame ? 'heading' : 'world'} frame, this run's in the ${frame ? 'heading' : 'world'} frame (pass --heading-frame to match a heading-frame checkpoint, or leave it out to match a world-frame one)`);
         const all = decodeParams(ck0.params);
         const params: Params = {};
-        for (const k in all) if (k.startsWith('dyn.') || k.startsWith('enc.')) params[k] = all[k];
+        for (const k in all) if (k.startsWith('dyn.') || k.startsWith('enc.') || k.startsWith('lat.')) params[k] = all[k];
         else all[k].dispose();
         init = { params, stats: ck0.stats };
       }
