@@ -1,13 +1,16 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SceneHost } from './scene-host';
 import { findScene, sceneInfo } from './scene-runner';
 import { eventCommand, scenarioProblems } from '../../shared/scenario';
 import { loadScenarioFile, scenariosDir } from './scenarios';
-import { join } from 'node:path';
+import { QuadScene, quadCheckpointPath } from './quad-scene';
 
 describe('the quadrotor adaptation scene', () => {
   it('flies the figure-8 under PID, swaps the payload mid-flight on command, and charts the true payload', async () => {
-    const h = await SceneHost.open(findScene('adapt-quad'), 0);
+    // opened with PID whatever ships (no tfjs, no planning: fast)
+    const h = new SceneHost(await QuadScene.create(0, 'pid'), QuadScene.describe(), 0);
     try {
       expect(h.telemetry().tracking_error).toBeLessThan(0.1); // reported from frame 0 (a recording's sparkline reads it)
       expect(await h.command('method', 'pid')).toBe('method: pid');
@@ -44,4 +47,22 @@ describe('the quadrotor adaptation scene', () => {
     expect(scenarioProblems(s, [await sceneInfo(findScene('adapt-quad'))])).toEqual([]);
     expect(eventCommand(s.events[0])).toEqual({ control: 'swap', value: { payload_mass: 0.25, cable_length: 1 } });
   });
+
+  it.skipIf(!existsSync(quadCheckpointPath('latent')))('the latent model reports q(z) and its read-out, and z moves when the payload is swapped', async () => {
+    const h = await SceneHost.open(findScene('adapt-quad'), 0); // opens with the latent model where it ships
+    try {
+      for (let i = 0; i < 10; i++) await h.step();
+      const before = h.telemetry();
+      expect(before['zstd:z0']).toBeGreaterThan(0);
+      expect(typeof before['inferred:cable_length']).toBe('number');
+      await h.command('swap', { payload_mass: 0.25, cable_length: 1.0 });
+      for (let i = 0; i < 10; i++) await h.step();
+      const after = h.telemetry();
+      const zKeys = Object.keys(after).filter((k) => k.startsWith('z:'));
+      expect(zKeys.length).toBeGreaterThan(0);
+      expect(Math.max(...zKeys.map((k) => Math.abs(after[k] - before[k])))).toBeGreaterThan(1e-3);
+    } finally {
+      h.dispose();
+    }
+  }, 60_000);
 });
