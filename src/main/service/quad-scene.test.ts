@@ -34,6 +34,12 @@ describe('the quadrotor adaptation scene', () => {
       // a scenario names the payload itself
       expect(await h.command('swap', { payload_mass: 0.1 })).toBe('payload swapped: 0.10 kg on 1.20 m');
 
+      // another reference is another env config: the episode restarts on it
+      expect(await h.command('reference', 'circle')).toBe('reference: circle');
+      expect(h.episodeTime).toBe(0);
+      await h.step();
+      expect(h.telemetry()['true:cable_length']).toBeCloseTo(0.5, 5); // a new episode flies the nominal payload
+
       await expect(h.command('cable_length', 3)).rejects.toThrow(/invalid value for "cable_length": .*1.4/);
       await expect(h.command('swap', { cable: 1 })).rejects.toThrow(/invalid value for "swap"/);
       await expect(h.command('method', 'dqn')).rejects.toThrow(/invalid value for "method"/);
