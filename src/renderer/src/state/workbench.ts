@@ -53,7 +53,7 @@ export function createWorkbench(api: WorkbenchApi) {
     frameRequest: 0,
   });
   /** Latest poses, read by the viewport each animation frame. */
-  const live = { poses: null as Float32Array | null, overlays: {} as Record<string, unknown>, version: 0 };
+  const live = { poses: null as Float32Array | null, overlays: {} as Record<string, unknown>, version: 0, frame: -1 };
 
   function log(level: LogEntry['level'], source: string, message: string): void {
     state.logs.push({ level, source, message, time: Date.now() });
@@ -64,6 +64,7 @@ export function createWorkbench(api: WorkbenchApi) {
     if (!state.session || s.sessionId !== state.session.sessionId) return;
     live.poses = s.poses;
     live.overlays = s.overlays ?? {};
+    live.frame = s.frame;
     live.version++;
     const t = state.telemetry;
     const last = t.time.length ? t.time[t.time.length - 1] : -Infinity;

@@ -9,8 +9,11 @@ import { POSE_STRIDE } from '../../../shared/scene';
 
 /** A body moving farther than this between two arrivals is a teleport, not motion (m). */
 const JUMP = 0.5;
-/** Arrivals further apart than this are not a stream (paused, stepped by hand) (ms). */
-const MAX_INTERVAL = 250;
+/**
+ * Arrivals further apart than this are not a stream (paused, stepped by hand) (ms). The
+ * quadrotor's models fly 0.2 s commands: 5 arrivals a second in real time, slower while it plans.
+ */
+const MAX_INTERVAL = 450;
 
 export class PoseInterpolator {
   private prev: Float32Array | null = null;
