@@ -10,8 +10,8 @@ import { adaptationHeadroom } from '../../meta/mbrl/headroom';
 import { loadCheckpoint, saveCheckpoint } from '../../meta/mbrl/checkpoint';
 import { mbTaskIds, resolveTask } from '../../meta/mbrl/envs';
 import '../../meta/mbrl/ant';
-import { QUAD_TASK_ID } from '../../meta/mbrl/quad';
-import { QUAD_METHODS, evalQuadEpisodes, evalQuadPreset, pairedAgainst, quadCheckpointPath, summarize, type Payload, type QuadMethod } from '../../meta/mbrl/eval-quad';
+import { QUAD_TASK_ID, QUAD_TEST_PAYLOADS } from '../../meta/mbrl/quad';
+import { QUAD_METHODS, evalQuadEpisodes, evalQuadPreset, pairedAgainst, quadCheckpointPath, quadMethodOf, summarize, type Payload, type QuadMethod } from '../../meta/mbrl/eval-quad';
 import { QUAD_REFERENCES, type QuadReference } from '../../physics/envs/quadPayload';
 import type { PlannerConfig, PlannerKind } from '../../meta/mbrl/planner';
 import type { RunConfig } from '../../meta/jobs/train';
@@ -184,6 +184,7 @@ export async function evaluateModelRun(dir: string, cfg: RunConfig, episodes: nu
   const model = runModelFile(dir);
   if (!model) throw new Error(`${dir} has no model yet (model.json is written at the run's first checkpoint)`);
   const env = cfg.env ?? 'Ant-v0';
+  if (env === QUAD_TASK_ID) return evaluateQuadRun(dir, model, String(cfg.algo), episodes, seed, json);
   const method = String(cfg.algo) as EvalMethod;
   if (!json) console.log(`eval: ${method} is model-based: MPC on its model, ${env} with its held-out fault (as adaptlab eval-adapt --methods ${method})`);
   await initBackend();
@@ -191,5 +192,19 @@ export async function evaluateModelRun(dir: string, cfg: RunConfig, episodes: nu
   const r = res.methods[method];
   if (json) console.log(JSON.stringify({ run: dir, env, episodes, forwardDistance: r.forwardDistance, predictionError: r.predictionError }));
   else console.log(`${env}: forward distance ${r.forwardDistance.mean.toFixed(2)} ± ${r.forwardDistance.std.toFixed(2)} m, prediction error ${r.predictionError.before.toPrecision(3)} before / ${r.predictionError.after.toPrecision(3)} after adapting, over ${episodes} episodes`);
+  return 0;
+}
+
+/** `eval --run` on a quadrotor model: its method flies the figure-8 with the held-out interpolated payload. */
+async function evaluateQuadRun(dir: string, model: string, algo: string, episodes: number, seed: number, json: boolean): Promise<number> {
+  const method = quadMethodOf(algo);
+  if (!method) throw new Error(`${dir}: a ${algo} model is not one of the quadrotor's methods (latent, mb, mbhist, params)`);
+  const payload = QUAD_TEST_PAYLOADS.interpolated.params;
+  if (!json) console.log(`eval: ${algo} is model-based: CEM on its model, ${QUAD_TASK_ID} figure-8 with the held-out payload ${JSON.stringify(payload)} (as adaptlab eval-adapt --env QuadPayload-v0 --methods ${method})`);
+  await initBackend();
+  const { episodes: per } = await evalQuadEpisodes({ payload, methods: [method], checkpoints: { [method]: model }, episodes, seed });
+  const r = summarize(per[method]);
+  if (json) console.log(JSON.stringify({ run: dir, env: QUAD_TASK_ID, episodes, payload, trackingError: r.trackingError, crashes: r.crashes }));
+  else console.log(`${QUAD_TASK_ID}: payload tracking error ${r.trackingError.mean.toFixed(3)} m (95% interval ${r.trackingError.ci95.map((x) => x.toFixed(3)).join('..')}), ${r.crashes} crashes, over ${episodes} episodes`);
   return 0;
 }

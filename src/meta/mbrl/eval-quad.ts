@@ -39,6 +39,8 @@ export interface QuadEvalOptions {
   seed: number;
   /** Where QuadPayloadVel-v0/<method>.json are (default assets/checkpoints). */
   checkpointDir?: string;
+  /** A checkpoint file per method, instead of the directory's. */
+  checkpoints?: Partial<Record<QuadMethod, string>>;
   planner?: Partial<PlannerConfig>;
   onEpisode?: (r: { method: QuadMethod; episode: number; trackingError: number; crashed: boolean }) => void;
 }
@@ -76,7 +78,7 @@ export async function evalQuadEpisodes(o: QuadEvalOptions): Promise<{ payload: P
       const ctl =
         method === 'pid'
           ? null
-          : createAdaptiveController({ checkpoint: loadCheckpoint(quadCheckpointPath(method, o.checkpointDir)), env, planner: o.planner, trueParams: () => env.params!() });
+          : createAdaptiveController({ checkpoint: loadCheckpoint(o.checkpoints?.[method] ?? quadCheckpointPath(method, o.checkpointDir)), env, planner: o.planner, trueParams: () => env.params!() });
       const pid = quadPid(env.dt, 2);
       const eps: QuadEpisode[] = [];
       for (let e = 0; e < o.episodes; e++) {
@@ -126,6 +128,12 @@ export async function evalQuadEpisodes(o: QuadEvalOptions): Promise<{ payload: P
 
 export function summarize(eps: QuadEpisode[]): QuadMethodResult {
   return { trackingError: meanCi(eps.map((e) => e.trackingError)), crashes: eps.filter((e) => e.crashed).length, msPerStep: eps.reduce((s, e) => s + e.msPerStep, 0) / Math.max(1, eps.length) };
+}
+
+/** The quadrotor method a model-based trainer's model stands for ('params' is the oracle). */
+export function quadMethodOf(algo: string): Exclude<QuadMethod, 'pid'> | null {
+  if (algo === 'params') return 'oracle';
+  return algo === 'latent' || algo === 'mb' || algo === 'mbhist' ? algo : null;
 }
 
 /** Paired differences of every method against `baseline` on the payload tracking error (positive = lower error). */
