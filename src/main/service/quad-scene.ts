@@ -63,7 +63,10 @@ export const QUAD_TELEMETRY: TelemetryDecl[] = [
 /** The latent model's q(z) and its read-out as payload parameters. */
 type LatentDiagnostics = NonNullable<StepDiagnostics['latent']>;
 
-/** Where a method's shipped checkpoint lives ($ADAPTLAB_CHECKPOINTS overrides the root, as for the ant). */
+/**
+ * Where a method's shipped checkpoint lives: eval-quad.ts's layout, under the assets folder
+ * ($ADAPTLAB_CHECKPOINTS overrides the root, as for the ant; eval-quad.ts itself loads tfjs).
+ */
 export function quadCheckpointPath(method: ModelMethod): string {
   const root = process.env.ADAPTLAB_CHECKPOINTS ?? join(ASSETS, 'checkpoints');
   return join(root, QUAD_ENV, `${method}.json`);
