@@ -32,7 +32,7 @@ describe('context inputs of a dynamics model', () => {
     const ls = p[LATENT_LOG_STD].arraySync() as number[][];
     const z = tf.tensor2d([mu[2][0] + Math.exp(ls[2][0]) * 0.3, mu[2][1] + Math.exp(ls[2][1]) * -1, mu[0][0] + Math.exp(ls[0][0]) * 0.5, mu[0][1] + Math.exp(ls[0][1]) * 2], [2, 2]);
     const kl = (t: number) => klToPrior(p[LATENT_MU].slice([t, 0], [1, 2]), p[LATENT_LOG_STD].slice([t, 0], [1, 2])).dataSync()[0];
-    const want = m.loss(p, b, z).dataSync()[0] + 0.1 * ((kl(2) + kl(0)) / 2);
+    const want = m.loss(p, b, z).dataSync()[0] + ((2 * 0.1) / 2) * ((kl(2) + kl(0)) / 2);
     expect(got).toBeCloseTo(want, 5);
   });
 
