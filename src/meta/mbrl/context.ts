@@ -20,23 +20,29 @@ export function klToPrior(mu: Tensor, logStd: Tensor): Scalar {
 }
 
 /**
- * The latent model's training loss on a minibatch: z drawn from each row's task posterior
- * (reparameterized with `eps` [n, size]) conditions the prediction; each row also pays its task's
- * KL to the prior, weighted by `klWeight` against the normalized MSE (a beta-weighted ELBO per
- * transition; Belkhale et al. use 0.1). Weighting the KL once per dataset instead (the plain ELBO)
- * let every task's q(z) shrink to a point (std ~0.003 after 30k transitions), and the model was
- * then untrained between the training payloads: worse at an interpolated cable length than at
- * the trained ones.
+ * The KL term's weight per nat against the normalized MSE: the ELBO of a unit-variance Gaussian
+ * likelihood over `rows` transitions of `O` dims, divided by rows x O / 2 (so its likelihood part is
+ * the MSE), times the prior weight `klWeight` (Belkhale et al.: ~0.1).
  */
-export function latentObjective(model: DynamicsModel, p: Params, b: Batch, task: Tensor, eps: Tensor): Scalar {
+export function klScale(klWeight: number, rows: number, O: number): number {
+  return (2 * klWeight) / (Math.max(1, rows) * O);
+}
+
+/**
+ * The latent model's training loss on a minibatch: z drawn from each row's task posterior
+ * (reparameterized with `eps` [n, size]) conditions the prediction; the tasks' KL to the prior is
+ * weighted as one ELBO over `dataRows` transitions. With 30k transitions the KL hardly pulls, and
+ * each task's q(z) shrinks to near a point (std ~0.003); weighting it per transition instead (beta
+ * 0.1 or 0.1 x 2 / O against the MSE, with or without a warm-up) collapsed every q(z) onto the
+ * prior: z unused (the quadrotor, see README).
+ */
+export function latentObjective(model: DynamicsModel, p: Params, b: Batch, task: Tensor, eps: Tensor, dataRows: number): Scalar {
   const spec = model.spec.context as LatentSpec;
   const mu = p[LATENT_MU];
   const logStd = p[LATENT_LOG_STD];
-  const pick = tf.oneHot(task, mu.shape[0] as number).toFloat();
   const z = latentDraw(mu, logStd, task, eps);
   const mse = model.loss(p, b, z);
-  const klPerTask = tf.mul(0.5, tf.sum(tf.sub(tf.add(tf.square(mu), tf.exp(tf.mul(2, logStd))), tf.add(1, tf.mul(2, logStd))), 1, true));
-  return tf.add(mse, tf.mul(spec.klWeight, tf.mean(tf.matMul(pick, klPerTask)))) as Scalar;
+  return tf.add(mse, tf.mul(klScale(spec.klWeight, dataRows, model.O), klToPrior(mu, logStd))) as Scalar;
 }
 
 /**
@@ -115,13 +121,13 @@ export class LatentInferrer {
     return tf.tensor2d(this.mu, [1, this.mu.length]);
   }
 
-  /** `steps` Adam steps on the window `b` ([n] rows) of its objective as in training (MSE + klWeight x KL); returns the last loss. */
+  /** `steps` Adam steps on the window `b` ([n] rows); returns the last ELBO loss. */
   update(p: Params, b: Batch, rng: Rng): number {
     const spec = this.model.spec.context as LatentSpec;
     const d = this.mu.length;
     const n = b.obs.shape[0] as number;
     const S = this.o.samples;
-    const scale = spec.klWeight;
+    const scale = klScale(spec.klWeight, n, this.model.O);
     const [b1, b2, eps0] = [0.9, 0.999, 1e-8];
     let last = NaN;
     const tiled: Batch = tf.tidy(() => ({ obs: tf.tile(b.obs, [S, 1]), act: tf.tile(b.act, [S, 1]), target: tf.tile(b.target, [S, 1]) }));

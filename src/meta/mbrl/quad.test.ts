@@ -83,4 +83,13 @@ describe.skipIf(!existsSync(LATENT))('the shipped quadrotor latent model', () =>
     env.dispose?.();
     expect(planned).toBeLessThan(0.5 * zero);
   }, 30_000);
+
+  it('refuses an env whose step is not the one the model predicts (0.1 s commands for a 0.2 s model), and the oracle without the true payload', async () => {
+    const fast = await quadTaskSpec({ controlPeriod: 0.1 }).make();
+    expect(() => createAdaptiveController({ checkpoint: LATENT, env: fast })).toThrow(/predicts 0.2 s steps, the env steps 0.1 s/);
+    fast.dispose?.();
+    const env = await quadTaskSpec().make();
+    expect(() => createAdaptiveController({ checkpoint: quadCheckpointPath('oracle'), env })).toThrow(/the oracle needs trueParams/);
+    env.dispose?.();
+  });
 });

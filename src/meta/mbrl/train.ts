@@ -298,7 +298,7 @@ export class MbLearner {
     if (c.kind === 'latent') {
       const task = tf.tensor1d(Array.from(rows, (i) => data.task[i]), 'int32');
       const eps = normalDraws(this.rng, rows.length, c.size);
-      ({ value, grads } = tf.tidy(() => valueAndGrads((p) => latentObjective(this.model, p, b, task, eps), this.params)));
+      ({ value, grads } = tf.tidy(() => valueAndGrads((p) => latentObjective(this.model, p, b, task, eps, data.count), this.params)));
       tf.dispose([task, eps]);
     } else {
       const ctx = this.rowsContext(data, rows, this.params);
