@@ -48,10 +48,13 @@ describe('the quadrotor adaptation scene', () => {
     }
   });
 
-  it('the payload-swap scenario is recordable here, and its event is a swap the scene takes', async () => {
-    const s = loadScenarioFile(join(scenariosDir(), 'quad-payload-swap.json'));
-    expect(scenarioProblems(s, [await sceneInfo(findScene('adapt-quad'))])).toEqual([]);
-    expect(eventCommand(s.events[0])).toEqual({ control: 'swap', value: { payload_mass: 0.25, cable_length: 1 } });
+  it('the payload-swap scenarios (latent model, PID baseline) are recordable here, and their event is a swap the scene takes', async () => {
+    const info = await sceneInfo(findScene('adapt-quad'));
+    for (const file of ['quad-payload-swap.json', 'quad-payload-swap-pid.json']) {
+      const s = loadScenarioFile(join(scenariosDir(), file));
+      expect(scenarioProblems(s, [info]), file).toEqual([]);
+      expect(eventCommand(s.events[0])).toEqual({ control: 'swap', value: { payload_mass: 0.25, cable_length: 1 } });
+    }
   });
 
   it.skipIf(!existsSync(quadCheckpointPath('latent')))('the latent model reports q(z) and its read-out, and z moves when the payload is swapped', async () => {
