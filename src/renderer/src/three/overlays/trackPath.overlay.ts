@@ -3,6 +3,9 @@
  * `{ reference, trail }`, each xyz triples; the reference is drawn as a closed pale line (a
  * hover is one point, drawn as a small ring marker), the trail as a line that fades from the
  * oldest point to the newest. The quadrotor scene sends its payload's last seconds as the trail.
+ * A sparse trail (one point per 0.2 s command, the adaptation scene's) is drawn as a centripetal
+ * Catmull-Rom curve through its points, as the pose blend draws the bodies between frames: the
+ * swinging payload does not move in straight segments.
  */
 import * as THREE from 'three';
 import type { OverlayModule } from './overlay';
@@ -33,6 +36,20 @@ function line(max: number, material: THREE.LineBasicMaterial, colours: boolean):
   l.frustumCulled = false;
   l.visible = false;
   return l;
+}
+
+/** A trail of at most this many points is sparse, and drawn with this many segments between two points. */
+const SPARSE = 128;
+const SUBDIVISION = 8;
+
+/** The newest trail points that fit (xyz triples); a sparse trail is subdivided along a smooth curve through them. */
+export function drawnTrail(trail: readonly number[]): number[] {
+  const n = Math.min(MAX_TRAIL, Math.floor(trail.length / 3));
+  const start = Math.floor(trail.length / 3) - n; // keep the newest points
+  const raw = trail.slice(start * 3, (start + n) * 3);
+  if (n < 3 || n > SPARSE) return raw;
+  const curve = new THREE.CatmullRomCurve3(Array.from({ length: n }, (_, i) => new THREE.Vector3(raw[i * 3], raw[i * 3 + 1], raw[i * 3 + 2])), false, 'centripetal');
+  return curve.getPoints((n - 1) * SUBDIVISION).flatMap((p) => [p.x, p.y, p.z]);
 }
 
 const sameNumbers = (a: number[], b: number[]) => a.length === b.length && a.every((x, i) => x === b[i]);
@@ -66,13 +83,13 @@ const trackPath: OverlayModule<State> = {
         st.reference.geometry.setDrawRange(0, n);
       }
     }
-    const m = Math.min(MAX_TRAIL, Math.floor(trail.length / 3));
+    const points = drawnTrail(trail);
+    const m = points.length / 3;
     st.trail.visible = m > 1;
     if (m < 2) return;
     const pos = st.trail.geometry.getAttribute('position') as THREE.BufferAttribute;
     const col = st.trail.geometry.getAttribute('color') as THREE.BufferAttribute;
-    const start = Math.floor(trail.length / 3) - m; // keep the newest points
-    (pos.array as Float32Array).set(trail.slice(start * 3, (start + m) * 3));
+    (pos.array as Float32Array).set(points);
     const c = col.array as Float32Array;
     for (let i = 0; i < m; i++) {
       const k = 0.15 + (0.85 * i) / (m - 1); // old points fade towards the background
