@@ -10,3 +10,14 @@ export function captureConsole(): { out: string[]; err: string[] } {
   vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => (err.push(String(s).trimEnd()), true));
   return { out, err };
 }
+
+/** Runs one command line through the CLI's `main` and returns its exit code and what it printed (blank error lines dropped). */
+export async function runCli(main: (argv: string[]) => Promise<number>, argv: string[]): Promise<{ rc: number; out: string[]; err: string[] }> {
+  const c = captureConsole();
+  try {
+    const rc = await main(argv);
+    return { rc, out: c.out, err: c.err.filter((l) => l.trim()) };
+  } finally {
+    vi.restoreAllMocks();
+  }
+}

@@ -8,18 +8,13 @@ import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { findTrainer } from '../../meta/trainers/registry';
 import { main, parseCommandLine } from './index';
-import { captureConsole } from '../../../test/support/capture-console';
+import { runCli } from '../../../test/support/capture-console';
 
 afterEach(() => vi.restoreAllMocks());
 const root = mkdtempSync(join(tmpdir(), 'adaptlab-darc-cli-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-async function run(argv: string[]): Promise<{ rc: number; out: string[]; err: string[] }> {
-  const c = captureConsole();
-  const rc = await main(argv);
-  vi.restoreAllMocks();
-  return { rc, out: c.out, err: c.err.filter((l) => l.trim()) };
-}
+const run = (argv: string[]) => runCli(main, argv);
 
 describe("the DARC baselines: adaptlab train <algo> --pair FILE --domain source|target", () => {
   const spec = async (argv: string[]) => (await import('./train')).trainSpec(findTrainer('sac'), parseCommandLine(['train', 'sac', ...argv])!.args).spec;

@@ -7,18 +7,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { main } from './index';
-import { captureConsole } from '../../../test/support/capture-console';
+import { runCli } from '../../../test/support/capture-console';
 
 afterEach(() => vi.restoreAllMocks());
 const root = mkdtempSync(join(tmpdir(), 'adaptlab-quad-cli-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-async function run(argv: string[]): Promise<{ rc: number; out: string[]; err: string[] }> {
-  const c = captureConsole();
-  const rc = await main(argv);
-  vi.restoreAllMocks();
-  return { rc, out: c.out, err: c.err.filter((l) => l.trim()) };
-}
+const run = (argv: string[]) => runCli(main, argv);
 
 describe('adaptlab eval-adapt --env QuadPayload-v0', () => {
   it('flies the payload given and prints one JSON line: tracking error with its interval and crashes per method', async () => {

@@ -6,9 +6,9 @@
  */
 import { makeEnv } from '../../physics/envs/registry.js';
 import { ANT_DEFAULT_CONFIG, ANT_OBS_XY, type AntConfig } from '../../physics/envs/ant.js';
-import type { Fault } from '../../physics/envs/types.js';
 import { registerMbTask } from './envs.js';
-import type { MbEnv, MbFault, MbTaskSpec } from './types.js';
+import { mbEnvOf } from './physics-env.js';
+import type { MbFault, MbTaskSpec } from './types.js';
 
 /** Torso x, y, z in the observation (includeXY layout, see physics/envs/ant.ts). */
 export const ANT_POSITION_INDICES: [number, number, number] = [ANT_OBS_XY.x, ANT_OBS_XY.y, ANT_OBS_XY.z];
@@ -51,21 +51,7 @@ export function antMbEnvConfig(o: { episodic?: boolean } = {}, config: AntConfig
 export function antTaskSpec(config: AntConfig = {}): MbTaskSpec {
   return {
     id: 'Ant-v0',
-    make: async (o) => {
-      const env = await makeEnv('Ant-v0', antMbEnvConfig(o, config));
-      return {
-        id: env.id,
-        observationSize: env.observationSize,
-        actionSize: env.actionSize,
-        dt: env.dt,
-        maxEpisodeSteps: env.maxEpisodeSteps,
-        reset: (o) => env.reset(o),
-        step: (a) => env.step(a),
-        applyFault: (f) => env.applyFault(f as Fault),
-        rewardFromTransition: (o, a, n, out) => env.rewardFromTransition(o, a, n, out),
-        dispose: () => env.dispose(),
-      } satisfies MbEnv;
-    },
+    make: async (o) => mbEnvOf(await makeEnv('Ant-v0', antMbEnvConfig(o, config))),
     trainFaults: [null, cripple(0), cripple(1), cripple(2)],
     testFault: cripple(3),
     positionIndices: ANT_POSITION_INDICES,

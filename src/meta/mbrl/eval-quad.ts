@@ -15,6 +15,7 @@ import { createAdaptiveController } from './controller.js';
 import { episodeSeed } from './eval.js';
 import { resolveTask } from './envs.js';
 import type { PlannerConfig } from './planner.js';
+import type { LatentInference } from './context.js';
 import { QUAD_TASK_ID, QUAD_TEST_PAYLOADS, quadTaskSpec } from './quad.js';
 import type { QuadReference } from '../../physics/envs/quadPayload.js';
 
@@ -42,6 +43,8 @@ export interface QuadEvalOptions {
   /** A checkpoint file per method, instead of the directory's. */
   checkpoints?: Partial<Record<QuadMethod, string>>;
   planner?: Partial<PlannerConfig>;
+  /** The latent model's online inference (steps a control step, step size, draws); default LATENT_INFERENCE. */
+  latentInference?: Partial<LatentInference>;
   onEpisode?: (r: { method: QuadMethod; episode: number; trackingError: number; crashed: boolean }) => void;
 }
 
@@ -78,7 +81,7 @@ export async function evalQuadEpisodes(o: QuadEvalOptions): Promise<{ payload: P
       const ctl =
         method === 'pid'
           ? null
-          : createAdaptiveController({ checkpoint: loadCheckpoint(o.checkpoints?.[method] ?? quadCheckpointPath(method, o.checkpointDir)), env, planner: o.planner, trueParams: () => env.params!() });
+          : createAdaptiveController({ checkpoint: loadCheckpoint(o.checkpoints?.[method] ?? quadCheckpointPath(method, o.checkpointDir)), env, planner: o.planner, latentInference: o.latentInference, trueParams: () => env.params!() });
       const pid = quadPid(env.dt, 2);
       const eps: QuadEpisode[] = [];
       for (let e = 0; e < o.episodes; e++) {

@@ -12,10 +12,10 @@
  */
 import { makeEnv } from '../../physics/envs/registry.js';
 import { QUAD_OBS } from '../../physics/envs/quadPayload.js';
-import type { Fault } from '../../physics/envs/types.js';
 import type { QuadVelConfig } from '../../physics/envs/quadPayloadVel.js';
 import { registerMbTask } from './envs.js';
-import type { MbEnv, MbTaskSpec } from './types.js';
+import { mbEnvOf } from './physics-env.js';
+import type { MbTaskSpec } from './types.js';
 
 export const QUAD_TASK_ID = 'QuadPayloadVel-v0';
 
@@ -40,22 +40,7 @@ export function quadTaskSpec(config: QuadVelConfig = {}): MbTaskSpec {
   const cfg: QuadVelConfig = { ...QUAD_MB_CONFIG, ...config };
   return {
     id: QUAD_TASK_ID,
-    make: async () => {
-      const env = await makeEnv(QUAD_TASK_ID, cfg);
-      return {
-        id: env.id,
-        observationSize: env.observationSize,
-        actionSize: env.actionSize,
-        dt: env.dt,
-        maxEpisodeSteps: env.maxEpisodeSteps,
-        reset: (o) => env.reset(o),
-        step: (a) => env.step(a),
-        applyFault: (f) => env.applyFault(f as Fault),
-        rewardFromTransition: (o, a, n, out) => env.rewardFromTransition(o, a, n, out),
-        params: () => env.params(),
-        dispose: () => env.dispose(),
-      } satisfies MbEnv;
-    },
+    make: async () => mbEnvOf(await makeEnv(QUAD_TASK_ID, cfg)),
     trainFaults: QUAD_TRAIN_PAYLOADS,
     testFault: QUAD_TEST_PAYLOADS.interpolated,
     positionIndices: null,

@@ -7,7 +7,7 @@
  * Task: the TRACKED body (config.track, default 'payload') follows a reference: 'hover' (a fixed
  * point), 'circle' or 'figure8' (lemniscate) in the horizontal plane at the reference height.
  *
- * ## Observation (22); the reference is taken at the observation's time (steps x dt)
+ * ## Observation (25); the reference is taken at the observation's time (steps x dt)
  *
  * | index | observation                                          | unit / frame         |
  * |-------|------------------------------------------------------|----------------------|
@@ -18,8 +18,11 @@
  * | 13-15 | payload position minus quad position (x, y, z)       | m, world             |
  * | 16-18 | payload linear velocity (x, y, z)                    | m/s, world           |
  * | 19-21 | reference velocity (x, y, z)                         | m/s, world           |
+ * | 22-24 | reference acceleration (x, y, z)                     | m/s^2, world         |
  *
- * Index constants: {@link QUAD_OBS}.
+ * Index constants: {@link QUAD_OBS}. The reference's acceleration is there so that a model can
+ * foresee where a curving reference goes: with only its velocity, a planner imagined it running
+ * straight (0.4 m off after 1 s on the figure-8), and a history window won by seeing it turn.
  *
  * ## Action (4)
  *
@@ -70,8 +73,9 @@ export const QUAD_OBS = {
   payloadX: 13, payloadY: 14, payloadZ: 15,
   payloadVx: 16, payloadVy: 17, payloadVz: 18,
   refVx: 19, refVy: 20, refVz: 21,
+  refAx: 22, refAy: 23, refAz: 24,
 } as const;
-export const QUAD_OBS_SIZE = 22;
+export const QUAD_OBS_SIZE = 25;
 /** One action per rotor. */
 export const QUAD_ACTION_SIZE = QUAD_ROTORS.spin.length;
 /** Timestep, frame skip and gravity. */
@@ -230,15 +234,15 @@ export class QuadPayloadEnv extends ArticulatedEnv {
     super.buildWorld();
   }
 
-  reference(t: number): { p: Vec3; v: Vec3 } {
+  reference(t: number): { p: Vec3; v: Vec3; a: Vec3 } {
     const c = this.cfg.referenceCenter, r = this.cfg.referenceRadius, w = (2 * Math.PI) / this.cfg.referencePeriod;
     switch (this.cfg.reference) {
       case 'circle':
-        return { p: [c[0] + r * Math.cos(w * t) - r, c[1] + r * Math.sin(w * t), c[2]], v: [-r * w * Math.sin(w * t), r * w * Math.cos(w * t), 0] };
+        return { p: [c[0] + r * Math.cos(w * t) - r, c[1] + r * Math.sin(w * t), c[2]], v: [-r * w * Math.sin(w * t), r * w * Math.cos(w * t), 0], a: [-r * w * w * Math.cos(w * t), -r * w * w * Math.sin(w * t), 0] };
       case 'figure8':
-        return { p: [c[0] + r * Math.sin(w * t), c[1] + (r / 2) * Math.sin(2 * w * t), c[2]], v: [r * w * Math.cos(w * t), r * w * Math.cos(2 * w * t), 0] };
+        return { p: [c[0] + r * Math.sin(w * t), c[1] + (r / 2) * Math.sin(2 * w * t), c[2]], v: [r * w * Math.cos(w * t), r * w * Math.cos(2 * w * t), 0], a: [-r * w * w * Math.sin(w * t), -2 * r * w * w * Math.sin(2 * w * t), 0] };
       default:
-        return { p: [c[0], c[1], c[2]], v: [0, 0, 0] };
+        return { p: [c[0], c[1], c[2]], v: [0, 0, 0], a: [0, 0, 0] };
     }
   }
 
@@ -357,6 +361,9 @@ export class QuadPayloadEnv extends ArticulatedEnv {
     out[QUAD_OBS.refVx] = ref.v[0];
     out[QUAD_OBS.refVy] = ref.v[1];
     out[QUAD_OBS.refVz] = ref.v[2];
+    out[QUAD_OBS.refAx] = ref.a[0];
+    out[QUAD_OBS.refAy] = ref.a[1];
+    out[QUAD_OBS.refAz] = ref.a[2];
   }
 
   protected evaluate(a: Float64Array, xBefore: number) {

@@ -7,7 +7,7 @@
  * controller; theirs at dt 0.25 s), made for planners, the latent payload model and the per-axis
  * PID baseline (controllers/quad-pid.ts). dt = controlPeriod.
  *
- * ## Observation (22): QuadPayload-v0's, at the end of the period (see quadPayload.ts, QUAD_OBS)
+ * ## Observation (25): QuadPayload-v0's, at the end of the period (see quadPayload.ts, QUAD_OBS)
  *
  * | index | observation                                          | unit / frame         |
  * |-------|------------------------------------------------------|----------------------|
@@ -18,6 +18,7 @@
  * | 13-15 | payload position minus quad position (x, y, z)       | m, world             |
  * | 16-18 | payload linear velocity (x, y, z)                    | m/s, world           |
  * | 19-21 | reference velocity (x, y, z)                         | m/s, world           |
+ * | 22-24 | reference acceleration (x, y, z)                     | m/s^2, world         |
  *
  * ## Action (3)
  *
