@@ -59,7 +59,7 @@ describe('adaptlab refuses bad input with one line and exit code 2', () => {
 
   it('eval-adapt --methods magic lists the valid methods (no ENOENT of magic.json)', async () => {
     const line = await refused(['eval-adapt', '--methods', 'mb,magic']);
-    expect(line).toMatch(/--methods expects a comma-separated list of grbal, rebal, mb, mbde, oracle; got "magic"/);
+    expect(line).toMatch(/--methods expects a comma-separated list of grbal, rebal, mb, mbde, oracle, latent, mbhist, pid; got "magic"/);
     expect(line).not.toMatch(/ENOENT/);
   });
 
