@@ -5,7 +5,7 @@ import { SceneHost } from './scene-host';
 import { findScene, sceneInfo } from './scene-runner';
 import { eventCommand, scenarioProblems } from '../../shared/scenario';
 import { loadScenarioFile, scenariosDir } from './scenarios';
-import { QuadScene, quadCheckpointPath } from './quad-scene';
+import { QuadScene, checkpointOf } from './quad-scene';
 
 describe('the quadrotor adaptation scene', () => {
   it('flies the figure-8 under PID, swaps the payload mid-flight on command, and charts the true payload', async () => {
@@ -57,7 +57,7 @@ describe('the quadrotor adaptation scene', () => {
     }
   });
 
-  it.skipIf(!existsSync(quadCheckpointPath('latent')))('the latent model reports q(z) and its read-out, and z moves when the payload is swapped', async () => {
+  it.skipIf(!existsSync(checkpointOf('latent')))('the latent model reports q(z) and its read-out, and z moves when the payload is swapped', async () => {
     const h = await SceneHost.open(findScene('adapt-quad'), 0); // opens with the latent model where it ships
     try {
       for (let i = 0; i < 10; i++) await h.step();

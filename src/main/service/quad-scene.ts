@@ -18,12 +18,12 @@ import type { QuadPayloadVelEnv } from '../../physics/envs/quadPayloadVel';
 import { quadPid, type QuadPid } from '../../physics/controllers/quad-pid';
 import type { AdaptiveController, StepDiagnostics } from '../../meta/mbrl/controller';
 import type { QuadMethod } from '../../meta/mbrl/eval-quad';
-import { QUAD_MB_CONFIG } from '../../meta/mbrl/quad';
+import { QUAD_MB_CONFIG, QUAD_TASK_ID, quadCheckpointPath } from '../../meta/mbrl/quad';
 import type { HostContext, Scene, SceneDeclared } from './scene';
 import { Trail, TRAIL_SECONDS } from './trail';
 import { ASSETS } from '../cli/paths';
 
-export const QUAD_ENV = 'QuadPayloadVel-v0';
+const QUAD_ENV = QUAD_TASK_ID;
 
 /** eval-adapt's quadrotor methods (eval-quad.ts), as the select shows them. */
 export const QUAD_METHODS: readonly { value: QuadMethod; label: string }[] = [
@@ -63,18 +63,14 @@ export const QUAD_TELEMETRY: TelemetryDecl[] = [
 /** The latent model's q(z) and its read-out as payload parameters. */
 type LatentDiagnostics = NonNullable<StepDiagnostics['latent']>;
 
-/**
- * Where a method's shipped checkpoint lives: eval-quad.ts's layout, under the assets folder
- * ($ADAPTLAB_CHECKPOINTS overrides the root, as for the ant; eval-quad.ts itself loads tfjs).
- */
-export function quadCheckpointPath(method: ModelMethod): string {
-  const root = process.env.ADAPTLAB_CHECKPOINTS ?? join(ASSETS, 'checkpoints');
-  return join(root, QUAD_ENV, `${method}.json`);
+/** A method's shipped checkpoint, under the package's assets ($ADAPTLAB_CHECKPOINTS overrides the root, as for the ant). */
+export function checkpointOf(method: ModelMethod): string {
+  return quadCheckpointPath(method, process.env.ADAPTLAB_CHECKPOINTS ?? join(ASSETS, 'checkpoints'));
 }
 
 /** The methods offered: those whose checkpoint exists, and PID always. */
 export function availableMethods(): QuadMethod[] {
-  return QUAD_METHODS.map((m) => m.value).filter((m) => m === 'pid' || existsSync(quadCheckpointPath(m)));
+  return QUAD_METHODS.map((m) => m.value).filter((m) => m === 'pid' || existsSync(checkpointOf(m)));
 }
 
 /** The scene opens with the latent model where it ships, else PID. */
@@ -152,7 +148,7 @@ export class QuadScene implements Scene {
   /** The method's model-based controller (null for PID), bound to the current env. */
   private async controller(method: QuadMethod): Promise<AdaptiveController | null> {
     if (method === 'pid') return null;
-    const path = quadCheckpointPath(method);
+    const path = checkpointOf(method);
     if (!existsSync(path)) throw new Error(`no pretrained ${method} checkpoint at ${path}; train one for ${QUAD_ENV} (see src/meta/mbrl/README.md) or choose pid`);
     // tfjs loads only when a learned method flies (PID opens without it)
     const [{ initBackend }, { createAdaptiveController }] = await Promise.all([import('../../meta/backend'), import('../../meta/mbrl/controller')]);

@@ -6,7 +6,6 @@
  * model (z inferred online), MB without history, MB with a history window, the oracle given the
  * true payload, all under the same CEM planner, and the per-axis PID on the same velocity interface.
  */
-import path from 'node:path';
 import { backendInfo, initBackend } from '../backend.js';
 import { quadPid } from '../../physics/controllers/quad-pid.js';
 import { meanCi, pairedDiff, type MeanCi, type PairedDiff } from '../../shared/paired.js';
@@ -16,7 +15,7 @@ import { episodeSeed } from './eval.js';
 import { resolveTask } from './envs.js';
 import type { PlannerConfig } from './planner.js';
 import type { LatentInference } from './context.js';
-import { QUAD_TASK_ID, QUAD_TEST_PAYLOADS, quadTaskSpec } from './quad.js';
+import { QUAD_TASK_ID, QUAD_TEST_PAYLOADS, quadCheckpointPath, quadTaskSpec } from './quad.js';
 import type { QuadReference } from '../../physics/envs/quadPayload.js';
 
 export const QUAD_METHODS = ['latent', 'mb', 'mbhist', 'oracle', 'pid'] as const;
@@ -65,9 +64,6 @@ export interface QuadMethodResult {
   msPerStep: number;
 }
 
-export function quadCheckpointPath(method: Exclude<QuadMethod, 'pid'>, dir = path.resolve('assets/checkpoints')): string {
-  return path.join(dir, QUAD_TASK_ID, `${method}.json`);
-}
 
 /** Per-episode results of each method on the same seeded episodes, and the payload flown (nominal where not given). */
 export async function evalQuadEpisodes(o: QuadEvalOptions): Promise<{ payload: Payload | null; episodes: Record<string, QuadEpisode[]> }> {

@@ -11,8 +11,7 @@ import { LatentInferrer, readParams } from './context.js';
 import { createAdaptiveController } from './controller.js';
 import { DynamicsModel } from './model.js';
 import { decodeParams } from './checkpoint.js';
-import { quadCheckpointPath } from './eval-quad.js';
-import { quadTaskSpec } from './quad.js';
+import { quadCheckpointPath, quadTaskSpec } from './quad.js';
 import { quadPid } from '../../physics/controllers/quad-pid.js';
 import type { MbEnv } from './types.js';
 

@@ -10,6 +10,7 @@
  * depend on where the reference is. It still predicts its change (payload velocity minus the
  * reference's, which the obs holds), so the env's own tracking reward scores imagined transitions.
  */
+import path from 'node:path';
 import { makeEnv } from '../../physics/envs/registry.js';
 import { QUAD_OBS } from '../../physics/envs/quadPayload.js';
 import type { QuadVelConfig } from '../../physics/envs/quadPayloadVel.js';
@@ -50,3 +51,11 @@ export function quadTaskSpec(config: QuadVelConfig = {}): MbTaskSpec {
 }
 
 registerMbTask(QUAD_TASK_ID, () => quadTaskSpec());
+
+/** The quadrotor's methods that plan with a learned model (the oracle's checkpoint is a 'params' model). */
+export type QuadModelMethod = 'latent' | 'mb' | 'mbhist' | 'oracle';
+
+/** Where a method's checkpoint is: <root>/QuadPayloadVel-v0/<method>.json (root: assets/checkpoints under the current directory). */
+export function quadCheckpointPath(method: QuadModelMethod, root = path.resolve('assets/checkpoints')): string {
+  return path.join(root, QUAD_TASK_ID, `${method}.json`);
+}
