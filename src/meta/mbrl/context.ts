@@ -80,7 +80,8 @@ export interface LatentInference {
  * Ten warm-started Adam steps a control step: chosen on the TRAINING payloads (0.1 kg / 0.3 m and
  * 0.3 kg / 1.0 m, 3 seeded figure-8 flights each): payload tracking error 0.198 m with 2 steps,
  * 0.156 with 5, 0.135 with 10, 0.132 with 20 (lr 0.1); slower inference leaves the first seconds
- * of a flight to a model conditioned on a z that has not converged. ~10 ms here.
+ * of a flight to a model conditioned on a z that has not converged. ~23 ms a control step here
+ * (bench/adapt.ts --env QuadPayloadVel-v0).
  */
 export const LATENT_INFERENCE: LatentInference = { steps: 10, lr: 0.1, samples: 4 };
 
@@ -102,10 +103,6 @@ export class LatentInferrer {
     this.logStd = new Float32Array(d);
     this.m = new Float32Array(2 * d);
     this.v = new Float32Array(2 * d);
-  }
-
-  get size(): number {
-    return this.mu.length;
   }
 
   /** Back to the prior N(0, I). */

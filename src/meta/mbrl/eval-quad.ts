@@ -163,9 +163,10 @@ export async function evalQuadPreset(o: { checkpointDir?: string; episodes?: num
   const methods = o.methods ?? QUAD_METHODS;
   const pooled: Record<string, QuadEpisode[]> = {};
   const byPayload: Record<string, { payload: Payload; methods: Record<string, QuadMethodResult>; latent: { z: number[]; readout: Record<string, number> | null } | null }> = {};
-  for (const [name, f] of Object.entries(QUAD_PRESET.payloads)) {
+  // each payload its own episode seeds: 1000 apart
+  for (const [i, [name, f]] of Object.entries(QUAD_PRESET.payloads).entries()) {
     const payload: Payload = f.params;
-    const { episodes: per } = await evalQuadEpisodes({ reference: QUAD_PRESET.reference, payload, methods, episodes: o.episodes ?? QUAD_PRESET.episodesPerPayload, seed: (o.seed ?? QUAD_PRESET.seed) + (name === 'outside' ? 1000 : 0), checkpointDir: o.checkpointDir, onEpisode: o.onEpisode });
+    const { episodes: per } = await evalQuadEpisodes({ reference: QUAD_PRESET.reference, payload, methods, episodes: o.episodes ?? QUAD_PRESET.episodesPerPayload, seed: (o.seed ?? QUAD_PRESET.seed) + 1000 * i, checkpointDir: o.checkpointDir, onEpisode: o.onEpisode });
     for (const [m, eps] of Object.entries(per)) pooled[m] = [...(pooled[m] ?? []), ...eps];
     const lat = per.latent;
     byPayload[name] = {

@@ -21,8 +21,8 @@ import { createAdaptiveController } from './controller.js';
 import { TransitionData, type TransitionDataJson } from './data.js';
 import { resolveTask } from './envs.js';
 import { batchedSupported, disposeLayers, firstOrderGradsBatched, grbalObjectiveBatched } from './maml.js';
-import { DynamicsModel, LATENT_LOG_STD, LATENT_MU, computeStats, disposeBatch, type ContextSpec, type DynamicsSpec, type DynamicsStats } from './model.js';
-import { LATENT_INFERENCE, LatentInferrer, fitReadout, latentDraw, historyRowsContext, latentObjective, normalDraws, paramsContext, paramsSpec } from './context.js';
+import { DynamicsModel, LATENT_MU, computeStats, disposeBatch, type ContextSpec, type DynamicsSpec, type DynamicsStats } from './model.js';
+import { LATENT_INFERENCE, LatentInferrer, fitReadout, historyRowsContext, latentObjective, normalDraws, paramsContext, paramsSpec } from './context.js';
 import type { PlannerConfig } from './planner.js';
 import { faultLabel, isSetParams, type MbEnv, type MbTaskSpec } from './types.js';
 
@@ -269,23 +269,16 @@ export class MbLearner {
     return loss;
   }
 
-  /** The context of data rows as training conditions on it: z drawn from each row's task q(z), the task's true parameters, or the previous transitions. */
-  private rowsContext(data: TransitionData, rows: Int32Array, p: Params): Tensor {
+  /** The context of data rows as training conditions on it (the oracle's and MB with history's; the latent model draws z inside its objective): the task's true parameters, or the previous transitions. */
+  private rowsContext(data: TransitionData, rows: Int32Array): Tensor {
     const c = this.model.spec.context!;
-    const task = Array.from(rows, (i) => data.task[i]);
     if (c.kind === 'history') return historyRowsContext(this.model, data, rows, c.steps);
-    if (c.kind === 'params') {
-      const tp = this.opts.taskParams;
-      if (!tp) throw new Error('the oracle is trained with its tasks\' parameters (opts.taskParams)');
-      const ctx = new Float32Array(rows.length * c.keys.length);
-      task.forEach((t, j) => ctx.set(paramsContext(c, tp[t]), j * c.keys.length));
-      return tf.tensor2d(ctx, [rows.length, c.keys.length]);
-    }
-    return tf.tidy(() => {
-      const ti = tf.tensor1d(task, 'int32');
-      const eps = normalDraws(this.rng, rows.length, c.size);
-      return latentDraw(p[LATENT_MU], p[LATENT_LOG_STD], ti, eps);
-    });
+    if (c.kind !== 'params') throw new Error(`rowsContext: a ${c.kind} context is not read from rows`);
+    const tp = this.opts.taskParams;
+    if (!tp) throw new Error('the oracle is trained with its tasks\' parameters (opts.taskParams)');
+    const ctx = new Float32Array(rows.length * c.keys.length);
+    rows.forEach((i, j) => ctx.set(paramsContext(c, tp[data.task[i]]), j * c.keys.length));
+    return tf.tensor2d(ctx, [rows.length, c.keys.length]);
   }
 
   /** One minibatch step of a context method: the latent model's ELBO, or the MSE given the oracle's or the history's context. */
@@ -301,7 +294,7 @@ export class MbLearner {
       ({ value, grads } = tf.tidy(() => valueAndGrads((p) => latentObjective(this.model, p, b, task, eps, data.count), this.params)));
       tf.dispose([task, eps]);
     } else {
-      const ctx = this.rowsContext(data, rows, this.params);
+      const ctx = this.rowsContext(data, rows);
       ({ value, grads } = tf.tidy(() => valueAndGrads((p) => this.model.loss(p, b, ctx), this.params)));
       ctx.dispose();
     }
@@ -334,7 +327,7 @@ export class MbLearner {
         inf.update(this.params, past, rng);
         disposeBatch(past);
         ctx = inf.meanContext();
-      } else ctx = this.rowsContext(data, futRows, this.params);
+      } else ctx = this.rowsContext(data, futRows);
       const [b, a] = tf.tidy(() => [this.model.loss(this.params, fut), this.model.loss(this.params, fut, ctx)]);
       before += b.dataSync()[0];
       after += a.dataSync()[0];
