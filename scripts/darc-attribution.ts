@@ -31,15 +31,15 @@ for (const policy of darcPolicies(pair)) {
     const start = host.episode;
     host.drainEvents();
     while (host.episode - start < episodes) {
-      const before = host.episode;
+      const measured = scene.attributionNow.n;
       await host.step();
       // an episode's end is an event: "episode N ended: terminated in the source, return R, ..."
       for (const e of host.drainEvents()) {
         const m = /return (-?[\d.]+),/.exec(e.label);
         if (e.kind === 'episode' && m) returns.push(Number(m[1]));
       }
-      // the one-step gap of the step that ended an episode was cleared by the next one's reset
-      if (host.episode === before) {
+      // only the robot's own steps (it stands still while the side-by-side robot finishes)
+      if (scene.attributionNow.n > measured) {
         gapSum += scene.lastGap;
         steps++;
       }

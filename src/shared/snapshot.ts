@@ -54,6 +54,9 @@ export interface DarcFrame {
   /** The policy playing (its label) and the domain the robot runs in; the ghost runs in the other. */
   policy: string;
   domain: 'source' | 'target';
+  /** The side-by-side robot's policy (its label; it runs in the same domain) and its return this episode. */
+  versus: string;
+  versusReturn: number;
   /** Steps between re-syncs of the ghost to the robot's state. */
   ghostEvery: number;
   /** The root body's path, oldest first: 4 floats a step (x, y, z in the world frame, that step's dr). */

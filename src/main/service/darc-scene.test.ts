@@ -10,7 +10,7 @@ import { Rng } from '../../meta/rng';
 import { DomainClassifiers } from '../../meta/rl/darc-classifier';
 import { darcClassifierFile, saveDarcClassifiers } from '../../meta/rl/darc-classifier-file';
 import { SceneHost } from './scene-host';
-import { DarcScene, darcPolicies } from './darc-scene';
+import { DarcScene, VERSUS_LANE, darcPolicies } from './darc-scene';
 
 const dir = mkdtempSync(join(tmpdir(), 'adaptlab-darc-scene-'));
 const classifierFile = join(dir, 'darc-classifiers.json');
@@ -86,7 +86,7 @@ describe('the DARC view (darc:broken-hopper)', () => {
     await h.command('policy', 'env:sac');
     await h.command('ghost', '1'); // re-synced every step: the probe's one-step gap, drawn
     const spec = h.spec();
-    const n = spec.bodies.length / 2;
+    const n = spec.bodies.length / 3; // the robot, its ghost, the side-by-side robot
     expect(spec.bodies[n].name).toBe('ghost/torso');
     expect(spec.bodies[n].visuals[0].color[3]).toBeLessThan(1);
     expect(spec.overlays).toEqual(['darc']);
@@ -140,9 +140,41 @@ describe('the DARC view (darc:broken-hopper)', () => {
     expect(Math.abs(darc[2])).toBeLessThan(Math.abs(foot) / 3);
   });
 
+  it('runs a second policy side by side in the same domain from the same start, and ends the episode when both have', async () => {
+    const { scene, host: h } = await host(3);
+    await h.command('domain', 'target');
+    expect(await h.command('versus', 'env:sac')).toMatch(/beside it RL on source/);
+    // the side-by-side robot is the policy on a plain target env reset with the same seed
+    const policy = loadPolicy(darcPolicies('broken-hopper').find((p) => p.value === 'env:sac')!.file);
+    const env = await makeEnv('Hopper-v0', { faults: [{ atStep: 0, fault: { kind: 'weakenMotor', joint: 'foot_joint', factor: 0 } }] });
+    let obs = env.reset({ seed: 3 }).obs;
+    let ret = 0, steps = 0;
+    for (let done = false; !done && steps < 1000; steps++) {
+      const r = env.step(policy.act(obs, { deterministic: true }));
+      obs = r.obs;
+      ret += r.reward;
+      done = r.terminated || r.truncated;
+    }
+    env.dispose();
+    const spec = h.spec();
+    const B = spec.bodies.length / 3;
+    expect(spec.bodies[2 * B].name).toBe('versus/torso');
+    h.drainEvents();
+    for (let t = 0; t < 1000 && h.episode === 0; t++) await h.step();
+    expect(h.episode).toBe(1);
+    const ended = h.drainEvents().find((e) => e.kind === 'episode');
+    expect(ended?.label).toMatch(new RegExp(`beside it, RL on source.* return ${ret.toFixed(1)}`));
+    // in its own lane, beside the robot
+    await h.step();
+    const poses = new Float32Array(spec.bodies.length * POSE_STRIDE);
+    scene.writePoses(poses);
+    expect(poses[2 * B * POSE_STRIDE + 1] - poses[1]).toBeCloseTo(VERSUS_LANE, 1);
+    expect(steps).toBeGreaterThan(0);
+  });
+
   it('switches the policy and the domain (the ghost then runs in the source), refusing what it does not offer', async () => {
     const { scene, host: h } = await host(2);
-    expect(await h.command('domain', 'target')).toMatch(/in the target; the ghost runs in the source/);
+    expect(await h.command('domain', 'target')).toMatch(/in the target, beside it .*; the ghost runs in the source/);
     expect(scene.ghostDomain).toBe('source');
     expect(scene.frame().domain).toBe('target');
     await h.step();

@@ -13,6 +13,11 @@
  * robot's state at EVERY step and stepped with its action: `target_gap` is the distance between the
  * two next observations, the one-step difference the classifiers learn to detect.
  *
+ * Side by side, in a lane beside the robot (`VERSUS_LANE`), an opaque warm-tinted second robot
+ * plays another policy (by default RL on source) in the SAME domain from the same seed: with the
+ * domain set to the target, DARC against RL on source where it counts. Each stands still once its
+ * episode ends; the episode ends when both have.
+ *
  * Attribution, per actuator (the env's joint names), so the broken joint stands out:
  * - what dr owes it: at each step, dr minus the dr of the same state with that actuator's command
  *   set to 0 (its s' from one more env of the robot's domain, put into the same state), charted
@@ -50,6 +55,9 @@ const TRAIL = 500;
 /** Steps between ghost re-syncs offered; the first is the default. */
 const GHOST_SYNC = [30, 1, 10, 60, 125];
 
+/** The side-by-side robot's lane: its offset across the direction of travel (world y, m). */
+export const VERSUS_LANE = -1.6;
+
 const POLICY_LABELS: Record<string, string> = { darc: 'DARC', source: 'RL on source', target: 'RL on target', target10x: 'RL on target (10x steps)' };
 
 export const DARC_TELEMETRY: TelemetryDecl[] = [
@@ -62,10 +70,14 @@ export const DARC_TELEMETRY: TelemetryDecl[] = [
   { key: 'ghost_distance', label: 'ghost torso - robot torso', unit: 'm', group: 'ghost distance' },
   { key: 'return', label: 'return', unit: '', group: 'return this episode' },
   { key: 'return_plus_dr', label: 'return with dr', unit: '', group: 'return this episode' },
+  { key: 'return_versus', label: 'side-by-side robot', unit: '', group: 'return this episode' },
+  { key: 'x_robot', label: 'robot', unit: 'm', group: 'forward distance' },
+  { key: 'x_versus', label: 'side-by-side robot', unit: 'm', group: 'forward distance' },
 ];
 
 export const DARC_COMMANDS = {
   policy: z.string().max(80).regex(/^(pair|env):[\w.-]+$/),
+  versus: z.string().max(80).regex(/^(pair|env):[\w.-]+$/),
   domain: z.enum(['source', 'target']),
   ghost: z.string().regex(/^\d{1,4}$/),
 };
@@ -194,6 +206,13 @@ interface DomainEnvs {
   probe: Env;
   /** off[k]: the counterfactual with actuator k's command at 0 (one env each, so each steps once a step, in step with the robot's) */
   off: Env[];
+  /** the side-by-side robot when the robot runs here */
+  versus: Env;
+}
+
+/** The policy the side-by-side robot plays first: RL on source (the pair's, else the env's), else the first offered. */
+export function defaultVersus(policies: DarcPolicyEntry[]): string | undefined {
+  return (policies.find((p) => p.value === 'pair:source') ?? policies.find((p) => p.value.startsWith('env:')) ?? policies[0])?.value;
 }
 
 function euclid(a: ArrayLike<number>, b: ArrayLike<number>): number {
@@ -207,6 +226,17 @@ export class DarcScene implements Scene {
   readonly actuators: string[];
   private policyId: string;
   private net: MlpPolicy;
+  private versusId: string;
+  private versusNet: MlpPolicy;
+  private versusObs: Float32Array;
+  private versusReturn = 0;
+  private robotDone = false;
+  private versusDone = false;
+  /** How the robot's episode ended (the episode's note once the side-by-side robot is done too). */
+  private robotNote = '';
+  private versusNote = '';
+  private x0 = 0;
+  private versusX0 = 0;
   private domain: Domain = 'source';
   private ghostEvery = GHOST_SYNC[0];
   private obs: Float32Array;
@@ -252,6 +282,9 @@ export class DarcScene implements Scene {
     if (!policies.length) throw new Error(`${pair}: no policy to play (ship assets/policies/${pair}/darc.json)`);
     this.policyId = policies[0].value;
     this.net = this.load(this.policyId);
+    this.versusId = defaultVersus(policies)!;
+    this.versusNet = this.load(this.versusId);
+    this.versusObs = new Float32Array(env.observationSize);
     this.reset(seed);
   }
 
@@ -265,7 +298,7 @@ export class DarcScene implements Scene {
       const run = await make(d);
       const off: Env[] = [];
       for (let k = 0; k < run.actionSize; k++) off.push(await make(d));
-      return { run, ghost: await make(d), probe: await make(d), off };
+      return { run, ghost: await make(d), probe: await make(d), off, versus: await make(d) };
     };
     const envs: Record<Domain, DomainEnvs> = { source: await domain('source'), target: await domain('target') };
     for (const e of [envs.source.run, envs.target.run])
@@ -288,6 +321,14 @@ export class DarcScene implements Scene {
           { value: 'target', label: `target (${spec.target.env}, the real robot)` },
         ],
         initial: 'source',
+      },
+      {
+        id: 'versus',
+        kind: 'select',
+        label: 'Side by side with',
+        hint: 'a second, warm-tinted robot in the lane beside plays this policy in the same domain from the same start: set "Run in" to the target to compare DARC with RL on source where it counts',
+        options: policies.map((p) => ({ value: p.value, label: p.label })),
+        initial: defaultVersus(policies),
       },
       {
         id: 'ghost',
@@ -336,14 +377,28 @@ export class DarcScene implements Scene {
       name: `ghost/${b.name}`,
       visuals: b.visuals.filter((v) => v.role !== 'collision').map((v) => ({ ...v, color: [0.55, 0.75, 1, 0.3] as [number, number, number, number] })),
     }));
-    return { ...one, name: `DARC: ${this.pair}`, bodies: [...one.bodies, ...ghost], followBody: one.followBody ?? 0 };
+    // the side-by-side robot: opaque, warm-tinted, in its own lane
+    const versus = one.bodies.map((b) => ({
+      ...b,
+      name: `versus/${b.name}`,
+      visuals: b.visuals.filter((v) => v.role !== 'collision').map((v) => ({ ...v, color: [0.95, 0.6, 0.3, 1] as [number, number, number, number] })),
+    }));
+    return { ...one, name: `DARC: ${this.pair}`, bodies: [...one.bodies, ...ghost, ...versus], followBody: one.followBody ?? 0 };
   }
 
   reset(seed: number): void {
     this.seed = seed;
     // the robot's env and its ghost and probe start from the same seed (same draws, same noise; the
     // ghost's domain faults fire at the same step index)
-    this.obs = this.running.reset({ seed }).obs;
+    const r0 = this.running.reset({ seed });
+    this.obs = r0.obs;
+    this.x0 = r0.info.x_position ?? 0;
+    const v0 = this.envs[this.domain].versus.reset({ seed });
+    this.versusObs = v0.obs;
+    this.versusX0 = v0.info.x_position ?? 0;
+    this.versusReturn = 0;
+    this.robotDone = this.versusDone = false;
+    this.robotNote = this.versusNote = '';
     this.ghost.reset({ seed });
     this.probe.reset({ seed });
     for (const e of this.envs[this.domain].off) e.reset({ seed });
@@ -359,6 +414,26 @@ export class DarcScene implements Scene {
   }
 
   step() {
+    if (!this.robotDone) this.stepRobot();
+    if (!this.versusDone) this.stepVersus();
+    const done = this.robotDone && this.versusDone;
+    const versus = this.policies.find((p) => p.value === this.versusId)?.label ?? this.versusId;
+    return { done, note: done ? `${this.robotNote}; beside it, ${versus} ${this.versusNote}` : undefined };
+  }
+
+  /** The side-by-side robot's step: its policy in the robot's domain, nothing measured but its return. */
+  private stepVersus(): void {
+    const env = this.envs[this.domain].versus;
+    const r = env.step(this.versusNet.act(this.versusObs, { deterministic: true }));
+    this.versusObs = r.obs;
+    this.versusReturn += r.reward;
+    if (r.terminated || r.truncated) {
+      this.versusDone = true;
+      this.versusNote = `${r.terminated ? 'terminated' : 'truncated'}, return ${this.versusReturn.toFixed(1)}`;
+    }
+  }
+
+  private stepRobot(): void {
     const env = this.running;
     const s = this.obs;
     this.action.set(this.net.act(s, { deterministic: true }));
@@ -389,8 +464,15 @@ export class DarcScene implements Scene {
     this.pushTrail(this.dr);
     this.obs = r.obs;
     this.t++;
-    const done = r.terminated || r.truncated;
-    return { done, note: `${r.terminated ? 'terminated' : 'truncated'} in the ${this.domain}, return ${this.episodeReturn.toFixed(1)}, with dr ${(this.episodeReturn + this.episodeDr).toFixed(1)}` };
+    if (r.terminated || r.truncated) {
+      this.robotDone = true;
+      this.robotNote = `${r.terminated ? 'terminated' : 'truncated'} in the ${this.domain}, return ${this.episodeReturn.toFixed(1)}, with dr ${(this.episodeReturn + this.episodeDr).toFixed(1)}`;
+    }
+  }
+
+  /** Whether the robot's episode is still running (it stands still, unmeasured, while the side-by-side robot finishes). */
+  get robotRunning(): boolean {
+    return !this.robotDone;
   }
 
   /** The robot's root body position (world frame) now. */
@@ -422,8 +504,11 @@ export class DarcScene implements Scene {
   }
 
   writePoses(out: Float32Array): void {
+    const B = this.running.bodyCount;
     this.running.writePoses(out);
-    this.ghost.writePoses(out, this.running.bodyCount * 7);
+    this.ghost.writePoses(out, B * 7);
+    this.envs[this.domain].versus.writePoses(out, 2 * B * 7);
+    for (let b = 0; b < B; b++) out[(2 * B + b) * 7 + 1] += VERSUS_LANE;
   }
 
   telemetry(): Record<string, number> {
@@ -437,6 +522,9 @@ export class DarcScene implements Scene {
       return_plus_dr: this.episodeReturn + this.episodeDr,
       target_gap: this.gap,
       ghost_distance: Math.hypot(g[0] - p[0], g[1] - p[1], g[2] - p[2]),
+      return_versus: this.versusReturn,
+      x_robot: p[0] - this.x0,
+      x_versus: this.rootPosition(this.envs[this.domain].versus)[0] - this.versusX0,
     };
     this.actuators.forEach((name, k) => {
       t[`dr_due:${name}`] = this.due[k];
@@ -459,6 +547,8 @@ export class DarcScene implements Scene {
       pair: this.pair,
       description: this.pairSpec.description ?? '',
       policy: this.policies.find((p) => p.value === this.policyId)?.label ?? this.policyId,
+      versus: this.policies.find((p) => p.value === this.versusId)?.label ?? this.versusId,
+      versusReturn: this.versusReturn,
       domain: this.domain,
       ghostEvery: this.ghostEvery,
       trail,
@@ -482,15 +572,18 @@ export class DarcScene implements Scene {
     if (control === 'policy') {
       this.net = this.load(value as string);
       this.policyId = value as string;
+    } else if (control === 'versus') {
+      this.versusNet = this.load(value as string);
+      this.versusId = value as string;
     } else this.domain = value as Domain;
     // a new comparison: attribution from scratch, a fresh episode
     this.attribution = new DrAttribution(this.action.length);
     host.restartEpisode();
-    const label = this.policies.find((p) => p.value === this.policyId)?.label ?? this.policyId;
-    return `${label} in the ${this.domain}; the ghost runs in the ${this.ghostDomain}`;
+    const label = (v: string) => this.policies.find((p) => p.value === v)?.label ?? v;
+    return `${label(this.policyId)} in the ${this.domain}, beside it ${label(this.versusId)}; the ghost runs in the ${this.ghostDomain}`;
   }
 
   dispose(): void {
-    for (const d of Object.values(this.envs)) for (const e of [d.run, d.ghost, d.probe, ...d.off]) e.dispose();
+    for (const d of Object.values(this.envs)) for (const e of [d.run, d.ghost, d.probe, d.versus, ...d.off]) e.dispose();
   }
 }

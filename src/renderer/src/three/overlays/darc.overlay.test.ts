@@ -7,7 +7,7 @@ import darc from './darc.overlay';
 
 function frameOf(trail: number[]): DarcFrame {
   return {
-    pair: 'p', description: '', policy: 'DARC', domain: 'source', ghostEvery: 30, trail: Float32Array.from(trail),
+    pair: 'p', description: '', policy: 'DARC', versus: 'RL on source', versusReturn: 0, domain: 'source', ghostEvery: 30, trail: Float32Array.from(trail),
     actuators: ['a', 'b'], due: Float32Array.of(0.01, -0.3), correlation: Float32Array.of(-0.1, -0.7), bins: new Float32Array(10), binCounts: new Uint32Array(10), samples: 3, training: null,
   };
 }
