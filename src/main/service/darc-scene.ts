@@ -13,7 +13,7 @@
  * robot's state at EVERY step and stepped with its action: `target_gap` is the distance between the
  * two next observations, the one-step difference the classifiers learn to detect.
  *
- * Side by side, in a lane beside the robot (`VERSUS_LANE`), an opaque warm-tinted second robot
+ * Side by side, in a lane beside the robot (`VERSUS_LANE`), an opaque violet second robot
  * plays another policy (by default RL on source) in the SAME domain from the same seed: with the
  * domain set to the target, DARC against RL on source where it counts. Each stands still once its
  * episode ends; the episode ends when both have.
@@ -326,7 +326,7 @@ export class DarcScene implements Scene {
         id: 'versus',
         kind: 'select',
         label: 'Side by side with',
-        hint: 'a second, warm-tinted robot in the lane beside plays this policy in the same domain from the same start: set "Run in" to the target to compare DARC with RL on source where it counts',
+        hint: 'a second, violet robot in the lane beside plays this policy in the same domain from the same start: set "Run in" to the target to compare DARC with RL on source where it counts',
         options: policies.map((p) => ({ value: p.value, label: p.label })),
         initial: defaultVersus(policies),
       },
@@ -377,11 +377,11 @@ export class DarcScene implements Scene {
       name: `ghost/${b.name}`,
       visuals: b.visuals.filter((v) => v.role !== 'collision').map((v) => ({ ...v, color: [0.55, 0.75, 1, 0.3] as [number, number, number, number] })),
     }));
-    // the side-by-side robot: opaque, warm-tinted, in its own lane
+    // the side-by-side robot: opaque, violet, in its own lane
     const versus = one.bodies.map((b) => ({
       ...b,
       name: `versus/${b.name}`,
-      visuals: b.visuals.filter((v) => v.role !== 'collision').map((v) => ({ ...v, color: [0.95, 0.6, 0.3, 1] as [number, number, number, number] })),
+      visuals: b.visuals.filter((v) => v.role !== 'collision').map((v) => ({ ...v, color: [0.62, 0.5, 0.88, 1] as [number, number, number, number] })),
     }));
     return { ...one, name: `DARC: ${this.pair}`, bodies: [...one.bodies, ...ghost, ...versus], followBody: one.followBody ?? 0 };
   }
