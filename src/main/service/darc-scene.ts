@@ -58,7 +58,7 @@ const GHOST_SYNC = [30, 1, 10, 60, 125];
 /** The side-by-side robot's lane: its offset across the direction of travel (world y, m). */
 export const VERSUS_LANE = -1.6;
 
-const POLICY_LABELS: Record<string, string> = { darc: 'DARC', source: 'RL on source', target: 'RL on target', target10x: 'RL on target (10x steps)' };
+const POLICY_LABELS: Record<string, string> = { darc: 'DARC', source: 'RL on source', target: 'RL on target', target10x: 'RL on target (10x steps)', ppotarget: 'PPO on target (positive control)' };
 
 export const DARC_TELEMETRY: TelemetryDecl[] = [
   { key: 'reward', label: 'r', unit: '', group: 'r, dr and r + dr' },
