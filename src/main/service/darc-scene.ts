@@ -14,7 +14,7 @@
  * two next observations, the one-step difference the classifiers learn to detect.
  *
  * Side by side, in a lane beside the robot (`VERSUS_LANE`), an opaque violet second robot
- * plays another policy (by default RL on source) in the SAME domain from the same seed: with the
+ * plays another policy (chosen by the user; at first the robot's own) in the SAME domain from the same seed: with the
  * domain set to the target, DARC against RL on source where it counts. Each stands still once its
  * episode ends; the episode ends when both have.
  *
@@ -210,9 +210,13 @@ interface DomainEnvs {
   versus: Env;
 }
 
-/** The policy the side-by-side robot plays first: RL on source (the pair's, else the env's), else the first offered. */
+/**
+ * The policy the side-by-side robot plays first: the robot's own (the camera follows the robot; a
+ * faster policy beside it would leave the frame), so the view opens with two identical robots and
+ * the user picks the comparison.
+ */
 export function defaultVersus(policies: DarcPolicyEntry[]): string | undefined {
-  return (policies.find((p) => p.value === 'pair:source') ?? policies.find((p) => p.value.startsWith('env:')) ?? policies[0])?.value;
+  return policies[0]?.value;
 }
 
 function euclid(a: ArrayLike<number>, b: ArrayLike<number>): number {
