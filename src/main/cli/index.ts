@@ -98,7 +98,7 @@ const COMMANDS: Record<string, CommandSpec> = {
   },
   'eval-adapt': {
     summary: 'Evaluate online adaptation: the ant after a fault (forward distance, prediction error), the quadrotor with an unseen payload (tracking error)',
-    usage: 'adaptlab eval-adapt --env Ant-v0 --fault cripple:3 [--at STEP] --methods grbal,rebal,mb,mbde,oracle --episodes 5 --seed S [--json] | --env QuadPayload-v0 --reference figure8 --payload cable_length=L,payload_mass=M --methods latent,mb,mbhist,pid,oracle | --preset quad-payload',
+    usage: 'adaptlab eval-adapt --env Ant-v0 --fault cripple:3 [--at STEP] --methods grbal,rebal,mb,mbde,oracle --episodes 5 --seed S [--json] | --env QuadPayload-v0 --reference figure8 --payload cable_length=L,payload_mass=M --methods latent,mb,mbhist,pid,oracle | --preset quad-payload | --preset ant-broken-leg [--at STEP] [--workers N]',
     flags: EVAL_ADAPT_FLAGS,
     run: evalAdaptCommand,
   },

@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { initBackend } from '../../meta/backend';
 import { defaultCheckpointPath, evalAdaptDetailed, type EvalMethod } from '../../meta/mbrl/eval';
+import { BROKEN_LEG_PRESET, evalBrokenLeg } from '../../meta/mbrl/eval-broken-leg';
 import { adaptationHeadroom } from '../../meta/mbrl/headroom';
 import { loadCheckpoint, saveCheckpoint } from '../../meta/mbrl/checkpoint';
 import { mbTaskIds, resolveTask } from '../../meta/mbrl/envs';
@@ -34,7 +35,8 @@ const PAYLOAD_RE = /^(payload_mass|cable_length)=\d+(\.\d+)?(,(payload_mass|cabl
 
 export const EVAL_ADAPT_FLAGS: FlagTable = {
   env: ENV_ADAPT,
-  preset: { kind: 'string', values: ['quad-payload'], help: "the README's protocol (quad-payload: figure-8, held-out payloads, all methods)" },
+  preset: { kind: 'string', values: ['quad-payload', 'ant-broken-leg'], help: "the README's protocol (quad-payload: figure-8, held-out payloads, all methods; ant-broken-leg: path following, leg 3 crippled, 8 seeds x 5 episodes, paired against MB)" },
+  workers: { kind: 'int', min: 1, max: 64, help: 'ant-broken-leg: worker threads (default: the cores)' },
   reference: { kind: 'string', values: QUAD_REFERENCES, help: 'quadrotor: the reference path (default figure8)' },
   payload: { kind: 'string', pattern: PAYLOAD_RE, hint: 'cable_length=L,payload_mass=M (e.g. cable_length=0.65,payload_mass=0.2)', help: 'quadrotor: the payload, unset keys nominal' },
   fault: { kind: 'string', pattern: new RegExp(`^cripple:[0-${LEGS - 1}]$`), hint: `cripple:LEG with LEG 0-${LEGS - 1} (e.g. cripple:3)` },
@@ -107,6 +109,7 @@ async function evalQuadCommand(a: ParsedArgs): Promise<number> {
 
 /** `adaptlab eval-adapt`: forward distance and prediction error per method after a fault; one JSON line. */
 export async function evalAdaptCommand(a: ParsedArgs): Promise<number> {
+  if (flag(a, 'preset') === 'ant-broken-leg') return brokenLegCommand(a);
   const envId = flag(a, 'env') ?? (flag(a, 'preset') === 'quad-payload' ? QUAD_TASK_ID : 'Ant-v0');
   if (QUAD_ENVS.includes(envId)) return evalQuadCommand(a);
   for (const f of ['preset', 'reference', 'payload'])
@@ -128,6 +131,24 @@ export async function evalAdaptCommand(a: ParsedArgs): Promise<number> {
     onEpisode: (r) => console.error(JSON.stringify(r)),
   });
   console.log(JSON.stringify(boolFlag(a, 'detailed') ? res : { methods: res.methods }));
+  return 0;
+}
+
+/** `eval-adapt --preset ant-broken-leg [--at STEP]`: the README's broken-leg protocol on the shipped checkpoints; one JSON line. */
+async function brokenLegCommand(a: ParsedArgs): Promise<number> {
+  for (const f of ['env', 'fault', 'reference', 'payload', 'steps', 'planner', 'no-adapt', 'seed'])
+    if (flag(a, f) !== undefined) throw new UsageError(`--preset ant-broken-leg fixes the task, fault, seeds and planner; --${f} is not part of it`);
+  const methods = methodsOf(a, BROKEN_LEG_PRESET.methods.join(','));
+  checkCheckpoints(BROKEN_LEG_PRESET.checkpointEnv, methods, flag(a, 'checkpoint-dir'));
+  const res = await evalBrokenLeg({
+    at: flag(a, 'at') !== undefined ? intFlag(a, 'at', 0, 0, BROKEN_LEG_PRESET.steps - 1) : 0,
+    methods,
+    episodesPerSeed: flag(a, 'episodes') !== undefined ? intFlag(a, 'episodes', 5, 1, 10_000) : undefined,
+    checkpointDir: flag(a, 'checkpoint-dir'),
+    workers: flag(a, 'workers') !== undefined ? intFlag(a, 'workers', 2, 1, 64) : undefined,
+    onEpisode: (r) => console.error(JSON.stringify(r)),
+  });
+  console.log(JSON.stringify(res));
   return 0;
 }
 

@@ -53,6 +53,11 @@ describe('adaptlab refuses bad input with one line and exit code 2', () => {
     expect(await refused(['eval-adapt', '--fault', 'cripple:9'])).toMatch(/--fault expects cripple:LEG/);
   });
 
+  it('eval-adapt --preset ant-broken-leg refuses what the protocol fixes, and a break after the end', async () => {
+    expect(await refused(['eval-adapt', '--preset', 'ant-broken-leg', '--planner', 'rs:500:10'])).toMatch(/--preset ant-broken-leg fixes the task, fault, seeds and planner; --planner is not part of it/);
+    expect(await refused(['eval-adapt', '--preset', 'ant-broken-leg', '--at', '400'])).toMatch(/--at expects an integer in \[0, 399\]/);
+  });
+
   it('eval-adapt --episodes -1', async () => {
     expect(await refused(['eval-adapt', '--episodes', '-1'])).toMatch(/--episodes expects an integer in \[1, 10000\], got "-1"/);
   });

@@ -3,11 +3,22 @@ import { SceneHost } from './scene-host';
 import { findScene } from './scene-runner';
 
 describe('the adaptation scene (shipped Ant-v0 checkpoints)', () => {
-  it('walks under MPC, breaks a leg on command, and reports adapted vs unadapted prediction error and a plan', async () => {
+  it('follows the path under MPC beside an unadapted twin, breaks a leg on command, and reports adapted vs unadapted prediction error and a plan', async () => {
     const h = await SceneHost.open(findScene('adapt-ant'), 0);
     try {
       for (let i = 0; i < 40; i++) await h.step();
-      expect(h.telemetry().distance).toBeGreaterThan(0.3); // it walks forward
+      const t0 = h.telemetry();
+      expect(t0.distance).toBeGreaterThan(0.3); // it walks forward
+      expect(t0.distance_twin).not.toBe(t0.distance); // GrBAL's adapted model is not the unadapted one
+      expect(t0.lateral_error).toBeGreaterThanOrEqual(0);
+      // the yaw rate as it was and as both models predicted it (rad/s)
+      for (const k of ['actual', 'adapted', 'unadapted']) expect(Math.abs(t0[`yaw_rate/${k}`])).toBeLessThan(5);
+      const names0 = h.spec().bodies.map((b) => b.name);
+      expect(names0.filter((n) => n.startsWith('twin/')).length).toBe(names0.length / 2);
+      const path = h.overlays().trackPath as { reference: number[]; trail: number[]; ghostTrail: number[] };
+      expect(path.reference.filter((_, i) => i % 3 === 1).every((y) => y === 0)).toBe(true); // the x axis
+      expect(path.trail.length).toBe(3 * 41); // the start and 40 steps
+      expect(path.ghostTrail.length).toBe(3 * 41);
       expect(await h.command('fault', { leg: 3 })).toMatch(/leg 3 broken at t = 2.00/);
       for (let i = 0; i < 20; i++) await h.step();
       const t = h.telemetry();
@@ -25,6 +36,9 @@ describe('the adaptation scene (shipped Ant-v0 checkpoints)', () => {
       expect(ghost.length % 3).toBe(0);
       expect(ghost.length).toBeGreaterThan(6);
       expect(await h.command('adaptation', false)).toMatch(/off/);
+      expect(await h.command('twin', false)).toMatch(/paused/);
+      await h.step();
+      expect(h.telemetry().distance_twin).toBeUndefined();
       expect(await h.command('method', 'mb')).toMatch(/mb/);
       await h.step();
       await expect(h.command('policy', 'zero')).rejects.toThrow(/no control "policy"/);

@@ -29,10 +29,10 @@ export const SCENES: SceneDefinition[] = [
     id: 'adapt-ant',
     title: 'Adaptation: ant, broken leg',
     description:
-      'The ant walks under MPC with a meta-learned dynamics model (GrBAL, ReBAL, MB); break a leg and watch the model re-learn.',
+      'The ant follows a path (the x axis) under MPC with a meta-learned dynamics model (GrBAL, ReBAL, MB); break a leg and watch the model re-learn, beside an unadapted twin.',
     async declare() {
       const { ADAPT_CONTROLS, ADAPT_COMMANDS, ADAPT_TELEMETRY } = await import('./adapt-scene');
-      return { controls: ADAPT_CONTROLS, commands: ADAPT_COMMANDS, telemetry: ADAPT_TELEMETRY, overlays: ['ghostPath', 'stretch'], legs: 4 };
+      return { controls: ADAPT_CONTROLS, commands: ADAPT_COMMANDS, telemetry: ADAPT_TELEMETRY, overlays: ['ghostPath', 'stretch', 'trackPath'], legs: 4 };
     },
     async create(seed) {
       const { AdaptScene } = await import('./adapt-scene');

@@ -5,7 +5,7 @@
  * Importing this module registers 'Ant-v0' for {@link resolveTask}.
  */
 import { makeEnv } from '../../physics/envs/registry.js';
-import { ANT_DEFAULT_CONFIG, ANT_OBS_XY, type AntConfig } from '../../physics/envs/ant.js';
+import { ANT_DEFAULT_CONFIG, ANT_OBS_XY, ANT_PATH, type AntConfig } from '../../physics/envs/ant.js';
 import { registerMbTask } from './envs.js';
 import { mbEnvOf } from './physics-env.js';
 import type { MbFault, MbTaskSpec } from './types.js';
@@ -63,4 +63,17 @@ export function antTaskSpec(config: AntConfig = {}): MbTaskSpec {
   };
 }
 
+export const ANT_PATH_TASK_ID = 'AntPath-v0';
+
+/**
+ * The broken-leg showcase's task (issue 20): the Ant-v0 robot and dynamics (so Ant-v0's
+ * checkpoints plan it as they are), the reward following the world x axis: progress - lateral
+ * error - heading error (physics/envs/ant.ts ANT_PATH). Training on it collects on-policy data
+ * with that reward.
+ */
+export function antPathTaskSpec(config: AntConfig = {}): MbTaskSpec {
+  return { ...antTaskSpec({ path: ANT_PATH, ...config }), id: ANT_PATH_TASK_ID };
+}
+
 registerMbTask('Ant-v0', () => antTaskSpec());
+registerMbTask(ANT_PATH_TASK_ID, () => antPathTaskSpec());

@@ -47,6 +47,8 @@ export interface AdaptiveControllerOptions {
   trueParams?: () => Record<string, number>;
   /** The latent model's online inference of q(z) (steps, step size, draws). */
   latentInference?: Partial<LatentInference>;
+  /** Observation index of the torso's yaw rate: diagnostics then report both models' predictions of it. */
+  yawRateIndex?: number;
 }
 
 export interface StepDiagnostics {
@@ -69,6 +71,11 @@ export interface StepDiagnostics {
    * observation carries no x position.
    */
   velocityError: { adapted: number | null; unadapted: number | null };
+  /**
+   * The yaw rate (rad/s) after the newest transition, as it was and as the two models predicted it
+   * (`yawRateIndex` given and a transition seen; else null): a broken leg's steady turn shows here.
+   */
+  yawRate: { actual: number; adapted: number; unadapted: number } | null;
   plan: {
     /** The best candidate's imagined observations [(H + 1) * O], from the current obs. */
     observations: Float32Array;
@@ -141,6 +148,7 @@ class Controller implements AdaptiveController {
   private readonly dt: number;
   private readonly inferrer: LatentInferrer | null;
   private readonly trueParams: (() => Record<string, number>) | null;
+  private readonly yawRateIndex: number | null;
 
   constructor(o: AdaptiveControllerOptions) {
     this.ck = loadCheckpoint(o.checkpoint);
@@ -178,6 +186,7 @@ class Controller implements AdaptiveController {
     this.inferrer = c?.kind === 'latent' ? new LatentInferrer(this.model, { ...LATENT_INFERENCE, ...o.latentInference }) : null;
     if (c?.kind === 'params' && !o.trueParams) throw new Error('the oracle needs trueParams (the env\'s true physical parameters)');
     this.trueParams = o.trueParams ?? null;
+    this.yawRateIndex = o.yawRateIndex ?? null;
   }
 
   setAdaptation(on: boolean): void {
@@ -233,23 +242,29 @@ class Controller implements AdaptiveController {
     let predictionError: StepDiagnostics['predictionError'] = { adapted: null, unadapted: null };
     let windowError: StepDiagnostics['windowError'] = { adapted: null, unadapted: null };
     let velocityError: StepDiagnostics['velocityError'] = { adapted: null, unadapted: null };
+    let yawRate: StepDiagnostics['yawRate'] = null;
     // 1. the newest transition, scored by the model in use at the previous step and by theta
     if (this.prevObs && this.prevAct) {
       const used = this.modelInUse();
       const newest = this.model.batch({ obs: this.prevObs, act: this.prevAct, next: obs }, [1]);
       const xi = this.positionIndices?.[0] ?? null;
+      const wi = this.yawRateIndex;
+      // predicted next-obs entries [x, yaw rate] by the adapted and the unadapted model
+      const watched = [xi, wi].filter((i): i is number => i !== null);
       const e = tf.tidy(() => {
         const losses = [this.model.loss(used.params, newest, used.ctx), this.model.loss(this.theta, newest, null)];
-        if (xi === null) return tf.stack(losses);
-        const x = (p: Params, ctx: Tensor | null) => tf.reshape(tf.slice(this.model.predictNext(p, newest.obs, newest.act, ctx), [0, xi], [1, 1]), []);
-        return tf.stack([...losses, x(used.params, used.ctx), x(this.theta, null)]);
+        if (!watched.length) return tf.stack(losses);
+        const at = (p: Params, ctx: Tensor | null) => tf.gather(tf.reshape(this.model.predictNext(p, newest.obs, newest.act, ctx), [-1]), watched);
+        return tf.concat([tf.stack(losses), at(used.params, used.ctx), at(this.theta, null)]);
       });
       const v = e.dataSync();
       predictionError = { adapted: v[0], unadapted: v[1] };
+      const W = watched.length;
       if (xi !== null) {
         const actual = obs[xi];
-        velocityError = { adapted: Math.abs(v[2] - actual) / this.dt, unadapted: Math.abs(v[3] - actual) / this.dt };
+        velocityError = { adapted: Math.abs(v[2] - actual) / this.dt, unadapted: Math.abs(v[2 + W] - actual) / this.dt };
       }
+      if (wi !== null) yawRate = { actual: obs[wi], adapted: v[2 + W - 1], unadapted: v[2 + 2 * W - 1] };
       e.dispose();
       disposeBatch(newest);
       this.win.obs.push(this.prevObs);
@@ -315,6 +330,7 @@ class Controller implements AdaptiveController {
       predictionError,
       windowError,
       velocityError,
+      yawRate,
       plan: { observations: plan.bestObs, positions, horizon: H, bestReturn: plan.bestReturn, meanReturn: plan.meanReturn },
       timing: { adaptMs: t2 - t1, planMs: t3 - t25, totalMs: t3 - t0 },
       latent: this.latentDiagnostics(),

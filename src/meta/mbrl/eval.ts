@@ -6,6 +6,9 @@
  *  - predictionError: the model's one-step prediction error (normalized MSE) on the same
  *    transitions after the fault, before adaptation (the unadapted model) and after (the model
  *    the controller planned with), each transition scored before it is adapted on.
+ * Per episode also, counted from the fault on (t >= at): `progress` (torso x gained, m), the mean
+ * env reward per step, and the mean lateral error |y| (m) where the observation has the torso's y:
+ * the path-following task's metrics (ant.ts antPathTaskSpec).
  */
 import path from 'node:path';
 import { backendInfo, initBackend } from '../backend.js';
@@ -36,7 +39,7 @@ export interface EvalAdaptOptions {
   /** false: run every method with adaptation switched off (the ablation "meta-trained, not adapted"). */
   adapt?: boolean;
   /** Called after each episode. */
-  onEpisode?: (r: { method: EvalMethod; episode: number; forwardDistance: number; steps: number }) => void;
+  onEpisode?: (r: { method: EvalMethod; episode: number; forwardDistance: number; steps: number; afterFault: { progress: number; meanReward: number; lateralError: number | null } }) => void;
   signal?: AbortSignal;
 }
 
@@ -55,6 +58,8 @@ export interface EvalAdaptDetailed extends EvalAdaptResult {
     {
       seed: number;
       forwardDistance: number;
+      /** From the fault on: torso x gained (m), mean env reward per step, mean |torso y| (m; null when the obs has no y). */
+      afterFault: { progress: number; meanReward: number; lateralError: number | null };
       steps: number;
       errorBefore: number;
       errorAfter: number;
@@ -94,6 +99,7 @@ export async function evalAdaptDetailed(o: EvalAdaptOptions): Promise<EvalAdaptD
   const steps = o.steps ?? 1000;
   // fixed-length episodes: forward distance over `steps` steps, as in the Adaptation view
   const env = await spec.make({ episodic: false });
+  const yIndex = spec.positionIndices?.[1] ?? null;
   const out: EvalAdaptDetailed = { methods: {}, perEpisode: {} };
   try {
     for (const method of o.methods) {
@@ -116,10 +122,16 @@ export async function evalAdaptDetailed(o: EvalAdaptOptions): Promise<EvalAdaptD
         let vb = 0;
         let va = 0;
         let nv = 0;
+        let lat = 0;
+        let rew = 0;
+        let xAt = x0;
         let t = 0;
         const tStart = performance.now();
         for (; t < steps; t++) {
-          if (t === at) env.applyFault(fault);
+          if (t === at) {
+            env.applyFault(fault);
+            xAt = x;
+          }
           const a = ctl.act(obs);
           const d = ctl.diagnostics();
           // errors on transitions that happened under the fault (the first one after it fires is t = at + 1)
@@ -136,6 +148,10 @@ export async function evalAdaptDetailed(o: EvalAdaptOptions): Promise<EvalAdaptD
           const r = env.step(a);
           obs = Float32Array.from(r.obs);
           x = r.info?.x_position ?? x;
+          if (t >= at) {
+            rew += r.reward;
+            if (yIndex !== null) lat += Math.abs(obs[yIndex]);
+          }
           if (r.terminated || r.truncated) {
             t++;
             break;
@@ -144,6 +160,7 @@ export async function evalAdaptDetailed(o: EvalAdaptOptions): Promise<EvalAdaptD
         const rec = {
           seed,
           forwardDistance: x - x0,
+          afterFault: { progress: x - xAt, meanReward: rew / Math.max(1, t - at), lateralError: yIndex !== null ? lat / Math.max(1, t - at) : null },
           steps: t,
           errorBefore: eb / Math.max(1, ne),
           errorAfter: ea / Math.max(1, ne),
@@ -152,7 +169,7 @@ export async function evalAdaptDetailed(o: EvalAdaptOptions): Promise<EvalAdaptD
           msPerStep: (performance.now() - tStart) / Math.max(1, t),
         };
         eps.push(rec);
-        o.onEpisode?.({ method, episode: e, forwardDistance: rec.forwardDistance, steps: t });
+        o.onEpisode?.({ method, episode: e, forwardDistance: rec.forwardDistance, steps: t, afterFault: rec.afterFault });
       }
       ctl.dispose();
       out.perEpisode[method] = eps;

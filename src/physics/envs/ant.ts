@@ -41,6 +41,16 @@
  *
  * reward = forward + survive + ctrl. No contact cost (Gymnasium's default use_contact_forces=False).
  *
+ * With `path` (needs includeXY) the ant follows the world x axis (y = 0), the broken-leg
+ * showcase's task: two more terms, from the torso's y and yaw after the step,
+ *
+ * | term    | value                                                                          |
+ * |---------|--------------------------------------------------------------------------------|
+ * | lateral | -lateralWeight x \|y\|                                                           |
+ * | heading | -headingWeight x (1 - cos(yaw - yaw_d)), yaw_d = -atan(y / lookahead): line of sight back to the axis |
+ *
+ * Progress along the path is the forward term.
+ *
  * ## Termination
  * With terminateWhenUnhealthy (default): torso z outside healthyZRange ([0.2, 1.0] m) or a
  * non-finite torso state. Truncation at maxEpisodeSteps (1000). info.x_position / x_velocity are
@@ -78,6 +88,29 @@ export interface AntConfig extends EnvConfig {
   forwardRewardWeight?: number;
   resetNoiseScale?: number;
   robot?: Partial<AntParams>;
+  /** follow the world x axis: lateral and heading costs (see the reward table); needs includeXY */
+  path?: AntPath;
+}
+
+/** Path following along the world x axis (y = 0). */
+export interface AntPath {
+  /** reward per metre of lateral error |y|, per step */
+  lateralWeight: number;
+  /** weight of the heading error 1 - cos(yaw - yaw_d) */
+  headingWeight: number;
+  /** m: look-ahead of the line-of-sight heading yaw_d = -atan(y / lookahead) */
+  lookahead: number;
+}
+
+/**
+ * The showcase's weights: a metre off the line costs 0.5 a step, about what the crippled ant's
+ * forward speed earns; facing 90 degrees away from the line of sight costs 1.
+ */
+export const ANT_PATH: AntPath = { lateralWeight: 0.5, headingWeight: 1, lookahead: 1 };
+
+/** Yaw (rad) of a torso quaternion (w, x, y, z), scale-free (imagined quaternions are not unit). */
+export function quatYaw(w: number, x: number, y: number, z: number): number {
+  return Math.atan2(2 * (w * z + x * y), w * w + x * x - y * y - z * z);
 }
 
 type AntResolved = AntConfig & {
@@ -108,10 +141,13 @@ export interface AntReward {
   forward: number;
   survive: number;
   ctrl: number;
+  /** path following only */
+  lateral?: number;
+  heading?: number;
   total: number;
 }
 
-type AntRewardConfig = Pick<AntResolved, 'forwardRewardWeight' | 'healthyReward' | 'ctrlCostWeight' | 'terminateWhenUnhealthy' | 'healthyZRange'>;
+type AntRewardConfig = Pick<AntResolved, 'forwardRewardWeight' | 'healthyReward' | 'ctrlCostWeight' | 'terminateWhenUnhealthy' | 'healthyZRange' | 'path'>;
 
 /** Whether the torso height is in the healthy range (step also requires a finite state). */
 export function antHealthyZ(c: AntRewardConfig, z: number): boolean {
@@ -122,11 +158,16 @@ export function antHealthyZ(c: AntRewardConfig, z: number): boolean {
  * The Ant reward, for a live step and an imagined transition alike: from the torso's x velocity,
  * its health and the action row at `offset` (clipped as step clips it).
  */
-export function antReward(c: AntRewardConfig, xVelocity: number, healthy: boolean, action: ArrayLike<number>, offset = 0): AntReward {
+export function antReward(c: AntRewardConfig, xVelocity: number, healthy: boolean, action: ArrayLike<number>, offset = 0, pose?: { y: number; yaw: number }): AntReward {
   const forward = c.forwardRewardWeight * xVelocity;
   const survive = healthy || c.terminateWhenUnhealthy ? c.healthyReward : 0;
   const ctrlCost = c.ctrlCostWeight * actionSquaredNorm(action, offset, ANT_ACTION_SIZE);
-  return { forward, survive, ctrl: -ctrlCost, total: forward + survive - ctrlCost };
+  const total = forward + survive - ctrlCost;
+  if (!c.path || !pose) return { forward, survive, ctrl: -ctrlCost, total };
+  const p = c.path;
+  const lateral = -p.lateralWeight * Math.abs(pose.y);
+  const heading = -p.headingWeight * (1 - Math.cos(pose.yaw + Math.atan(pose.y / p.lookahead)));
+  return { forward, survive, ctrl: -ctrlCost, lateral, heading, total: total + lateral + heading };
 }
 
 export class AntEnv extends ArticulatedEnv {
@@ -140,6 +181,7 @@ export class AntEnv extends ArticulatedEnv {
   constructor(R: Rapier, config: AntConfig = {}) {
     const cfg: AntResolved = { ...ANT_DEFAULT_CONFIG, ...config } as AntResolved;
     super(R, antModel(cfg.robot), { ...ANT_PHYSICS, substeps: cfg.substeps, solverIterations: cfg.solverIterations, limitProjection: cfg.limitProjection, separationProjection: cfg.separationProjection }, cfg, ANT_DEFAULT_CONFIG.maxEpisodeSteps);
+    if (cfg.path && !cfg.includeXY) throw new Error('Ant-v0: path following needs includeXY (the reward reads the torso y from the observation)');
     this.cfg = cfg;
     this.ix = cfg.includeXY ? ANT_OBS_XY : ANT_OBS;
     this.observationSize = cfg.includeXY ? ANT_OBS_XY_SIZE : ANT_OBS_SIZE;
@@ -211,7 +253,8 @@ export class AntEnv extends ArticulatedEnv {
     let finite = true;
     for (let i = 0; i < S.size; i++) if (!Number.isFinite(s[i])) finite = false;
     const healthy = finite && antHealthyZ(this.cfg, s[S.z]);
-    const { total, ...parts } = antReward(this.cfg, xVelocity, healthy, a);
+    const pose = this.cfg.path ? { y: s[S.y], yaw: quatYaw(s[S.qw], s[S.qx], s[S.qy], s[S.qz]) } : undefined;
+    const { total, ...parts } = antReward(this.cfg, xVelocity, healthy, a, 0, pose);
     return { reward: total, parts, terminated: this.cfg.terminateWhenUnhealthy && !healthy, xVelocity };
   }
 
@@ -223,7 +266,8 @@ export class AntEnv extends ArticulatedEnv {
     for (let i = 0; i < n; i++) {
       const o = i * no;
       const xVel = this.cfg.includeXY ? (nextObs[o + ANT_OBS_XY.x] - obs[o + ANT_OBS_XY.x]) / this.dt : nextObs[o + ix.vx];
-      r[i] = antReward(this.cfg, xVel, antHealthyZ(this.cfg, nextObs[o + ix.z]), action, i * na).total;
+      const pose = this.cfg.path ? { y: nextObs[o + ANT_OBS_XY.y], yaw: quatYaw(nextObs[o + ix.qw], nextObs[o + ix.qx], nextObs[o + ix.qy], nextObs[o + ix.qz]) } : undefined;
+      r[i] = antReward(this.cfg, xVel, antHealthyZ(this.cfg, nextObs[o + ix.z]), action, i * na, pose).total;
     }
     return r;
   }

@@ -6,7 +6,7 @@ import { Rng } from '../rng.js';
 import { POSE_STRIDE } from '../../shared/scene.js';
 import type { Env, EnvId } from './types.js';
 import { QUAD_OBS, type QuadPayloadEnv } from './quadPayload.js';
-import { ANT_OBS, ANT_OBS_XY } from './ant.js';
+import { ANT_OBS, ANT_OBS_XY, ANT_PATH, quatYaw } from './ant.js';
 import { HOPPER_OBS, HOPPER_OBS_X } from './hopper.js';
 
 beforeAll(async () => {
@@ -204,10 +204,11 @@ describe('observation index constants and reward terms', () => {
 
   for (const [id, config] of [
     ['Ant-v0', { includeXY: true, terminateWhenUnhealthy: false }],
+    ['Ant-v0', { includeXY: true, terminateWhenUnhealthy: false, path: ANT_PATH }],
     ['Hopper-v0', { includeX: true, terminateWhenUnhealthy: false }],
     ['QuadPayload-v0', {}],
   ] as [EnvId, Record<string, unknown>][]) {
-    it(`${id}: the reward is the sum of its info terms, and rewardFromTransition reproduces it`, () => {
+    it(`${id}${config.path ? ' (path)' : ''}: the reward is the sum of its info terms, and rewardFromTransition reproduces it`, () => {
       const env = makeEnvSync(id, config);
       let { obs } = env.reset({ seed: 4 });
       const rng = new Rng(9);
@@ -216,7 +217,9 @@ describe('observation index constants and reward terms', () => {
         rng.fillUniform(a, -1.2, 1.2);
         const r = env.step(a);
         const terms = Object.entries(r.info).filter(([k]) => k.startsWith('reward_'));
-        expect(terms.map(([k]) => k)).toEqual(id === 'QuadPayload-v0' ? ['reward_survive', 'reward_track', 'reward_ctrl'] : ['reward_forward', 'reward_survive', 'reward_ctrl']);
+        expect(terms.map(([k]) => k)).toEqual(
+          id === 'QuadPayload-v0' ? ['reward_survive', 'reward_track', 'reward_ctrl'] : config.path ? ['reward_forward', 'reward_survive', 'reward_ctrl', 'reward_lateral', 'reward_heading'] : ['reward_forward', 'reward_survive', 'reward_ctrl'],
+        );
         expect(terms.reduce((sum, [, v]) => sum + (v as number), 0)).toBeCloseTo(r.reward, 9);
         expect(env.rewardFromTransition(obs, a, r.obs)[0]).toBeCloseTo(r.reward, 3);
         if (r.terminated) break;
@@ -225,6 +228,47 @@ describe('observation index constants and reward terms', () => {
       env.dispose();
     });
   }
+});
+
+describe('Ant-v0 path following', () => {
+  const cfg = { includeXY: true, terminateWhenUnhealthy: false, path: ANT_PATH };
+  /** One imagined transition from the origin facing +x to (x 0.1, y, yaw), no action. */
+  const reward = (env: Env, y: number, yaw: number) => {
+    const o = new Float32Array(env.observationSize);
+    o[ANT_OBS_XY.z] = 0.55;
+    o[ANT_OBS_XY.qw] = 1;
+    const n = o.slice();
+    n[ANT_OBS_XY.x] = 0.1;
+    n[ANT_OBS_XY.y] = y;
+    n[ANT_OBS_XY.qw] = Math.cos(yaw / 2);
+    n[ANT_OBS_XY.qz] = Math.sin(yaw / 2);
+    return env.rewardFromTransition(o, new Float32Array(8), n)[0];
+  };
+
+  it('costs lateral error and heading away from the line of sight back to the x axis', () => {
+    const env = makeEnvSync('Ant-v0', cfg);
+    const onLine = reward(env, 0, 0);
+    expect(onLine).toBeCloseTo(0.1 / env.dt + 1, 4); // progress and the healthy reward only
+    // 1 m to the left: the lateral cost, and facing +x is 45 degrees off the line of sight
+    expect(reward(env, 1, 0)).toBeCloseTo(onLine - ANT_PATH.lateralWeight - ANT_PATH.headingWeight * (1 - Math.SQRT1_2), 4);
+    // heading back toward the axis along the line of sight costs no heading error
+    expect(reward(env, 1, -Math.PI / 4)).toBeCloseTo(onLine - ANT_PATH.lateralWeight, 4);
+    // on the line, turning away costs; symmetric in the direction of the turn
+    expect(reward(env, 0, 0.5)).toBeLessThan(onLine);
+    expect(reward(env, 0, 0.5)).toBeCloseTo(reward(env, 0, -0.5), 6);
+    env.dispose();
+  });
+
+  it('needs torso x, y in the observation', () => {
+    expect(() => makeEnvSync('Ant-v0', { path: ANT_PATH })).toThrow(/needs includeXY/);
+  });
+
+  it('quatYaw reads the heading of a yawed and tilted torso, scale-free', () => {
+    const yaw = 0.7;
+    const q = [Math.cos(yaw / 2), 0, 0, Math.sin(yaw / 2)];
+    expect(quatYaw(q[0], q[1], q[2], q[3])).toBeCloseTo(yaw, 9);
+    expect(quatYaw(2 * q[0], 2 * q[1], 2 * q[2], 2 * q[3])).toBeCloseTo(yaw, 9);
+  });
 });
 
 describe('determinism', () => {

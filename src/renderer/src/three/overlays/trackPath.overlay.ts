@@ -5,7 +5,8 @@
  * oldest point to the newest. The quadrotor scene sends its payload's last seconds as the trail.
  * A sparse trail (one point per 0.2 s command, the adaptation scene's) is drawn as a centripetal
  * Catmull-Rom curve through its points, as the pose blend draws the bodies between frames: the
- * swinging payload does not move in straight segments.
+ * swinging payload does not move in straight segments. An optional `ghostTrail` (the adaptation
+ * scene's unadapted twin) is drawn in the ghost's pale blue.
  */
 import * as THREE from 'three';
 import type { OverlayModule } from './overlay';
@@ -17,6 +18,7 @@ const TRAIL_RGB = new THREE.Color(0xffb347);
 export interface TrackPathData {
   reference: number[];
   trail: number[];
+  ghostTrail?: number[];
 }
 
 interface State {
@@ -24,6 +26,7 @@ interface State {
   reference: THREE.Line;
   marker: THREE.Mesh;
   trail: THREE.Line;
+  ghostTrail: THREE.Line;
   /** the reference last uploaded (the same path comes every frame) */
   drawn: number[];
 }
@@ -60,11 +63,12 @@ const trackPath: OverlayModule<State> = {
     const group = new THREE.Group();
     const reference = line(MAX_REF, new THREE.LineBasicMaterial({ color: 0x8fe3b0, transparent: true, opacity: 0.8 }), false);
     const trail = line(MAX_TRAIL, new THREE.LineBasicMaterial({ vertexColors: true, transparent: true, opacity: 0.95 }), true);
+    const ghostTrail = line(MAX_TRAIL, new THREE.LineBasicMaterial({ color: 0x9fd3ff, transparent: true, opacity: 0.75 }), false);
     const marker = new THREE.Mesh(new THREE.TorusGeometry(0.06, 0.006, 8, 32), new THREE.MeshBasicMaterial({ color: 0x8fe3b0 }));
     marker.visible = false;
-    group.add(reference, trail, marker);
+    group.add(reference, trail, ghostTrail, marker);
     world.add(group);
-    return { group, reference, marker, trail, drawn: [] };
+    return { group, reference, marker, trail, ghostTrail, drawn: [] };
   },
   update(st, data) {
     const d = data as Partial<TrackPathData> | undefined;
@@ -82,6 +86,14 @@ const trackPath: OverlayModule<State> = {
         attr.needsUpdate = true;
         st.reference.geometry.setDrawRange(0, n);
       }
+    }
+    const ghost = drawnTrail(Array.isArray(d?.ghostTrail) ? d.ghostTrail : []);
+    st.ghostTrail.visible = ghost.length > 3;
+    if (st.ghostTrail.visible) {
+      const gp = st.ghostTrail.geometry.getAttribute('position') as THREE.BufferAttribute;
+      (gp.array as Float32Array).set(ghost);
+      gp.needsUpdate = true;
+      st.ghostTrail.geometry.setDrawRange(0, ghost.length / 3);
     }
     const points = drawnTrail(trail);
     const m = points.length / 3;
@@ -103,7 +115,7 @@ const trackPath: OverlayModule<State> = {
   },
   dispose(st) {
     st.group.removeFromParent();
-    for (const o of [st.reference, st.trail, st.marker]) {
+    for (const o of [st.reference, st.trail, st.ghostTrail, st.marker]) {
       o.geometry.dispose();
       (o.material as THREE.Material).dispose();
     }
