@@ -136,7 +136,7 @@ export async function evalAdaptCommand(a: ParsedArgs): Promise<number> {
 
 /** `eval-adapt --preset ant-broken-leg [--at STEP]`: the README's broken-leg protocol on the shipped checkpoints; one JSON line. */
 async function brokenLegCommand(a: ParsedArgs): Promise<number> {
-  for (const f of ['env', 'fault', 'reference', 'payload', 'steps', 'planner', 'no-adapt', 'seed'])
+  for (const f of ['env', 'fault', 'reference', 'payload', 'steps', 'planner', 'seed'])
     if (flag(a, f) !== undefined) throw new UsageError(`--preset ant-broken-leg fixes the task, fault, seeds and planner; --${f} is not part of it`);
   const methods = methodsOf(a, BROKEN_LEG_PRESET.methods.join(','));
   checkCheckpoints(BROKEN_LEG_PRESET.checkpointEnv, methods, flag(a, 'checkpoint-dir'));
@@ -146,6 +146,7 @@ async function brokenLegCommand(a: ParsedArgs): Promise<number> {
     episodesPerSeed: flag(a, 'episodes') !== undefined ? intFlag(a, 'episodes', 5, 1, 10_000) : undefined,
     checkpointDir: flag(a, 'checkpoint-dir'),
     workers: flag(a, 'workers') !== undefined ? intFlag(a, 'workers', 2, 1, 64) : undefined,
+    ...(boolFlag(a, 'no-adapt') ? { adapt: false } : {}),
     onEpisode: (r) => console.error(JSON.stringify(r)),
   });
   console.log(JSON.stringify(res));

@@ -178,7 +178,7 @@ export class AdaptScene implements Scene {
       if (e?.adapted == null || e.unadapted == null) continue;
       for (const side of ['adapted', 'unadapted'] as const) this.errors[`${name}/${side}`] = this.errorMeans.push(`${name}/${side}`, e[side]!);
     }
-    // the yaw rate, 0.5 s means: a broken leg turns the ant steadily, which the adapted model should predict
+    // the yaw rate, one-second means: a broken leg turns the ant steadily, which the adapted model should predict
     if (d?.yawRate) for (const k of ['actual', 'adapted', 'unadapted'] as const) this.yaw[`yaw_rate/${k}`] = this.errorMeans.push(`yaw/${k}`, d.yawRate[k]);
   }
 

@@ -75,5 +75,12 @@ export function antPathTaskSpec(config: AntConfig = {}): MbTaskSpec {
   return { ...antTaskSpec({ path: ANT_PATH, ...config }), id: ANT_PATH_TASK_ID };
 }
 
+/**
+ * The path task's first version, with a cost on the torso's heading (weight 1): the shipped Ant-v0
+ * checkpoints' on-policy path data was collected under it (README, "Pretrained checkpoints").
+ */
+export const ANT_PATH_HEADING_TASK_ID = 'AntPathHeading-v0';
+
 registerMbTask('Ant-v0', () => antTaskSpec());
 registerMbTask(ANT_PATH_TASK_ID, () => antPathTaskSpec());
+registerMbTask(ANT_PATH_HEADING_TASK_ID, () => ({ ...antPathTaskSpec({ path: { ...ANT_PATH, headingWeight: 1 } }), id: ANT_PATH_HEADING_TASK_ID }));

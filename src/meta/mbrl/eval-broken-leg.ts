@@ -51,6 +51,8 @@ export interface BrokenLegResult {
   at: number;
   steps: number;
   planner: PlannerConfig;
+  /** false in the ablation with adaptation off. */
+  adapt: boolean;
   seeds: number[];
   episodesPerSeed: number;
   methods: Record<string, BrokenLegMethod>;
@@ -58,7 +60,7 @@ export interface BrokenLegResult {
   paired: Record<string, PairedDiff>;
   /** Against MB on progress (higher is better) and lateral error (lower is better). */
   pairedBy: Record<string, { progress: PairedDiff; lateralError: PairedDiff }>;
-  /** The oracle's edge over MB that each adaptive method recovers: its meanDiff / the oracle's. */
+  /** The oracle's edge over MB that each adaptive method recovers: its meanDiff / the oracle's (only where the oracle is ahead). */
   recovered: Record<string, number>;
   workers: number;
   wallSeconds: number;
@@ -75,11 +77,13 @@ export interface BrokenLegOptions {
   planner?: Partial<PlannerConfig>;
   /** Worker threads (default: the machine's cores, at most the number of blocks). */
   workers?: number;
+  /** false: every method with adaptation off (the ablation "meta-trained, not adapted"). */
+  adapt?: boolean;
   onEpisode?: (r: { method: string; seed: number; episode: number; progress: number; lateralError: number | null }) => void;
 }
 
 /** One block of work: every method on one seed's episodes. What a worker thread runs. */
-export type BrokenLegBlock = Pick<EvalAdaptOptions, 'at' | 'methods' | 'episodes' | 'seed' | 'steps' | 'planner'> & { env: string; fault: typeof BROKEN_LEG_PRESET.fault; checkpoints: Record<string, string> };
+export type BrokenLegBlock = Pick<EvalAdaptOptions, 'at' | 'methods' | 'episodes' | 'seed' | 'steps' | 'planner' | 'adapt'> & { env: string; fault: typeof BROKEN_LEG_PRESET.fault; checkpoints: Record<string, string> };
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
 
@@ -123,7 +127,8 @@ export async function evalBrokenLeg(o: BrokenLegOptions = {}): Promise<BrokenLeg
   const planner = { ...P.planner, ...o.planner };
   const root = path.resolve(o.checkpointDir ?? 'assets/checkpoints', P.checkpointEnv);
   const checkpoints = Object.fromEntries(methods.map((m) => [m, path.join(root, `${m === 'mbde' ? 'mb' : m}.json`)]));
-  const blocks: BrokenLegBlock[] = seeds.map((seed) => ({ env: P.env, fault: P.fault, at, methods, episodes, seed, steps, planner, checkpoints }));
+  const adapt = o.adapt ?? true;
+  const blocks: BrokenLegBlock[] = seeds.map((seed) => ({ env: P.env, fault: P.fault, at, methods, episodes, seed, steps, planner, checkpoints, adapt }));
   const workers = Math.max(1, Math.min(o.workers ?? os.availableParallelism(), blocks.length));
   const t0 = performance.now();
   const res = await runBlocks(blocks, workers, o.onEpisode);
@@ -135,6 +140,7 @@ export async function evalBrokenLeg(o: BrokenLegOptions = {}): Promise<BrokenLeg
     at,
     steps,
     planner,
+    adapt,
     seeds,
     episodesPerSeed: episodes,
     methods: {},
@@ -162,7 +168,7 @@ export async function evalBrokenLeg(o: BrokenLegOptions = {}): Promise<BrokenLeg
     };
   }
   const oracle = out.paired.oracle?.meanDiff;
-  if (oracle !== undefined) for (const m of methods) if (m !== 'mb' && m !== 'oracle') out.recovered[m] = out.paired[m].meanDiff / oracle;
+  if (oracle !== undefined && oracle > 0) for (const m of methods) if (m !== 'mb' && m !== 'oracle') out.recovered[m] = out.paired[m].meanDiff / oracle;
   out.wallSeconds = (performance.now() - t0) / 1000;
   return out;
 }

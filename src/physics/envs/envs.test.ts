@@ -204,7 +204,7 @@ describe('observation index constants and reward terms', () => {
 
   for (const [id, config] of [
     ['Ant-v0', { includeXY: true, terminateWhenUnhealthy: false }],
-    ['Ant-v0', { includeXY: true, terminateWhenUnhealthy: false, path: ANT_PATH }],
+    ['Ant-v0', { includeXY: true, terminateWhenUnhealthy: false, path: { ...ANT_PATH, headingWeight: 1 } }],
     ['Hopper-v0', { includeX: true, terminateWhenUnhealthy: false }],
     ['QuadPayload-v0', {}],
   ] as [EnvId, Record<string, unknown>][]) {
@@ -231,7 +231,9 @@ describe('observation index constants and reward terms', () => {
 });
 
 describe('Ant-v0 path following', () => {
-  const cfg = { includeXY: true, terminateWhenUnhealthy: false, path: ANT_PATH };
+  // the showcase has no heading cost (ANT_PATH); the term is tested with weight 1
+  const PATH = { ...ANT_PATH, headingWeight: 1 };
+  const cfg = { includeXY: true, terminateWhenUnhealthy: false, path: PATH };
   /** One imagined transition from the origin facing +x to (x 0.1, y, yaw), no action. */
   const reward = (env: Env, y: number, yaw: number) => {
     const o = new Float32Array(env.observationSize);
@@ -250,9 +252,9 @@ describe('Ant-v0 path following', () => {
     const onLine = reward(env, 0, 0);
     expect(onLine).toBeCloseTo(0.1 / env.dt + 1, 4); // progress and the healthy reward only
     // 1 m to the left: the lateral cost, and facing +x is 45 degrees off the line of sight
-    expect(reward(env, 1, 0)).toBeCloseTo(onLine - ANT_PATH.lateralWeight - ANT_PATH.headingWeight * (1 - Math.SQRT1_2), 4);
+    expect(reward(env, 1, 0)).toBeCloseTo(onLine - PATH.lateralWeight - PATH.headingWeight * (1 - Math.SQRT1_2), 4);
     // heading back toward the axis along the line of sight costs no heading error
-    expect(reward(env, 1, -Math.PI / 4)).toBeCloseTo(onLine - ANT_PATH.lateralWeight, 4);
+    expect(reward(env, 1, -Math.PI / 4)).toBeCloseTo(onLine - PATH.lateralWeight, 4);
     // on the line, turning away costs; symmetric in the direction of the turn
     expect(reward(env, 0, 0.5)).toBeLessThan(onLine);
     expect(reward(env, 0, 0.5)).toBeCloseTo(reward(env, 0, -0.5), 6);
