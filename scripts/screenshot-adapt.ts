@@ -1,6 +1,6 @@
 /**
  * The Adaptation view (the broken-leg showcase) in the browser shell at 1440x900: the ant follows
- * the x axis under GrBAL beside its unadapted twin, leg --leg breaks at --break seconds, the
+ * the x axis under GrBAL beside its unadapted twin (switched on), leg --leg breaks at --break seconds, the
  * picture is taken at --at seconds. Writes docs/adapt-broken-leg.png.
  *   npx tsx scripts/screenshot-adapt.ts [--method grbal] [--leg 3] [--break 4] [--at 20] [--out FILE]
  */
@@ -29,6 +29,7 @@ try {
       const d = (window as unknown as { __adaptlab: { time(): number; sceneId(): string | null } }).__adaptlab;
       return d.sceneId() === 'adapt-ant' ? d.time() : -1;
     });
+  await page.locator('[data-test=twin]').click(); // the unadapted twin, off at first
   await page.locator('[data-test=leg]').selectOption(arg('leg', '3'));
   await page.locator('[data-test=fault-at]').fill(arg('break', '4'));
   await page.locator('[data-test=break-leg]').click();

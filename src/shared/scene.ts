@@ -47,6 +47,11 @@ export interface SceneSpec {
   /** Body the camera follows (a walking robot leaves the view otherwise). */
   followBody?: number;
   /**
+   * The followed robot is the first `robotBodies` bodies (default all); the rest are companions
+   * that go their own way (the adaptation scene's unadapted twin) and may leave the view.
+   */
+  robotBodies?: number;
+  /**
    * Least radius (m) the camera frames around the bodies: a quadrotor flying a 2 m figure-8 is
    * followed from far enough that the whole path stays in view, not just the quad.
    */

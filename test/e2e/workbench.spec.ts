@@ -26,7 +26,7 @@ test('the workbench opens, bodies move, and the viewport is drawn', async () => 
   await expect(page.locator('[data-test=shell]')).toHaveText('browser shell');
 
   // The default scene is the ant walking under MPC: its torso's position changes.
-  await page.locator('.tree li', { hasText: 'torso' }).click();
+  await page.locator('.tree li', { hasText: 'torso', hasNotText: 'twin/' }).click(); // the ant's, not its twin's
   const pos = page.locator('.props dd').first();
   await expect(pos).not.toBeEmpty();
   const a = await pos.textContent();
@@ -78,7 +78,7 @@ test('the Hopper scene opens playing the shipped learned policy, and it hops for
   await page.locator('[data-test=scene-picker]').selectOption('Hopper-v0');
   await expect(page.locator('[data-test=policy]')).toHaveValue('learned:ppo', { timeout: 20_000 });
   // The torso moves forward in x (the scripted gait and zero action fall where they stand).
-  await page.locator('.tree li', { hasText: 'torso' }).click();
+  await page.locator('.tree li', { hasText: 'torso', hasNotText: 'twin/' }).click(); // the ant's, not its twin's
   const x = async () => Number((await page.locator('.props dd').first().textContent())!.match(/-?\d+(\.\d+)?/)![0]);
   const x0 = await x();
   await expect.poll(x, { timeout: 20_000 }).toBeGreaterThan(x0 + 1);

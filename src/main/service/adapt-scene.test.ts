@@ -6,6 +6,7 @@ describe('the adaptation scene (shipped Ant-v0 checkpoints)', () => {
   it('follows the path under MPC beside an unadapted twin, breaks a leg on command, and reports adapted vs unadapted prediction error and a plan', async () => {
     const h = await SceneHost.open(findScene('adapt-ant'), 0);
     try {
+      expect(await h.command('twin', true)).toMatch(/twin on/);
       for (let i = 0; i < 40; i++) await h.step();
       const t0 = h.telemetry();
       expect(t0.distance).toBeGreaterThan(0.3); // it walks forward

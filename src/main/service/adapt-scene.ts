@@ -36,7 +36,7 @@ export type AdaptMethod = (typeof ADAPT_METHODS)[number]['value'];
 export const ADAPT_CONTROLS: ControlDecl[] = [
   { id: 'method', kind: 'select', label: 'Method', options: ADAPT_METHODS.map((m) => ({ ...m })), initial: 'grbal', hint: 'which meta-learned dynamics model the MPC plans with' },
   { id: 'adaptation', kind: 'toggle', label: 'Adaptation', initial: true, hint: 'adapt the model online on the last transitions' },
-  { id: 'twin', kind: 'toggle', label: 'Unadapted twin', initial: true, hint: 'a second ant from the same start with the same faults, planning with the same model unadapted (twice the CPU); off pauses it' },
+  { id: 'twin', kind: 'toggle', label: 'Unadapted twin', initial: false, hint: 'a second ant from the same start with the same faults, planning with the same model unadapted (twice the CPU); off pauses it' },
 ];
 
 export const ADAPT_COMMANDS = {
@@ -95,7 +95,8 @@ export class AdaptScene implements Scene {
   readonly dt: number;
   private main: Runner;
   private twin: Runner;
-  private twinOn = true;
+  /** Off at first: the twin doubles the planning work, and the view is real time only without it. */
+  private twinOn = false;
   private method: AdaptMethod;
   private adapting = true;
   private info: Record<string, unknown> = {};
@@ -142,7 +143,7 @@ export class AdaptScene implements Scene {
       name: `twin/${b.name}`,
       visuals: b.visuals.filter((v) => v.role !== 'collision').map((v) => ({ ...v, color: [0.55, 0.75, 1, 0.3] as [number, number, number, number] })),
     }));
-    return { ...s, name: 'Ant adapting to a broken leg', bodies: [...s.bodies, ...twin], followBody: s.followBody ?? 0 };
+    return { ...s, name: 'Ant adapting to a broken leg', bodies: [...s.bodies, ...twin], followBody: s.followBody ?? 0, robotBodies: s.bodies.length };
   }
 
   reset(seed: number): void {

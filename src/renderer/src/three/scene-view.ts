@@ -341,7 +341,8 @@ export class SceneView {
   /**
    * Where the robot lands on the canvas, as normalized device coordinates (in view: x and y
    * within [-1, 1]); `behind` when a point lies behind the camera. Null before any poses. A
-   * robot (a scene with a followed body) is all its bodies' origins; a scene of loose bodies
+   * robot (a scene with a followed body) is its bodies' origins (companions after `robotBodies`
+   * left out); a scene of loose bodies
    * (balls rolling away) their centroid, which the camera follows.
    */
   projectedBounds(): { minX: number; maxX: number; minY: number; maxY: number; behind: boolean } | null {
@@ -352,7 +353,8 @@ export class SceneView {
     const p = new THREE.Vector3();
     const view = new THREE.Vector3();
     const robot = this.spec?.followBody !== undefined;
-    const points = robot ? this.bodyMatrices.map((_, i) => this.bodyPosition(i)) : [this.followed()];
+    const n = Math.min(this.bodyMatrices.length, this.spec?.robotBodies ?? Infinity);
+    const points = robot ? this.bodyMatrices.slice(0, n).map((_, i) => this.bodyPosition(i)) : [this.followed()];
     for (const q of points) {
       p.copy(q);
       view.copy(p).applyMatrix4(this.camera.matrixWorldInverse);
