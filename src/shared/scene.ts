@@ -36,6 +36,14 @@ export interface BodySpec {
   visuals: VisualSpec[];
 }
 
+/**
+ * A drawn copy of a robot's bodies: names under `prefix/`, visuals only (no collision shapes), all
+ * in one colour (a ghost, a twin, a side-by-side robot). Their poses follow the robot's in a snapshot.
+ */
+export function tintedCopy(bodies: BodySpec[], prefix: string, color: Rgba): BodySpec[] {
+  return bodies.map((b) => ({ ...b, name: `${prefix}/${b.name}`, visuals: b.visuals.filter((v) => v.role !== 'collision').map((v) => ({ ...v, color })) }));
+}
+
 export interface SceneSpec {
   name: string;
   /** Which world axis points up; the renderer rotates Z-up worlds into its Y-up view. */

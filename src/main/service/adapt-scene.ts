@@ -11,7 +11,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import type { SceneSpec } from '../../shared/scene';
+import { tintedCopy, type SceneSpec } from '../../shared/scene';
 import type { ControlDecl, TelemetryDecl } from '../../shared/scene-decl';
 import { makeEnv } from '../../physics/envs/registry';
 import { ANT_OBS_XY, ANT_PATH } from '../../physics/envs/ant';
@@ -138,11 +138,7 @@ export class AdaptScene implements Scene {
   spec(): SceneSpec {
     const s = this.main.env.sceneSpec();
     // the twin: a second copy of the ant's bodies, translucent and cool-tinted (poses after the ant's)
-    const twin = s.bodies.map((b) => ({
-      ...b,
-      name: `twin/${b.name}`,
-      visuals: b.visuals.filter((v) => v.role !== 'collision').map((v) => ({ ...v, color: [0.55, 0.75, 1, 0.3] as [number, number, number, number] })),
-    }));
+    const twin = tintedCopy(s.bodies, 'twin', [0.55, 0.75, 1, 0.3]);
     return { ...s, name: 'Ant adapting to a broken leg', bodies: [...s.bodies, ...twin], followBody: s.followBody ?? 0, robotBodies: s.bodies.length };
   }
 
@@ -233,7 +229,7 @@ export class AdaptScene implements Scene {
 
   writePoses(out: Float32Array): void {
     this.main.env.writePoses(out);
-    this.twin.env.writePoses(out, this.main.env.sceneSpec().bodies.length * 7);
+    this.twin.env.writePoses(out, this.main.env.bodyCount * 7);
   }
 
   telemetry(): Record<string, number> {

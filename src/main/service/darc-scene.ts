@@ -32,7 +32,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import type { SceneSpec } from '../../shared/scene';
+import { tintedCopy, type SceneSpec } from '../../shared/scene';
 import type { ControlDecl, TelemetryDecl } from '../../shared/scene-decl';
 import type { DarcFrame, DarcTraining } from '../../shared/snapshot';
 import type { Domain, EnvPair } from '../../shared/pair';
@@ -376,17 +376,9 @@ export class DarcScene implements Scene {
   spec(): SceneSpec {
     const one = this.envs.source.run.sceneSpec();
     // the ghost: a second copy of the robot's bodies, translucent and cool-tinted (poses after the robot's)
-    const ghost = one.bodies.map((b) => ({
-      ...b,
-      name: `ghost/${b.name}`,
-      visuals: b.visuals.filter((v) => v.role !== 'collision').map((v) => ({ ...v, color: [0.55, 0.75, 1, 0.3] as [number, number, number, number] })),
-    }));
+    const ghost = tintedCopy(one.bodies, 'ghost', [0.55, 0.75, 1, 0.3]);
     // the side-by-side robot: opaque, violet, in its own lane
-    const versus = one.bodies.map((b) => ({
-      ...b,
-      name: `versus/${b.name}`,
-      visuals: b.visuals.filter((v) => v.role !== 'collision').map((v) => ({ ...v, color: [0.62, 0.5, 0.88, 1] as [number, number, number, number] })),
-    }));
+    const versus = tintedCopy(one.bodies, 'versus', [0.62, 0.5, 0.88, 1]);
     return { ...one, name: `DARC: ${this.pair}`, bodies: [...one.bodies, ...ghost, ...versus], followBody: one.followBody ?? 0 };
   }
 

@@ -14,7 +14,6 @@ const { block } = workerData as { block: BrokenLegBlock };
 
 evalAdaptDetailed({
   ...block,
-  checkpoints: block.checkpoints,
   onEpisode: (e) => {
     port.postMessage({ type: 'episode', method: e.method, episode: e.episode, progress: e.afterFault.progress, lateralError: e.afterFault.lateralError });
   },
