@@ -60,8 +60,10 @@ export class FallingBodiesScene {
     const drop = (i: number) => ({ x: (rand() - 0.5) * 2, y: (rand() - 0.5) * 2, z: 1 + i * 0.4 + rand() * 0.2 });
     for (let i = 0; i < BOXES + BALLS; i++) {
       const p = drop(i);
+      // Rapier has no rolling resistance: undamped balls knocked sideways by the pile rolled
+      // off the 20 m ground within 10 s and fell forever, out of view. Angular damping stands in.
       const body = world.createRigidBody(
-        R.RigidBodyDesc.dynamic().setTranslation(p.x, p.y, p.z).setRotation(randomQuat(rand)).setAngvel({ x: rand() - 0.5, y: rand() - 0.5, z: rand() - 0.5 }),
+        R.RigidBodyDesc.dynamic().setTranslation(p.x, p.y, p.z).setRotation(randomQuat(rand)).setAngvel({ x: rand() - 0.5, y: rand() - 0.5, z: rand() - 0.5 }).setAngularDamping(i < BOXES ? 0 : 1.5),
       );
       const collider = i < BOXES ? R.ColliderDesc.cuboid(BOX_HALF, BOX_HALF, BOX_HALF) : R.ColliderDesc.ball(BALL_R);
       world.createCollider(collider.setRestitution(0.3), body);
