@@ -4,7 +4,9 @@
  * episode, and the metrics are counted from the break on.
  */
 import { describe, expect, it } from 'vitest';
-import { evalBrokenLeg } from './eval-broken-leg.js';
+import { BROKEN_LEG_PRESET, evalBrokenLeg } from './eval-broken-leg.js';
+import { evalAdaptDetailed } from './eval.js';
+import './ant.js';
 
 const short = { seeds: [3, 4], episodesPerSeed: 1, steps: 12, at: 4, methods: ['oracle' as const, 'mb' as const] };
 
@@ -24,6 +26,16 @@ describe('eval-adapt --preset ant-broken-leg (short)', () => {
     expect(one.paired.oracle.meanDiff).toBeCloseTo(m.oracle.meanReward.mean - m.mb.meanReward.mean, 9);
     expect(one.pairedBy.oracle.lateralError.meanDiff).toBeCloseTo(m.mb.lateralError.mean - m.oracle.lateralError.mean, 9);
     expect(one.at).toBe(4);
+  }, 120_000);
+
+  it('the oracle walks the intact ant with MB\'s model until the break (it knows the dynamics at every step)', async () => {
+    const ck = (m: string) => `assets/checkpoints/${BROKEN_LEG_PRESET.checkpointEnv}/${m}.json`;
+    // the break is set at the episode's end: it never fires, so the oracle must act exactly as MB
+    const r = await evalAdaptDetailed({ env: BROKEN_LEG_PRESET.env, methods: ['oracle', 'mb'], episodes: 1, seed: 3, steps: 10, at: 10, checkpoints: { oracle: ck('oracle'), mb: ck('mb') }, planner: { candidates: 20 } });
+    expect(r.perEpisode.oracle[0].forwardDistance).toBe(r.perEpisode.mb[0].forwardDistance);
+    // broken from the start, it plans with its own model from the first step
+    const s = await evalAdaptDetailed({ env: BROKEN_LEG_PRESET.env, methods: ['oracle', 'mb'], episodes: 1, seed: 3, steps: 10, at: 0, checkpoints: { oracle: ck('oracle'), mb: ck('mb') }, planner: { candidates: 20 } });
+    expect(s.perEpisode.oracle[0].forwardDistance).not.toBe(s.perEpisode.mb[0].forwardDistance);
   }, 120_000);
 
   it('refuses a break after the end and a comparison without MB', async () => {

@@ -6,6 +6,7 @@
  *  - predictionError: the model's one-step prediction error (normalized MSE) on the same
  *    transitions after the fault, before adaptation (the unadapted model) and after (the model
  *    the controller planned with), each transition scored before it is adapted on.
+ * The oracle plans with MB's (intact) model until the fault and with its own from the fault on.
  * Per episode also, counted from the fault on (t >= at): `progress` (torso x gained, m), the mean
  * env reward per step, and the mean lateral error |y| (m) where the observation has the torso's y:
  * the path-following task's metrics (ant.ts antPathTaskSpec).
@@ -106,13 +107,18 @@ export async function evalAdaptDetailed(o: EvalAdaptOptions): Promise<EvalAdaptD
       const src = o.checkpoints?.[method] ?? (method === 'mbde' ? o.checkpoints?.mb : undefined) ?? defaultCheckpointPath(spec.id, method, o.checkpointDir);
       const ck = loadCheckpoint(src);
       const ctlMethod: ControllerMethod = method === 'oracle' ? 'mb' : method;
-      const ctl = createAdaptiveController({ checkpoint: ck, env, method: ctlMethod, planner: o.planner, adapt: o.adapt ?? true, imaginedPenalty: spec.imaginedPenalty });
+      const make = (checkpoint: MbCheckpoint, m: ControllerMethod) => createAdaptiveController({ checkpoint, env, method: m, planner: o.planner, adapt: o.adapt ?? true, imaginedPenalty: spec.imaginedPenalty });
+      const ctl = make(ck, ctlMethod);
+      // The oracle knows the dynamics at every step: until the fault fires the ant is intact, and
+      // the intact ant's best model is MB's; at the fault it switches to its own (leg-3) model.
+      const intact = method === 'oracle' && at > 0 ? make(loadCheckpoint(o.checkpoints?.mb ?? defaultCheckpointPath(spec.id, 'mb', o.checkpointDir)), 'mb') : null;
       const eps: EvalAdaptDetailed['perEpisode'][string] = [];
       for (let e = 0; e < o.episodes; e++) {
         if (o.signal?.aborted) break;
         const seed = episodeSeed(o.seed, e);
         const r0 = env.reset({ seed });
         ctl.reset(seed);
+        intact?.reset(seed);
         let obs = Float32Array.from(r0.obs);
         const x0 = r0.info?.x_position ?? 0;
         let x = x0;
@@ -132,8 +138,9 @@ export async function evalAdaptDetailed(o: EvalAdaptOptions): Promise<EvalAdaptD
             env.applyFault(fault);
             xAt = x;
           }
-          const a = ctl.act(obs);
-          const d = ctl.diagnostics();
+          const c = intact && t < at ? intact : ctl;
+          const a = c.act(obs);
+          const d = c.diagnostics();
           // errors on transitions that happened under the fault (the first one after it fires is t = at + 1)
           if (t > at && d && d.predictionError.adapted !== null && d.predictionError.unadapted !== null) {
             ea += d.predictionError.adapted;
@@ -172,6 +179,7 @@ export async function evalAdaptDetailed(o: EvalAdaptOptions): Promise<EvalAdaptD
         o.onEpisode?.({ method, episode: e, forwardDistance: rec.forwardDistance, steps: t, afterFault: rec.afterFault });
       }
       ctl.dispose();
+      intact?.dispose();
       out.perEpisode[method] = eps;
       out.methods[method] = {
         forwardDistance: meanStd(eps.map((r) => r.forwardDistance)),
