@@ -14,6 +14,8 @@ export const scenarioEventSchema = z.discriminatedUnion('action', [
   z.object({ at: seconds, action: z.literal('breakLeg'), leg: z.number().int().min(0).max(64) }).strict(),
   /** Switch online adaptation (GrBAL/ReBAL) on or off. Needs a scene that supports 'adaptation'. */
   z.object({ at: seconds, action: z.literal('adaptation'), on: z.boolean() }).strict(),
+  /** Show or hide the unadapted twin beside the robot (adapt-ant's side by side). Needs a scene with a 'twin' control. */
+  z.object({ at: seconds, action: z.literal('twin'), on: z.boolean() }).strict(),
   /**
    * Swap the quadrotor's payload mid-flight (a setParams fault); an omitted value is the scene's
    * own (its slider). Needs a scene with a 'swap' control (adapt-quad).
@@ -163,7 +165,7 @@ export interface SceneCapabilities {
 
 /** The control an event needs; null when it is the recorder's own (a marker). */
 export function eventControl(e: ScenarioEvent): string | null {
-  return e.action === 'breakLeg' ? 'fault' : e.action === 'adaptation' ? 'adaptation' : e.action === 'swapPayload' ? 'swap' : null;
+  return e.action === 'breakLeg' ? 'fault' : e.action === 'adaptation' ? 'adaptation' : e.action === 'twin' ? 'twin' : e.action === 'swapPayload' ? 'swap' : null;
 }
 
 /**
@@ -174,6 +176,7 @@ export function eventControl(e: ScenarioEvent): string | null {
 export function eventCommand(e: ScenarioEvent): { control: string; value: unknown } | null {
   if (e.action === 'breakLeg') return { control: 'fault', value: { leg: e.leg, at: e.at } };
   if (e.action === 'adaptation') return { control: 'adaptation', value: e.on };
+  if (e.action === 'twin') return { control: 'twin', value: e.on };
   if (e.action === 'swapPayload') return { control: 'swap', value: payloadOf(e) };
   return null;
 }
@@ -234,6 +237,8 @@ export function describeEvent(e: ScenarioEvent): string {
       return `leg ${e.leg} broken at ${at}`;
     case 'adaptation':
       return `adaptation ${e.on ? 'on' : 'off'} at ${at}`;
+    case 'twin':
+      return `unadapted twin ${e.on ? 'shown' : 'hidden'} at ${at}`;
     case 'swapPayload': {
       const p = payloadOf(e);
       const what = [p.payload_mass !== undefined ? `${p.payload_mass} kg` : '', p.cable_length !== undefined ? `${p.cable_length} m cable` : ''].filter(Boolean).join(', ');

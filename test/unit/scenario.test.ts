@@ -55,6 +55,10 @@ describe('scenario schema', () => {
     expect(eventCommand({ at: 0, action: 'marker', label: 'x' })).toBeNull();
     expect(eventCommand({ at: 5, action: 'swapPayload', payload_mass: 0.25, cable_length: 1 })).toEqual({ control: 'swap', value: { payload_mass: 0.25, cable_length: 1 } });
     expect(eventCommand({ at: 5, action: 'swapPayload' })).toEqual({ control: 'swap', value: {} });
+    expect(eventCommand({ at: 0, action: 'twin', on: true })).toEqual({ control: 'twin', value: true });
+    // the twin is adapt-ant's: a scene without the control says so
+    const t = parseScenario({ ...base, events: [{ at: 0, action: 'twin', on: true }] });
+    expect(scenarioProblems(t, [{ id: 'demo-falling', controls: [] }])).toEqual(['scene demo-falling does not support the event "twin" (unadapted twin shown at t = 0.0 s): it has no "twin" control']);
   });
 
   it('describes events and names files', () => {

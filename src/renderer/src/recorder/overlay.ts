@@ -31,11 +31,13 @@ export const EVENT_COLORS = {
   adaptationOn: '#5fe08a',
   adaptationOff: '#a0a8b8',
   marker: '#f5c04a',
+  twin: '#8fb8ff',
 } as const;
 
 export function eventColor(e: ScenarioEvent): string {
   if (e.action === 'breakLeg') return EVENT_COLORS.breakLeg;
   if (e.action === 'adaptation') return e.on ? EVENT_COLORS.adaptationOn : EVENT_COLORS.adaptationOff;
+  if (e.action === 'twin') return EVENT_COLORS.twin;
   return EVENT_COLORS.marker;
 }
 
@@ -193,6 +195,7 @@ function drawSparkline(
     swatch(EVENT_COLORS.adaptationOn, 'adaptation on', false);
     swatch(EVENT_COLORS.adaptationOff, 'off', false);
   }
+  if (kinds.has('twin')) swatch(EVENT_COLORS.twin, 'unadapted twin', false);
   if (kinds.has('marker')) swatch(EVENT_COLORS.marker, 'marker', false);
 
   // Axes: time over the whole clip; value range from the samples so far.
@@ -274,6 +277,7 @@ function shortLabel(e: ScenarioEvent): string {
   if (e.action === 'breakLeg') return `leg ${e.leg} broken`;
   if (e.action === 'adaptation') return `adaptation ${e.on ? 'on' : 'off'}`;
   if (e.action === 'swapPayload') return 'payload swapped';
+  if (e.action === 'twin') return `unadapted twin ${e.on ? 'shown' : 'hidden'}`;
   return e.label;
 }
 
