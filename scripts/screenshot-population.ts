@@ -4,21 +4,9 @@
  * EPOpt's picture (e.g. --policy learned:epopt --size 32 --out docs/population-epopt.png).
  *   npx tsx scripts/screenshot-population.ts [--colour-by return] [--at SIM_SECONDS] [--policy ID] [--size N] [--adapt TARGET] [--out FILE]
  */
-import { launchChromium, startShell } from '../test/e2e/browser-shell';
+import { arg, pauseAndShoot, waitForTime, withWorkbench } from './lib/shot';
 
-const arg = (name: string, fallback: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : fallback;
-};
-const out = arg('out', 'docs/population-hopper.png');
-const colourBy = arg('colour-by', 'mass.torso');
-
-const shell = await startShell();
-const browser = await launchChromium();
-try {
-  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  await page.goto(shell.url);
-  await page.locator('[data-test=ready-flag]').filter({ hasText: 'ready' }).waitFor({ timeout: 60_000 });
+await withWorkbench(async (page) => {
   await page.locator('[data-test=scene-picker]').selectOption('population:Hopper-v0:16');
   await page.locator('[data-test=population-legend]').waitFor({ timeout: 30_000 });
   const size = arg('size', '16');
@@ -31,13 +19,11 @@ try {
   const adapt = arg('adapt', '');
   if (adapt) await page.locator('[data-test=adapt]').selectOption(adapt);
   if (policy || adapt) await page.waitForTimeout(2000); // the restarted episode's first frames
-  await page.locator('[data-test=colour-by]').selectOption(colourBy);
+  await page.locator('[data-test=colour-by]').selectOption(arg('colour-by', 'mass.torso'));
   // into the episode: the robots are hopping and the first heavy ones have fallen
-  // time into the current episode (a policy switch or an adaptation restarts it)
-  const simTime = async () => Number((await page.locator('.overlay').textContent())!.match(/([\d.]+) s in/)![1]);
-  const at = Number(arg('at', '1.5'));
-  while ((await simTime()) < at) await page.waitForTimeout(50);
-  await page.locator('[data-test=pause]').dispatchEvent('click'); // now: no waiting for a slow page to settle
+  // (time into the current episode: a policy switch or an adaptation restarts it)
+  await waitForTime(async () => Number((await page.locator('.overlay').textContent())!.match(/([\d.]+) s in/)![1]), Number(arg('at', '1.5')));
+  await page.locator('[data-test=pause]').dispatchEvent('click');
   await page.waitForTimeout(500);
   const box = (await page.locator('canvas[data-test=viewport]').boundingBox())!;
   // click the nearest robots first (lower right of the view), until one is hit
@@ -47,10 +33,5 @@ try {
       if (await page.locator('[data-test=robot-card]').isVisible()) break search;
     }
   }
-  await page.waitForTimeout(300);
-  await page.screenshot({ path: out });
-  console.log(`wrote ${out}`);
-} finally {
-  await browser.close();
-  await shell.stop();
-}
+  await pauseAndShoot(page, arg('out', 'docs/population-hopper.png'), 300);
+});
