@@ -18,7 +18,7 @@ import { ANT_OBS_XY, ANT_PATH } from '../../physics/envs/ant';
 import type { Env, Fault, LegPart } from '../../physics/envs/types';
 import { initBackend } from '../../meta/backend';
 import { createAdaptiveController } from '../../meta/mbrl/controller';
-import { antMbEnvConfig, antUprightPenalty } from '../../meta/mbrl/ant';
+import { antMbEnvConfig, antPathUprightPenalty } from '../../meta/mbrl/ant';
 import { BROKEN_LEG_PRESET } from '../../meta/mbrl/eval-broken-leg';
 import { WindowMeans } from './window-mean';
 import { Trail } from './trail';
@@ -132,7 +132,7 @@ export class AdaptScene implements Scene {
   private controller(env: Env, method: AdaptMethod, adapt: boolean): Controller {
     const path = checkpointPath(method);
     if (!existsSync(path)) throw new Error(`no pretrained checkpoint at ${path}`);
-    return createAdaptiveController({ checkpoint: path, env, method, adapt, imaginedPenalty: antUprightPenalty, planner: LIVE_PLANNER, seed: this.seed, yawRateIndex: ANT_OBS_XY.wz });
+    return createAdaptiveController({ checkpoint: path, env, method, adapt, imaginedPenalty: antPathUprightPenalty, planner: LIVE_PLANNER, seed: this.seed, yawRateIndex: ANT_OBS_XY.wz });
   }
 
   spec(): SceneSpec {

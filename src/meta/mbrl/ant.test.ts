@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../backend.js';
 import { Rng } from '../rng.js';
-import { antTaskSpec, antUprightPenalty } from './ant.js';
+import { antPathTaskSpec, antTaskSpec, antUprightPenalty } from './ant.js';
 import { createAdaptiveController } from './controller.js';
 import type { MbEnv } from './types.js';
 
@@ -38,6 +38,12 @@ describe('upright cost in imagination', () => {
     for (let i = 3; i < angles.length; i++) expect(out[i]).toBeLessThan(out[i - 1]);
     expect(out[angles.length - 1]).toBeCloseTo(-10 * (0.7 + 1), 4);
     expect(spec.imaginedPenalty).toBe(antUprightPenalty);
+    // the path task costs tilt from 25 degrees on (0.9 up): 30 degrees costs there, not on Ant-v0
+    const path = new Float32Array(angles.length);
+    antPathTaskSpec().imaginedPenalty!(obs, angles.length, path);
+    expect(path[0]).toBe(0);
+    expect(path[1]).toBeLessThan(0);
+    expect(path[angles.length - 1]).toBeCloseTo(-10 * (0.9 + 1), 4);
   });
 });
 

@@ -1,0 +1,62 @@
+// The INTACT ant on the path task under MB's model and the protocol's MPPI (200 x 20), on seeds apart
+// from the protocol's (episodeSeed(101, e)): how often it ends on its back, how often it stands
+// still, progress, lateral error and the task's mean reward per step over the first 150 steps (the
+// mid-episode condition's intact stretch), for an upright threshold of the imagined tilt cost.
+// It chose PATH_UPRIGHT_MIN (src/meta/mbrl/ant.ts) on the intact ant, before any faulted run.
+// npx tsx scripts/experiments/ant-intact-path.ts [--up-min 0.9] [--episodes 8] [--steps 150]
+import { ANT_OBS_XY } from '../../src/physics/envs/ant.js';
+import { antPathTaskSpec, uprightPenalty } from '../../src/meta/mbrl/ant.js';
+import { BROKEN_LEG_PRESET } from '../../src/meta/mbrl/eval-broken-leg.js';
+import { loadCheckpoint } from '../../src/meta/mbrl/checkpoint.js';
+import { createAdaptiveController } from '../../src/meta/mbrl/controller.js';
+import { initBackend } from '../../src/meta/backend.js';
+import { episodeSeed } from '../../src/meta/mbrl/eval.js';
+import { meanCi } from '../../src/shared/paired.js';
+
+const arg = (name: string, fallback: number) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const upMin = arg('up-min', 0.9);
+const episodes = arg('episodes', 8);
+const steps = arg('steps', 150);
+await initBackend();
+const spec = antPathTaskSpec();
+const env = await spec.make({ episodic: false });
+const ctl = createAdaptiveController({ checkpoint: loadCheckpoint('assets/checkpoints/Ant-v0/mb.json'), env, method: 'mb', planner: BROKEN_LEG_PRESET.planner, imaginedPenalty: uprightPenalty(upMin) });
+const I = ANT_OBS_XY;
+const upOf = (o: Float32Array) => 1 - (2 * (o[I.qx] ** 2 + o[I.qy] ** 2)) / (o[I.qw] ** 2 + o[I.qx] ** 2 + o[I.qy] ** 2 + o[I.qz] ** 2);
+let onBack = 0;
+let still = 0;
+const progress: number[] = [];
+const lateral: number[] = [];
+const reward: number[] = [];
+for (let e = 0; e < episodes; e++) {
+  const seed = episodeSeed(101, e);
+  let obs = Float32Array.from(env.reset({ seed }).obs);
+  ctl.reset(seed);
+  const x0 = obs[I.x];
+  let lat = 0;
+  let rew = 0;
+  let xLate = 0;
+  for (let t = 0; t < steps; t++) {
+    const r = env.step(ctl.act(obs));
+    obs = Float32Array.from(r.obs);
+    lat += Math.abs(obs[I.y]);
+    rew += r.reward;
+    if (t === steps - 41) xLate = obs[I.x];
+  }
+  const back = upOf(obs) < 0;
+  // standing still: upright and moved under 5 cm in x over the last 2 s
+  const stands = !back && Math.abs(obs[I.x] - xLate) < 0.05;
+  onBack += back ? 1 : 0;
+  still += stands ? 1 : 0;
+  progress.push(obs[I.x] - x0);
+  lateral.push(lat / steps);
+  reward.push(rew / steps);
+  console.log(`episode ${e}: progress ${(obs[I.x] - x0).toFixed(2)} m, mean |y| ${(lat / steps).toFixed(2)} m, ${back ? 'on its back' : stands ? 'standing still' : 'walking'}`);
+}
+const f = (m: { mean: number; ci95: [number, number] }) => `${m.mean.toFixed(2)} [${m.ci95[0].toFixed(2)}, ${m.ci95[1].toFixed(2)}]`;
+console.log(JSON.stringify({ upMin, episodes, steps, onBack, standingStill: still, progress: f(meanCi(progress)), lateralError: f(meanCi(lateral)), meanReward: f(meanCi(reward)) }));
+ctl.dispose();
+env.dispose?.();
