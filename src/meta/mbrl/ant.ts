@@ -95,5 +95,5 @@ export const ANT_PATH_HEADING_TASK_ID = 'AntPathHeading-v0';
 
 registerMbTask('Ant-v0', () => antTaskSpec());
 registerMbTask(ANT_PATH_TASK_ID, () => antPathTaskSpec());
-// with Ant-v0's upright threshold, as when the checkpoints' path data was collected
+// with Ant-v0's upright threshold, as it was measured (docs/results/broken-leg/start-heading1.json)
 registerMbTask(ANT_PATH_HEADING_TASK_ID, () => ({ ...antPathTaskSpec({ path: { ...ANT_PATH, headingWeight: 1 } }), id: ANT_PATH_HEADING_TASK_ID, imaginedPenalty: antUprightPenalty }));
