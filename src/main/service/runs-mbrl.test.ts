@@ -27,6 +27,14 @@ describe('model-based meta-training runs in the Runs view', () => {
     expect(m.steps.every((s, i) => i === 0 || s >= m.steps[i - 1])).toBe(true);
   });
 
+  it('an MB run logs its prediction error and no "after adapting" (MB does not adapt)', { timeout: 120_000 }, async () => {
+    const config = { steps: 300, hidden: [16], gradSteps: 50, iterations: 0, episodeSteps: 50, past: 4, future: 4 };
+    await runTrainingJob({ algo: 'mb', env: 'Crawler-v0', seed: 3, totalSteps: 0, runDir: join(root, 'mb-only', 'crawler-mb'), config });
+    const [r] = listRuns(join(root, 'mb-only'));
+    expect(r.last.errorBefore).toBeGreaterThan(0);
+    expect(r.last.errorAfter).toBeUndefined();
+  });
+
   it('a model-based run from before the trainer platform lists as not resumable; resume says how to start one warm', () => {
     const legacy = join(root, 'legacy');
     Run.create(legacy, { algo: 'grbal', env: 'Crawler-v0', seed: 0, totalSteps: 100, stepUnit: 'gradient steps' }, 'old-grbal');

@@ -546,7 +546,9 @@ export class MbTrainer implements Trainer {
     if (this.phaseStep >= c.gradSteps) {
       // the phase's held-out check: prediction error before and after adapting on M transitions
       const ev = learner.evaluate(data, this.starts, 20, this.evalRng.fork());
-      Object.assign(row, { envSteps: data.count, gradSteps: learner.gradSteps, errorBefore: ev.before, errorAfter: ev.after, adaptLr: learner.adaptLr() });
+      // MB does not adapt: an "after" (one SGD step at lr 1) would be noise in its curve
+      const adapted = learner.method === 'mb' ? {} : { errorAfter: ev.after, adaptLr: learner.adaptLr() };
+      Object.assign(row, { envSteps: data.count, gradSteps: learner.gradSteps, errorBefore: ev.before, ...adapted });
       this.iteration++;
       this.stage = 'collect';
     }
