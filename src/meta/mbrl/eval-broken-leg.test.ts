@@ -4,7 +4,7 @@
  * episode, and the metrics are counted from the break on.
  */
 import { describe, expect, it } from 'vitest';
-import { BROKEN_LEG_PRESET, evalBrokenLeg } from './eval-broken-leg.js';
+import { BROKEN_LEG_PRESET, evalBrokenLeg, recoveredShares } from './eval-broken-leg.js';
 import { evalAdaptDetailed } from './eval.js';
 import './ant.js';
 
@@ -37,6 +37,13 @@ describe('eval-adapt --preset ant-broken-leg (short)', () => {
     const s = await evalAdaptDetailed({ env: BROKEN_LEG_PRESET.env, methods: ['oracle', 'mb'], episodes: 1, seed: 3, steps: 10, at: 0, checkpoints: { oracle: ck('oracle'), mb: ck('mb') }, planner: { candidates: 20 } });
     expect(s.perEpisode.oracle[0].forwardDistance).not.toBe(s.perEpisode.mb[0].forwardDistance);
   }, 120_000);
+
+  it('reports a share of the oracle\'s edge only where that edge is clear', () => {
+    const d = (meanDiff: number, lo: number, hi: number) => ({ metric: 'meanReward', meanDiff, ci95: [lo, hi] as [number, number], n: 40 });
+    expect(recoveredShares({ oracle: d(1, 0.5, 1.5), grbal: d(0.8, 0.4, 1.2) })).toEqual({ grbal: 0.8 });
+    expect(recoveredShares({ oracle: d(0.05, -0.1, 0.2), grbal: d(0.7, 0.3, 1.1) })).toEqual({});
+    expect(recoveredShares({ grbal: d(0.7, 0.3, 1.1) })).toEqual({});
+  });
 
   it('refuses a break after the end and a comparison without MB', async () => {
     await expect(evalBrokenLeg({ ...short, at: 12 })).rejects.toThrow(/must break before the end/);

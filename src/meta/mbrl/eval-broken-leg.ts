@@ -60,7 +60,7 @@ export interface BrokenLegResult {
   paired: Record<string, PairedDiff>;
   /** Against MB on progress (higher is better) and lateral error (lower is better). */
   pairedBy: Record<string, { progress: PairedDiff; lateralError: PairedDiff }>;
-  /** The oracle's edge over MB that each adaptive method recovers: its meanDiff / the oracle's (only where the oracle is ahead). */
+  /** The oracle's edge over MB that each adaptive method recovers: its meanDiff / the oracle's (only where the oracle's interval is above zero). */
   recovered: Record<string, number>;
   workers: number;
   wallSeconds: number;
@@ -84,6 +84,16 @@ export interface BrokenLegOptions {
 
 /** One block of work: every method on one seed's episodes. What a worker thread runs. */
 export type BrokenLegBlock = Pick<EvalAdaptOptions, 'at' | 'methods' | 'episodes' | 'seed' | 'steps' | 'planner' | 'adapt'> & { env: string; fault: typeof BROKEN_LEG_PRESET.fault; checkpoints: Record<string, string> };
+
+/**
+ * Each adaptive method's share of the oracle's edge over MB. A share means something only where
+ * that edge is clear (the oracle's interval above zero); otherwise there is none.
+ */
+export function recoveredShares(paired: Record<string, PairedDiff>): Record<string, number> {
+  const oracle = paired.oracle;
+  if (!oracle || !(oracle.ci95[0] > 0)) return {};
+  return Object.fromEntries(Object.entries(paired).filter(([m]) => m !== 'oracle').map(([m, p]) => [m, p.meanDiff / oracle.meanDiff]));
+}
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
 
@@ -167,8 +177,7 @@ export async function evalBrokenLeg(o: BrokenLegOptions = {}): Promise<BrokenLeg
       lateralError: pairedDiff('lateralError', b.map((e) => e.afterFault.lateralError ?? NaN), eps.map((e) => e.afterFault.lateralError ?? NaN), true),
     };
   }
-  const oracle = out.paired.oracle?.meanDiff;
-  if (oracle !== undefined && oracle > 0) for (const m of methods) if (m !== 'mb' && m !== 'oracle') out.recovered[m] = out.paired[m].meanDiff / oracle;
+  out.recovered = recoveredShares(out.paired);
   out.wallSeconds = (performance.now() - t0) / 1000;
   return out;
 }
