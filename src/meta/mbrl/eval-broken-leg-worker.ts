@@ -15,7 +15,7 @@ const { block } = workerData as { block: BrokenLegBlock };
 evalAdaptDetailed({
   ...block,
   onEpisode: (e) => {
-    port.postMessage({ type: 'episode', method: e.method, episode: e.episode, progress: e.afterFault.progress, lateralError: e.afterFault.lateralError });
+    port.postMessage({ type: 'episode', method: e.method, episode: e.episode, ...e.afterFault });
   },
 })
   .then((result) => port.postMessage({ type: 'done', result }))

@@ -79,7 +79,7 @@ export interface BrokenLegOptions {
   workers?: number;
   /** false: every method with adaptation off (the ablation "meta-trained, not adapted"). */
   adapt?: boolean;
-  onEpisode?: (r: { method: string; seed: number; episode: number; progress: number; lateralError: number | null }) => void;
+  onEpisode?: (r: { method: string; seed: number; episode: number; progress: number; meanReward: number; lateralError: number | null }) => void;
 }
 
 /** One block of work: every method on one seed's episodes. What a worker thread runs. */
@@ -108,8 +108,8 @@ function runBlocks(blocks: BrokenLegBlock[], workers: number, onEpisode?: Broken
     return new Promise<void>((resolve, reject) => {
       const w = spawnWorker(url, { block: blocks[i] });
       let done = false;
-      w.on('message', (m: { type: 'episode'; method: string; episode: number; progress: number; lateralError: number | null } | { type: 'done'; result: EvalAdaptDetailed } | { type: 'error'; message: string }) => {
-        if (m.type === 'episode') onEpisode?.({ method: m.method, seed: blocks[i].seed, episode: m.episode, progress: m.progress, lateralError: m.lateralError });
+      w.on('message', (m: { type: 'episode'; method: string; episode: number; progress: number; meanReward: number; lateralError: number | null } | { type: 'done'; result: EvalAdaptDetailed } | { type: 'error'; message: string }) => {
+        if (m.type === 'episode') onEpisode?.({ method: m.method, seed: blocks[i].seed, episode: m.episode, progress: m.progress, meanReward: m.meanReward, lateralError: m.lateralError });
         else if (m.type === 'done') {
           done = true;
           results[i] = m.result;
