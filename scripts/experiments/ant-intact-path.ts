@@ -3,7 +3,7 @@
 // still, progress, lateral error and the task's mean reward per step over the first 150 steps (the
 // mid-episode condition's intact stretch), for an upright threshold of the imagined tilt cost.
 // It chose PATH_UPRIGHT_MIN (src/meta/mbrl/ant.ts) on the intact ant, before any faulted run.
-// npx tsx scripts/experiments/ant-intact-path.ts [--up-min 0.9] [--episodes 8] [--steps 150]
+// npx tsx scripts/experiments/ant-intact-path.ts [--up-min 0.9] [--episodes 8] [--steps 150] [--checkpoint assets/checkpoints/Ant-v0/mb.json]
 import { ANT_OBS_XY } from '../../src/physics/envs/ant.js';
 import { antPathTaskSpec, uprightPenalty } from '../../src/meta/mbrl/ant.js';
 import { BROKEN_LEG_PRESET } from '../../src/meta/mbrl/eval-broken-leg.js';
@@ -13,17 +13,19 @@ import { initBackend } from '../../src/meta/backend.js';
 import { episodeSeed } from '../../src/meta/mbrl/eval.js';
 import { meanCi } from '../../src/shared/paired.js';
 
-const arg = (name: string, fallback: number) => {
+const flag = (name: string) => {
   const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+  return i > 0 ? process.argv[i + 1] : undefined;
 };
+const arg = (name: string, fallback: number) => Number(flag(name) ?? fallback);
+const checkpoint = flag('checkpoint') ?? 'assets/checkpoints/Ant-v0/mb.json';
 const upMin = arg('up-min', 0.9);
 const episodes = arg('episodes', 8);
 const steps = arg('steps', 150);
 await initBackend();
 const spec = antPathTaskSpec();
 const env = await spec.make({ episodic: false });
-const ctl = createAdaptiveController({ checkpoint: loadCheckpoint('assets/checkpoints/Ant-v0/mb.json'), env, method: 'mb', planner: BROKEN_LEG_PRESET.planner, imaginedPenalty: uprightPenalty(upMin) });
+const ctl = createAdaptiveController({ checkpoint: loadCheckpoint(checkpoint), env, method: 'mb', planner: BROKEN_LEG_PRESET.planner, imaginedPenalty: uprightPenalty(upMin) });
 const I = ANT_OBS_XY;
 const upOf = (o: Float32Array) => 1 - (2 * (o[I.qx] ** 2 + o[I.qy] ** 2)) / (o[I.qw] ** 2 + o[I.qx] ** 2 + o[I.qy] ** 2 + o[I.qz] ** 2);
 let onBack = 0;
@@ -57,6 +59,6 @@ for (let e = 0; e < episodes; e++) {
   console.log(`episode ${e}: progress ${(obs[I.x] - x0).toFixed(2)} m, mean |y| ${(lat / steps).toFixed(2)} m, ${back ? 'on its back' : stands ? 'standing still' : 'walking'}`);
 }
 const f = (m: { mean: number; ci95: [number, number] }) => `${m.mean.toFixed(2)} [${m.ci95[0].toFixed(2)}, ${m.ci95[1].toFixed(2)}]`;
-console.log(JSON.stringify({ upMin, episodes, steps, onBack, standingStill: still, progress: f(meanCi(progress)), lateralError: f(meanCi(lateral)), meanReward: f(meanCi(reward)) }));
+console.log(JSON.stringify({ checkpoint, upMin, episodes, steps, onBack, standingStill: still, progress: f(meanCi(progress)), lateralError: f(meanCi(lateral)), meanReward: f(meanCi(reward)) }));
 ctl.dispose();
 env.dispose?.();

@@ -236,8 +236,10 @@ function drawSparkline(
   ctx.textBaseline = 'top';
   ctx.textAlign = 'left';
 
-  // Event markers: a vertical line at each fired event's time, with a short label.
+  // Event markers: a vertical line at each fired event's time, with a short label. Labels that
+  // would overlap (events at the same moment) go down a row.
   ctx.font = `600 ${px(12)}px ${FONT}`;
+  const rowEnds: number[] = [];
   for (const e of o.fired) {
     ctx.strokeStyle = eventColor(e);
     ctx.lineWidth = Math.max(1.5, 2.5 * k);
@@ -246,7 +248,12 @@ function drawSparkline(
     ctx.lineTo(tx(e.at), gy1 + 2);
     ctx.stroke();
     ctx.fillStyle = eventColor(e);
-    shadowed(ctx, () => ctx.fillText(shortLabel(e), tx(e.at) + 4, gy0));
+    const label = shortLabel(e);
+    const lx = tx(e.at) + 4;
+    let row = rowEnds.findIndex((end) => end < lx);
+    if (row < 0) row = rowEnds.length;
+    rowEnds[row] = lx + ctx.measureText(label).width + 6;
+    shadowed(ctx, () => ctx.fillText(label, lx, gy0 + row * px(14)));
   }
 
   // The sparkline.
