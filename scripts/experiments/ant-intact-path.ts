@@ -3,7 +3,9 @@
 // still, progress, lateral error and the task's mean reward per step over the first 150 steps (the
 // mid-episode condition's intact stretch), for an upright threshold of the imagined tilt cost.
 // It chose PATH_UPRIGHT_MIN (src/meta/mbrl/ant.ts) on the intact ant, before any faulted run.
-// npx tsx scripts/experiments/ant-intact-path.ts [--up-min 0.9] [--episodes 8] [--steps 150] [--checkpoint assets/checkpoints/Ant-v0/mb.json]
+// --hip-cost W adds W per radian of predicted hip angle within 0.07 rad (4 degrees) of the hips'
+// 30-degree limits (a probe of the freeze: the ant stands with its hips pressed on their limits).
+// npx tsx scripts/experiments/ant-intact-path.ts [--up-min 0.9] [--hip-cost 0] [--episodes 8] [--steps 150] [--checkpoint assets/checkpoints/Ant-v0/mb.json]
 import { ANT_OBS_XY } from '../../src/physics/envs/ant.js';
 import { antPathTaskSpec, uprightPenalty } from '../../src/meta/mbrl/ant.js';
 import { BROKEN_LEG_PRESET } from '../../src/meta/mbrl/eval-broken-leg.js';
@@ -19,14 +21,23 @@ const flag = (name: string) => {
 };
 const arg = (name: string, fallback: number) => Number(flag(name) ?? fallback);
 const checkpoint = flag('checkpoint') ?? 'assets/checkpoints/Ant-v0/mb.json';
+const hipCost = arg('hip-cost', 0);
+const HIP_LIMIT = Math.PI / 6;
 const upMin = arg('up-min', 0.9);
 const episodes = arg('episodes', 8);
 const steps = arg('steps', 150);
 await initBackend();
 const spec = antPathTaskSpec();
 const env = await spec.make({ episodic: false });
-const ctl = createAdaptiveController({ checkpoint: loadCheckpoint(checkpoint), env, method: 'mb', planner: BROKEN_LEG_PRESET.planner, imaginedPenalty: uprightPenalty(upMin) });
 const I = ANT_OBS_XY;
+const upright = uprightPenalty(upMin);
+const penalty = (next: Float32Array, n: number, out: Float32Array) => {
+  upright(next, n, out);
+  if (!hipCost) return;
+  const O = next.length / n;
+  for (let i = 0; i < n; i++) for (let h = 0; h < 8; h += 2) out[i] -= hipCost * Math.max(0, Math.abs(next[i * O + I.joints + h]) - (HIP_LIMIT - 0.07));
+};
+const ctl = createAdaptiveController({ checkpoint: loadCheckpoint(checkpoint), env, method: 'mb', planner: BROKEN_LEG_PRESET.planner, imaginedPenalty: penalty });
 const upOf = (o: Float32Array) => 1 - (2 * (o[I.qx] ** 2 + o[I.qy] ** 2)) / (o[I.qw] ** 2 + o[I.qx] ** 2 + o[I.qy] ** 2 + o[I.qz] ** 2);
 let onBack = 0;
 let still = 0;
@@ -59,6 +70,6 @@ for (let e = 0; e < episodes; e++) {
   console.log(`episode ${e}: progress ${(obs[I.x] - x0).toFixed(2)} m, mean |y| ${(lat / steps).toFixed(2)} m, ${back ? 'on its back' : stands ? 'standing still' : 'walking'}`);
 }
 const f = (m: { mean: number; ci95: [number, number] }) => `${m.mean.toFixed(2)} [${m.ci95[0].toFixed(2)}, ${m.ci95[1].toFixed(2)}]`;
-console.log(JSON.stringify({ checkpoint, upMin, episodes, steps, onBack, standingStill: still, progress: f(meanCi(progress)), lateralError: f(meanCi(lateral)), meanReward: f(meanCi(reward)) }));
+console.log(JSON.stringify({ checkpoint, upMin, hipCost, episodes, steps, onBack, standingStill: still, progress: f(meanCi(progress)), lateralError: f(meanCi(lateral)), meanReward: f(meanCi(reward)) }));
 ctl.dispose();
 env.dispose?.();
