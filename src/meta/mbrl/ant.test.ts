@@ -45,20 +45,6 @@ describe('upright cost in imagination', () => {
     expect(path[1]).toBeLessThan(0);
     expect(path[angles.length - 1]).toBeCloseTo(-10 * (0.9 + 1), 4);
   });
-
-  it('on the path task also costs hips pressed on their 30-degree limits (the freeze), not hips in range', () => {
-    const O = 29;
-    const obs = new Float32Array(3 * O);
-    for (let i = 0; i < 3; i++) obs.set([1, 0, 0, 0], i * O + 3); // upright
-    obs.set([0.2, 0.6, -0.3, -0.6, 0.1, -0.6, -0.2, 0.6], 0 * O + 7); // a stride: hips within range
-    obs.set([0.52, 0.52, -0.52, -1.0, -0.52, -1.1, 0.52, 0.52], 1 * O + 7); // the traced freeze
-    obs.set([0.52, 0.6, 0.2, -0.6, 0.1, -0.6, -0.2, 0.6], 2 * O + 7); // one hip on its limit
-    const out = new Float32Array(3);
-    antPathTaskSpec().imaginedPenalty!(obs, 3, out);
-    expect(out[0]).toBe(0);
-    expect(out[1]).toBeCloseTo(4 * out[2], 4);
-    expect(out[2]).toBeLessThan(-1);
-  });
 });
 
 describe.skipIf(!fs.existsSync(ck('mb')))('shipped Ant-v0 checkpoints', () => {

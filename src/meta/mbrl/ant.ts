@@ -41,25 +41,7 @@ export const antUprightPenalty = uprightPenalty(UPRIGHT_MIN);
  * at 0.9, in none of the same 8 (seeds apart from the protocol's; scripts/experiments/ant-intact-path.ts).
  */
 export const PATH_UPRIGHT_MIN = 0.9;
-
-/**
- * The path task's second imagined cost: per radian of predicted hip angle within 0.07 rad (4
- * degrees) of the hips' 30-degree limits. Without it the intact ant under MB stood still in 4 of
- * 8 episodes, hips pressed on their limits while every plan predicted 0.7 m of progress a second
- * (the model exploited where its data is thin); with it, in none (weights 10 and 30 tried, 30 chosen
- * on the intact ant's task reward, 0.87 [0.77, 0.98] against 0.72 and 0.34 without;
- * scripts/experiments/ant-intact-path.ts --hip-cost).
- */
-export const PATH_HIP_COST = 30;
-export const HIP_LIMIT = Math.PI / 6;
-export const HIP_MARGIN = 0.07;
-const pathUpright = uprightPenalty(PATH_UPRIGHT_MIN);
-export function antPathUprightPenalty(next: Float32Array, n: number, out: Float32Array): void {
-  pathUpright(next, n, out);
-  const O = next.length / n;
-  for (let i = 0; i < n; i++)
-    for (let h = 0; h < 8; h += 2) out[i] -= PATH_HIP_COST * Math.max(0, Math.abs(next[i * O + ANT_OBS_XY.joints + h]) - (HIP_LIMIT - HIP_MARGIN));
-}
+export const antPathUprightPenalty = uprightPenalty(PATH_UPRIGHT_MIN);
 
 export const cripple = (leg: number): MbFault => ({ kind: 'cripple', leg, shrink: true });
 
