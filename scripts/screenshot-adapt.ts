@@ -4,7 +4,8 @@
  * picture is taken at --at seconds. Writes docs/adapt-broken-leg.png.
  *   npx tsx scripts/screenshot-adapt.ts [--method grbal] [--leg 3] [--break 4] [--at 20] [--out FILE]
  */
-import { arg, pauseAndShoot, sceneTime, waitForTime, withWorkbench } from './lib/shot';
+import { sceneTime } from '../test/e2e/browser-shell';
+import { arg, pauseAndShoot, waitForTime, withWorkbench } from './lib/shot';
 
 await withWorkbench(async (page) => {
   // the Adaptation scene opens first; choosing it again would reopen it

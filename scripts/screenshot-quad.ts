@@ -4,7 +4,8 @@
  * swapped at --swap seconds, the picture taken at --at seconds. Writes docs/quad-adapt.png.
  *   npx tsx scripts/screenshot-quad.ts [--method ID] [--swap 4] [--at 8] [--out FILE]
  */
-import { arg, pauseAndShoot, sceneTime, waitForTime, withWorkbench } from './lib/shot';
+import { sceneTime } from '../test/e2e/browser-shell';
+import { arg, pauseAndShoot, waitForTime, withWorkbench } from './lib/shot';
 
 await withWorkbench(async (page, shell) => {
   await page.locator('[data-test=scene-picker]').selectOption('adapt-quad');

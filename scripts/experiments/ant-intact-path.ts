@@ -7,7 +7,7 @@
 // 30-degree limits (a probe of the freeze: the ant stands with its hips pressed on their limits).
 // npx tsx scripts/experiments/ant-intact-path.ts [--up-min 0.9] [--hip-cost 0] [--episodes 8] [--steps 150] [--checkpoint assets/checkpoints/Ant-v0/mb.json]
 import { ANT_OBS_XY } from '../../src/physics/envs/ant.js';
-import { antPathTaskSpec, uprightPenalty } from '../../src/meta/mbrl/ant.js';
+import { antPathTaskSpec, torsoUpZ, uprightPenalty } from '../../src/meta/mbrl/ant.js';
 import { BROKEN_LEG_PRESET } from '../../src/meta/mbrl/eval-broken-leg.js';
 import { loadCheckpoint } from '../../src/meta/mbrl/checkpoint.js';
 import { createAdaptiveController } from '../../src/meta/mbrl/controller.js';
@@ -38,7 +38,6 @@ const penalty = (next: Float32Array, n: number, out: Float32Array) => {
   for (let i = 0; i < n; i++) for (let h = 0; h < 8; h += 2) out[i] -= hipCost * Math.max(0, Math.abs(next[i * O + I.joints + h]) - (HIP_LIMIT - 0.07));
 };
 const ctl = createAdaptiveController({ checkpoint: loadCheckpoint(checkpoint), env, method: 'mb', planner: BROKEN_LEG_PRESET.planner, imaginedPenalty: penalty });
-const upOf = (o: Float32Array) => 1 - (2 * (o[I.qx] ** 2 + o[I.qy] ** 2)) / (o[I.qw] ** 2 + o[I.qx] ** 2 + o[I.qy] ** 2 + o[I.qz] ** 2);
 let onBack = 0;
 let still = 0;
 const progress: number[] = [];
@@ -59,7 +58,7 @@ for (let e = 0; e < episodes; e++) {
     rew += r.reward;
     if (t === steps - 41) xLate = obs[I.x];
   }
-  const back = upOf(obs) < 0;
+  const back = torsoUpZ(obs) < 0;
   // standing still: upright and moved under 5 cm in x over the last 2 s
   const stands = !back && Math.abs(obs[I.x] - xLate) < 0.05;
   onBack += back ? 1 : 0;

@@ -27,13 +27,6 @@ export async function withWorkbench(body: (page: Page, shell: Shell) => Promise<
   }
 }
 
-/** Session time of the scene `id` (-1 while another scene is still shown), through the ?debug hook. */
-export const sceneTime = (page: Page, id: string): Promise<number> =>
-  page.evaluate((id) => {
-    const d = (window as unknown as { __adaptlab: { time(): number; sceneId(): string | null } }).__adaptlab;
-    return d.sceneId() === id ? d.time() : -1;
-  }, id);
-
 /** Polls `time` until it reaches `at` (seconds). */
 export async function waitForTime(time: () => Promise<number>, at: number): Promise<void> {
   while ((await time()) < at) await new Promise((r) => setTimeout(r, 50));

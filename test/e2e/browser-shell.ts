@@ -70,6 +70,13 @@ export function watchConsole(page: Page): string[] {
   return errors;
 }
 
+/** Sim time of the session showing scene `id` (-1 while another scene is still shown), through the ?debug hook. */
+export const sceneTime = (page: Page, id: string): Promise<number> =>
+  page.evaluate((id) => {
+    const d = (window as unknown as { __adaptlab: { time(): number; sceneId(): string | null } }).__adaptlab;
+    return d.sceneId() === id ? d.time() : -1;
+  }, id);
+
 /** How many distinct colours the WebGL viewport shows (a blank canvas has one or two). */
 export async function distinctViewportColors(page: Page): Promise<number> {
   return page.evaluate(() => {

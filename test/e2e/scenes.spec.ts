@@ -8,7 +8,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Shell, launchChromium, chromiumAvailable, startShell, watchConsole } from './browser-shell';
+import { type Shell, launchChromium, chromiumAvailable, sceneTime, startShell, watchConsole } from './browser-shell';
 
 let shell: Shell;
 const runsDir = mkdtempSync(join(tmpdir(), 'adaptlab-e2e-scenes-'));
@@ -22,12 +22,6 @@ test.afterAll(async () => {
 
 type Bounds = { minX: number; maxX: number; minY: number; maxY: number; behind: boolean } | null;
 const bounds = (page: Page) => page.evaluate(() => (window as unknown as { __adaptlab: { projectedBounds(): Bounds } }).__adaptlab.projectedBounds());
-/** Sim time of the session showing `id`, -1 while another scene is still shown. */
-const simTime = (page: Page, id: string) =>
-  page.evaluate((id) => {
-    const d = (window as unknown as { __adaptlab: { time(): number; sceneId(): string | null } }).__adaptlab;
-    return d.sceneId() === id ? d.time() : -1;
-  }, id);
 
 test('every scene opens with its robot in view, charts that fit, and no console error', async () => {
   test.skip(!chromiumAvailable(), 'no Chromium at /usr/bin/chromium');
@@ -45,7 +39,7 @@ test('every scene opens with its robot in view, charts that fit, and no console 
       await page.locator('[data-test=scene-picker]').selectOption(id);
       await expect(page.locator('[data-test=scene-picker]')).toHaveValue(id);
       // let it run: the robot walks, hops or flies for 5 s of sim time (the ant used to leave the frame by then)
-      await expect.poll(() => simTime(page, id), { timeout: 60_000, intervals: [500] }).toBeGreaterThan(5);
+      await expect.poll(() => sceneTime(page, id), { timeout: 60_000, intervals: [500] }).toBeGreaterThan(5);
       await page.screenshot({ path: `/tmp/scenes-${id}.png` });
       await page.screenshot({ path: `test-results/scenes-${id}.png` });
       // the robot is drawn inside the viewport

@@ -21,13 +21,16 @@ export const ANT_POSITION_INDICES: [number, number, number] = [ANT_OBS_XY.x, ANT
  */
 export const UPRIGHT_MIN = 0.7;
 export const UPRIGHT_WEIGHT = 10;
+/** World z of the torso's up axis in the includeXY observation at `o` (quaternion left unnormalized, as a model predicts it). */
+export function torsoUpZ(obs: Float32Array, o = 0): number {
+  const w = obs[o + ANT_OBS_XY.qw], x = obs[o + ANT_OBS_XY.qx], y = obs[o + ANT_OBS_XY.qy], z = obs[o + ANT_OBS_XY.qz];
+  return 1 - (2 * (x * x + y * y)) / Math.max(1e-6, w * w + x * x + y * y + z * z);
+}
 export function uprightPenalty(min: number): (next: Float32Array, n: number, out: Float32Array) => void {
   return (next, n, out) => {
     const O = next.length / n;
     for (let i = 0; i < n; i++) {
-      const o = i * O;
-      const w = next[o + ANT_OBS_XY.qw], x = next[o + ANT_OBS_XY.qx], y = next[o + ANT_OBS_XY.qy], z = next[o + ANT_OBS_XY.qz];
-      const upz = 1 - (2 * (x * x + y * y)) / Math.max(1e-6, w * w + x * x + y * y + z * z);
+      const upz = torsoUpZ(next, i * O);
       out[i] = upz < min ? -UPRIGHT_WEIGHT * (min - upz) : 0;
     }
   };
