@@ -192,12 +192,16 @@ export class DynamicsModel {
     return this.heading ? this.heading.rotation(obs) : null;
   }
 
-  /** The network inputs [..., I + A] from raw obs [..., O] and actions [..., A]. */
-  features(obs: Tensor, act: Tensor, r: FrameRotation | null = this.rotation(obs)): Tensor {
+  /** The network inputs [..., I + A] from raw obs [..., O] and actions [..., A] (or their {@link actionFeatures}). */
+  features(obs: Tensor, act: Tensor, r: FrameRotation | null = this.rotation(obs), actNormalized = false): Tensor {
     const o = r ? this.heading!.rotate(obs, r) : obs;
     const x = tf.clipByValue(tf.div(tf.sub(this.inputColumns(o), this.inMean), this.inStd), -NORM_CLIP, NORM_CLIP);
-    const a = tf.div(tf.sub(tf.clipByValue(act, -1, 1), this.actMean), this.actStd);
-    return tf.concat([x, a], -1);
+    return tf.concat([x, actNormalized ? act : this.actionFeatures(act)], -1);
+  }
+
+  /** The network's action inputs [..., A] from raw actions: a rollout computes them once for every step. */
+  actionFeatures(act: Tensor): Tensor {
+    return tf.div(tf.sub(tf.clipByValue(act, -1, 1), this.actMean), this.actStd);
   }
 
   /** The observation columns the network reads. A slice where they are contiguous: the same values
@@ -222,8 +226,8 @@ export class DynamicsModel {
   }
 
   /** Predicted normalized delta [B, O]; ctx [B, H] (ReBAL) or null. */
-  predictNorm(p: Params, obs: Tensor, act: Tensor, ctx: Tensor | null = null, r: FrameRotation | null = this.rotation(obs)): Tensor {
-    let f = this.features(obs, act, r);
+  predictNorm(p: Params, obs: Tensor, act: Tensor, ctx: Tensor | null = null, r: FrameRotation | null = this.rotation(obs), actNormalized = false): Tensor {
+    let f = this.features(obs, act, r, actNormalized);
     if (this.contextSize > 0) {
       const B = f.shape[0] as number;
       const h = ctx ?? tf.zeros([B, this.contextSize]);
@@ -236,9 +240,9 @@ export class DynamicsModel {
   }
 
   /** Predicted next observation (raw units). Normalized deltas are clipped to keep rollouts sane. */
-  predictNext(p: Params, obs: Tensor, act: Tensor, ctx: Tensor | null = null): Tensor {
+  predictNext(p: Params, obs: Tensor, act: Tensor, ctx: Tensor | null = null, actNormalized = false): Tensor {
     const r = this.rotation(obs);
-    const z = tf.clipByValue(this.predictNorm(p, obs, act, ctx, r), -NORM_CLIP, NORM_CLIP);
+    const z = tf.clipByValue(this.predictNorm(p, obs, act, ctx, r, actNormalized), -NORM_CLIP, NORM_CLIP);
     return this.nextFromNorm(obs, z, r);
   }
 

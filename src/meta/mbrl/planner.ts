@@ -60,11 +60,12 @@ export function imagine(model: DynamicsModel, params: Params, ctx: Tensor | null
   const A = model.A;
   const out = tf.tidy(() => {
     let s: Tensor = tf.tile(tf.tensor2d(obs, [1, O]), [N, 1]);
-    const acts = tf.unstack(tf.tensor3d(actions, [N, H, A]), 1);
+    // the action inputs once per rollout rather than once per step (same values)
+    const acts = tf.unstack(model.actionFeatures(tf.tensor3d(actions, [N, H, A])), 1);
     const c = ctx ? (ctx.shape[0] === N ? ctx : tf.tile(ctx, [N, 1])) : null;
     const states: Tensor[] = [];
     for (let t = 0; t < H; t++) {
-      s = model.predictNext(params, s, acts[t], c);
+      s = model.predictNext(params, s, acts[t], c, true);
       states.push(s);
     }
     return tf.stack(states, 1);
