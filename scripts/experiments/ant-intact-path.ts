@@ -5,7 +5,8 @@
 // It chose PATH_UPRIGHT_MIN (src/meta/mbrl/ant.ts) on the intact ant, before any faulted run.
 // --hip-cost W adds W per radian of predicted hip angle within 0.07 rad (4 degrees) of the hips'
 // 30-degree limits (a probe of the freeze: the ant stands with its hips pressed on their limits).
-// npx tsx scripts/experiments/ant-intact-path.ts [--up-min 0.9] [--hip-cost 0] [--episodes 8] [--steps 150] [--checkpoint assets/checkpoints/Ant-v0/mb.json]
+// --temperature T sets MPPI's temperature (the preset's planner has 1).
+// npx tsx scripts/experiments/ant-intact-path.ts [--up-min 0.9] [--hip-cost 0] [--temperature 1] [--episodes 8] [--first-episode 0] [--steps 150] [--checkpoint assets/checkpoints/Ant-v0/mb.json]
 import { ANT_OBS_XY } from '../../src/physics/envs/ant.js';
 import { antPathTaskSpec, torsoUpZ, uprightPenalty } from '../../src/meta/mbrl/ant.js';
 import { BROKEN_LEG_PRESET } from '../../src/meta/mbrl/eval-broken-leg.js';
@@ -25,6 +26,8 @@ const hipCost = arg('hip-cost', 0);
 const HIP_LIMIT = Math.PI / 6;
 const upMin = arg('up-min', 0.9);
 const episodes = arg('episodes', 8);
+const firstEpisode = arg('first-episode', 0);
+const temperature = arg('temperature', 1);
 const steps = arg('steps', 150);
 await initBackend();
 const spec = antPathTaskSpec();
@@ -37,13 +40,13 @@ const penalty = (next: Float32Array, n: number, out: Float32Array) => {
   const O = next.length / n;
   for (let i = 0; i < n; i++) for (let h = 0; h < 8; h += 2) out[i] -= hipCost * Math.max(0, Math.abs(next[i * O + I.joints + h]) - (HIP_LIMIT - 0.07));
 };
-const ctl = createAdaptiveController({ checkpoint: loadCheckpoint(checkpoint), env, method: 'mb', planner: BROKEN_LEG_PRESET.planner, imaginedPenalty: penalty });
+const ctl = createAdaptiveController({ checkpoint: loadCheckpoint(checkpoint), env, method: 'mb', planner: { ...BROKEN_LEG_PRESET.planner, temperature }, imaginedPenalty: penalty });
 let onBack = 0;
 let still = 0;
 const progress: number[] = [];
 const lateral: number[] = [];
 const reward: number[] = [];
-for (let e = 0; e < episodes; e++) {
+for (let e = firstEpisode; e < firstEpisode + episodes; e++) {
   const seed = episodeSeed(101, e);
   let obs = Float32Array.from(env.reset({ seed }).obs);
   ctl.reset(seed);
@@ -69,6 +72,6 @@ for (let e = 0; e < episodes; e++) {
   console.log(`episode ${e}: progress ${(obs[I.x] - x0).toFixed(2)} m, mean |y| ${(lat / steps).toFixed(2)} m, ${back ? 'on its back' : stands ? 'standing still' : 'walking'}`);
 }
 const f = (m: { mean: number; ci95: [number, number] }) => `${m.mean.toFixed(2)} [${m.ci95[0].toFixed(2)}, ${m.ci95[1].toFixed(2)}]`;
-console.log(JSON.stringify({ checkpoint, upMin, hipCost, episodes, steps, onBack, standingStill: still, progress: f(meanCi(progress)), lateralError: f(meanCi(lateral)), meanReward: f(meanCi(reward)) }));
+console.log(JSON.stringify({ checkpoint, upMin, hipCost, temperature, episodes, firstEpisode, steps, onBack, standingStill: still, progress: f(meanCi(progress)), lateralError: f(meanCi(lateral)), meanReward: f(meanCi(reward)) }));
 ctl.dispose();
 env.dispose?.();
