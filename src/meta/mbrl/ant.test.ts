@@ -10,6 +10,7 @@ import { initBackend } from '../backend.js';
 import { Rng } from '../rng.js';
 import { antPathTaskSpec, antTaskSpec, antUprightPenalty } from './ant.js';
 import { createAdaptiveController } from './controller.js';
+import { defaultCheckpointPath } from './eval.js';
 import type { MbEnv } from './types.js';
 
 const dir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../assets/checkpoints/Ant-v0');
@@ -44,6 +45,13 @@ describe('upright cost in imagination', () => {
     expect(path[0]).toBe(0);
     expect(path[1]).toBeLessThan(0);
     expect(path[angles.length - 1]).toBeCloseTo(-10 * (0.9 + 1), 4);
+  });
+});
+
+describe('default checkpoints', () => {
+  it("the path tasks plan with Ant-v0's (the same robot and dynamics), other tasks with their own", () => {
+    for (const env of ['Ant-v0', 'AntPath-v0', 'AntPathHeading-v0']) expect(defaultCheckpointPath(env, 'grbal', '/ck')).toBe(path.join('/ck', 'Ant-v0', 'grbal.json'));
+    expect(defaultCheckpointPath('Crawler-v0', 'mbde', '/ck')).toBe(path.join('/ck', 'Crawler-v0', 'mb.json'));
   });
 });
 

@@ -87,7 +87,7 @@ export const ANT_PATH_TASK_ID = 'AntPath-v0';
  * with that reward.
  */
 export function antPathTaskSpec(config: AntConfig = {}): MbTaskSpec {
-  return { ...antTaskSpec({ path: ANT_PATH, ...config }), id: ANT_PATH_TASK_ID, imaginedPenalty: antPathUprightPenalty };
+  return { ...antTaskSpec({ path: ANT_PATH, ...config }), id: ANT_PATH_TASK_ID, imaginedPenalty: antPathUprightPenalty, checkpointEnv: 'Ant-v0' };
 }
 
 /**

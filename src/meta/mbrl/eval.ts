@@ -72,9 +72,10 @@ export interface EvalAdaptDetailed extends EvalAdaptResult {
   >;
 }
 
+/** `root/<task>/<method>.json`, the task being the one whose checkpoints envId plans with (AntPath-v0: Ant-v0's). */
 export function defaultCheckpointPath(envId: string, method: EvalMethod, root = path.resolve('assets/checkpoints')): string {
   const file = method === 'mbde' ? 'mb' : method;
-  return path.join(root, envId, `${file}.json`);
+  return path.join(root, resolveTask(envId).checkpointEnv ?? envId, `${file}.json`);
 }
 
 function meanStd(xs: number[]): { mean: number; std: number } {

@@ -79,6 +79,8 @@ export interface MbTaskSpec {
    * during training plans with the plain reward.
    */
   imaginedPenalty?: (nextObs: Float32Array, n: number, out: Float32Array) => void;
+  /** The task whose checkpoints this one plans with by default: the same robot and dynamics under another reward. */
+  checkpointEnv?: string;
 }
 
 /** A task that sets physical parameters (the quadrotor's payloads): set at reset, not applied as a fault after it. */
