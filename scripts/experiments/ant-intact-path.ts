@@ -15,20 +15,16 @@ import { createAdaptiveController } from '../../src/meta/mbrl/controller.js';
 import { initBackend } from '../../src/meta/backend.js';
 import { episodeSeed } from '../../src/meta/mbrl/eval.js';
 import { meanCi } from '../../src/shared/paired.js';
+import { flag, numArg } from '../lib/args.js';
 
-const flag = (name: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : undefined;
-};
-const arg = (name: string, fallback: number) => Number(flag(name) ?? fallback);
 const checkpoint = flag('checkpoint') ?? 'assets/checkpoints/Ant-v0/mb.json';
-const hipCost = arg('hip-cost', 0);
+const hipCost = numArg('hip-cost', 0);
 const HIP_LIMIT = Math.PI / 6;
-const upMin = arg('up-min', 0.9);
-const episodes = arg('episodes', 8);
-const firstEpisode = arg('first-episode', 0);
-const temperature = arg('temperature', 1);
-const steps = arg('steps', 150);
+const upMin = numArg('up-min', 0.9);
+const episodes = numArg('episodes', 8);
+const firstEpisode = numArg('first-episode', 0);
+const temperature = numArg('temperature', 1);
+const steps = numArg('steps', 150);
 await initBackend();
 const spec = antPathTaskSpec();
 const env = await spec.make({ episodic: false });

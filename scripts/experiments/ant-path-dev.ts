@@ -13,18 +13,14 @@ import { createAdaptiveController, type ControllerMethod } from '../../src/meta/
 import { initBackend } from '../../src/meta/backend.js';
 import { episodeSeed } from '../../src/meta/mbrl/eval.js';
 import { meanCi } from '../../src/shared/paired.js';
+import { flag, numArg } from '../lib/args.js';
 
-const flag = (name: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : undefined;
-};
-const arg = (name: string, fallback: number) => Number(flag(name) ?? fallback);
 const method = (flag('method') ?? 'mb') as ControllerMethod;
-const at = arg('at', 0);
-const temperature = arg('temperature', 1);
-const episodes = arg('episodes', 8);
-const firstEpisode = arg('first-episode', 0);
-const steps = arg('steps', 400);
+const at = numArg('at', 0);
+const temperature = numArg('temperature', 1);
+const episodes = numArg('episodes', 8);
+const firstEpisode = numArg('first-episode', 0);
+const steps = numArg('steps', 400);
 await initBackend();
 const spec = antPathTaskSpec();
 const env = await spec.make({ episodic: false });

@@ -4,14 +4,11 @@
 // npx tsx scripts/experiments/broken-leg-planner.ts --temperature 2 [--at 0] [--methods oracle,grbal,mb]
 import { evalBrokenLeg } from '../../src/meta/mbrl/eval-broken-leg.js';
 import type { EvalMethod } from '../../src/meta/mbrl/eval.js';
+import { flag, numArg } from '../lib/args.js';
 
-const flag = (name: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : undefined;
-};
-const temperature = Number(flag('temperature') ?? 1);
+const temperature = numArg('temperature', 1);
 const res = await evalBrokenLeg({
-  at: Number(flag('at') ?? 0),
+  at: numArg('at', 0),
   methods: (flag('methods') ?? 'oracle,grbal,mb').split(',') as EvalMethod[],
   planner: { temperature },
   onEpisode: (e) => console.error(JSON.stringify(e)),

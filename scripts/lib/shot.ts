@@ -5,10 +5,7 @@
 import type { Page } from '@playwright/test';
 import { launchChromium, startShell, watchConsole, type Shell } from '../../test/e2e/browser-shell';
 
-export const arg = (name: string, fallback: string): string => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : fallback;
-};
+export { arg } from './args';
 
 /** Runs `body` on a ready workbench page (?debug hook on), then closes the browser and the shell. */
 export async function withWorkbench(body: (page: Page, shell: Shell) => Promise<void>): Promise<void> {
