@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { spawnWorker } from '../../physics/workers/spawn.js';
 import { meanCi, pairedDiff, type MeanCi, type PairedDiff } from '../../shared/paired.js';
-import type { EvalAdaptDetailed, EvalAdaptOptions, EvalMethod } from './eval.js';
+import type { AfterFault, EvalAdaptDetailed, EvalAdaptOptions, EvalMethod } from './eval.js';
 import type { PlannerConfig } from './planner.js';
 
 type Episode = EvalAdaptDetailed['perEpisode'][string][number];
@@ -86,7 +86,7 @@ export interface BrokenLegOptions {
   workers?: number;
   /** false: every method with adaptation off (the ablation "meta-trained, not adapted"). */
   adapt?: boolean;
-  onEpisode?: (r: { method: string; seed: number; episode: number; progress: number; meanReward: number; lateralError: number | null }) => void;
+  onEpisode?: (r: { method: string; seed: number; episode: number } & AfterFault) => void;
 }
 
 /** One block of work: every method on one seed's episodes. What a worker thread runs. */
@@ -115,7 +115,7 @@ function runBlocks(blocks: BrokenLegBlock[], workers: number, onEpisode?: Broken
     return new Promise<void>((resolve, reject) => {
       const w = spawnWorker(url, { block: blocks[i] });
       let done = false;
-      w.on('message', (m: { type: 'episode'; method: string; episode: number; progress: number; meanReward: number; lateralError: number | null } | { type: 'done'; result: EvalAdaptDetailed } | { type: 'error'; message: string }) => {
+      w.on('message', (m: ({ type: 'episode'; method: string; episode: number } & AfterFault) | { type: 'done'; result: EvalAdaptDetailed } | { type: 'error'; message: string }) => {
         if (m.type === 'episode') onEpisode?.({ method: m.method, seed: blocks[i].seed, episode: m.episode, progress: m.progress, meanReward: m.meanReward, lateralError: m.lateralError });
         else if (m.type === 'done') {
           done = true;

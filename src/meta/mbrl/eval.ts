@@ -40,8 +40,15 @@ export interface EvalAdaptOptions {
   /** false: run every method with adaptation switched off (the ablation "meta-trained, not adapted"). */
   adapt?: boolean;
   /** Called after each episode. */
-  onEpisode?: (r: { method: EvalMethod; episode: number; forwardDistance: number; steps: number; afterFault: { progress: number; meanReward: number; lateralError: number | null } }) => void;
+  onEpisode?: (r: { method: EvalMethod; episode: number; forwardDistance: number; steps: number; afterFault: AfterFault }) => void;
   signal?: AbortSignal;
+}
+
+/** An episode from the fault on: torso x gained (m), mean env reward per step, mean |torso y| (m; null when the obs has no y). */
+export interface AfterFault {
+  progress: number;
+  meanReward: number;
+  lateralError: number | null;
 }
 
 export interface MethodResult {
@@ -59,8 +66,7 @@ export interface EvalAdaptDetailed extends EvalAdaptResult {
     {
       seed: number;
       forwardDistance: number;
-      /** From the fault on: torso x gained (m), mean env reward per step, mean |torso y| (m; null when the obs has no y). */
-      afterFault: { progress: number; meanReward: number; lateralError: number | null };
+      afterFault: AfterFault;
       steps: number;
       errorBefore: number;
       errorAfter: number;
