@@ -34,6 +34,6 @@ describe('imagine', () => {
     expect(Array.from(fast)).toEqual(Array.from(reference.dataSync()));
     reference.dispose();
     ctx?.dispose();
-    model.dispose?.();
+    model.dispose();
   });
 });
