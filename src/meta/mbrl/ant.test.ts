@@ -56,6 +56,10 @@ describe('default checkpoints', () => {
 });
 
 describe.skipIf(!fs.existsSync(ck('mb')))('shipped Ant-v0 checkpoints', () => {
+  it("refuses a method the controller does not run (evaluation's 'oracle' is MB's controller)", () => {
+    expect(() => createAdaptiveController({ checkpoint: ck('oracle'), env, method: 'oracle' as never })).toThrow(/unknown method 'oracle'/);
+  });
+
   it('GrBAL, ReBAL and MB load, adapt and plan on the crippled ant', () => {
     for (const m of ['grbal', 'rebal', 'mb']) {
       const ctl = createAdaptiveController({ checkpoint: ck(m), env, planner: { kind: 'rs', candidates: 32, horizon: 4 } });

@@ -109,6 +109,8 @@ export interface AdaptiveController {
   dispose(): void;
 }
 
+const CONTROLLER_METHODS: readonly ControllerMethod[] = ['grbal', 'rebal', 'mb', 'mbde', 'latent', 'params', 'mbhist'];
+
 /** MB + dynamic evaluation's online fine-tuning step size (an MB checkpoint's adaptLr is not meant for it). */
 export const MBDE_LR = 0.01;
 
@@ -157,6 +159,8 @@ class Controller implements AdaptiveController {
       throw new Error(`checkpoint is for obs ${ck.spec.observationSize}/act ${ck.spec.actionSize}, env has ${o.env.observationSize}/${o.env.actionSize}`);
     if (ck.dt !== undefined && Math.abs(ck.dt - o.env.dt) > 1e-9) throw new Error(`the checkpoint's model predicts ${ck.dt} s steps, the env steps ${o.env.dt} s (make the env with the task's config, e.g. mbrl/quad.ts QUAD_MB_CONFIG)`);
     this.method = o.method ?? ck.method;
+    // any name but 'mb' would otherwise adapt like GrBAL (an untyped 'oracle' once did)
+    if (!CONTROLLER_METHODS.includes(this.method)) throw new Error(`unknown method '${this.method}': the controller runs ${CONTROLLER_METHODS.join(', ')} (evaluation's oracle is 'mb' on the oracle's checkpoint)`);
     if (this.method === 'rebal' && !ck.spec.recurrent) throw new Error('ReBAL needs a recurrent checkpoint');
     this.adaptation = o.adapt ?? true;
     this.observationSize = ck.spec.observationSize;
